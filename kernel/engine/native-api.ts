@@ -1,0 +1,55 @@
+// The engine's view of the native addon (native/). Implemented in native.ts, which
+// loads native/build/kiln_native.node. See docs/runtime-abi.md for the IR side.
+
+/** One Kiln frame as recorded by the runtime: function id (registered by the engine) and line. */
+export type RuntimeFrame = [fid: number, line: number];
+
+export type RunOutcome =
+  | { ok: true; result?: string }
+  | { ok: false; kind: string; message: string; frames: RuntimeFrame[] };
+
+export type TypeDescription =
+  | { kind: 'array'; elem: number }
+  | { kind: 'struct'; name: string; fields: { name: string; type: number }[] };
+
+export interface AddedModule {
+  /** Handle of the module's ResourceTracker. */
+  tracker: number;
+  /** The optimized IR text, when asked for. */
+  optimizedIR?: string;
+}
+
+export interface NativeAddon {
+  /** Creates (or, after %reset, re-creates) the LLJIT. Frees all previously added code. */
+  createJit(): void;
+  /** Parses LLVM IR text, verifies it, optimizes at level 0..3, adds it under a fresh ResourceTracker. Throws on bad IR. */
+  addModule(irText: string, optLevel: number, wantOptimizedIR: boolean): AddedModule;
+  /** Looks up a symbol, materializing it; returns its address. Throws with the session's error reporter text. */
+  lookup(name: string): number;
+  /** Removes a module's code and symbols (used only for a cell that failed before running). */
+  removeModule(tracker: number): void;
+  /** Native assembly (AT&T) of a module's IR text, compiled by the JIT's target machine at that level. */
+  emitAssembly(irText: string, optLevel: number): string;
+  /** True if a C symbol of the process (libc, libm, loaded libraries; never node's own) can be bound by extern fn. */
+  hasCSymbol(name: string): boolean;
+  /** Guarded entry: calls `void fn()` at address; faults and Kiln errors come back as {ok:false}. Reentrant. */
+  run(address: number): RunOutcome;
+  /** The host callback (see docs/runtime-abi.md "Host callback"). */
+  setHost(host: (op: string, ...args: unknown[]) => string | undefined): void;
+  /** Uses element 0 of this Int32Array (on a SharedArrayBuffer) as kiln_interrupt. */
+  setInterruptFlag(flag: Int32Array): void;
+  /** Registers a composite type for formatting; returns its id (>= 16). */
+  registerType(desc: TypeDescription): number;
+  /** An 8-byte function-pointer slot (not scanned by the GC). */
+  allocSlot(): number;
+  /** An 8-byte global variable slot, zeroed, scanned by the GC (a root). */
+  allocGlobal(): number;
+  writeWord(address: number, value: number): void;
+  readWord(address: number): number;
+  /** Address of the runtime's static empty KilnStr (initial value of str globals). */
+  emptyString(): number;
+  /** Flushes buffered stdout/stderr to the host. */
+  flush(): void;
+  /** Collector statistics, for tests and benchmarks. */
+  gcStats(): { heapBytes: number; collections: number };
+}
