@@ -1,0 +1,342 @@
+// The Jupyter side of Kiln: one handler per msg_type (xeus style), status busy/idle around
+// every request, the execution count and queue, stop_on_error, interrupt and shutdown.
+// The engine runs in a worker (see worker.ts); this thread never loads LLVM.
+import type { EngineOutput } from './engine/api';
+import type { ConnectionInfo } from './protocol/connection';
+import { EngineClient } from './protocol/engine-client';
+import { History } from './protocol/history';
+import type { Channel, JsonObject, Message } from './protocol/messages';
+import { PROTOCOL_VERSION } from './protocol/messages';
+import { CellOutput } from './protocol/outputs';
+import type { Log } from './protocol/transport';
+import { KernelTransport, stderrLog } from './protocol/transport';
+import type { ExecuteDone } from './protocol/worker-messages';
+
+export const KERNEL_INFO = {
+  status: 'ok',
+  protocol_version: PROTOCOL_VERSION,
+  implementation: 'kiln',
+  implementation_version: '0.1.0',
+  language_info: {
+    name: 'kiln',
+    version: '0.1',
+    mimetype: 'text/x-kiln',
+    file_extension: '.kiln',
+    pygments_lexer: 'rust',
+    codemirror_mode: 'rust',
+  },
+  banner: 'Kiln 0.1 — a small statically typed language, compiled cell by cell to native code (LLVM ORC JIT)',
+  help_links: [{ text: 'Kiln language', url: 'https://github.com/kiln-lang/kiln/blob/main/docs/LANGUAGE.md' }],
+  debugger: false,
+};
+
+/** How long shutdown waits for the worker before giving up on a clean join. */
+const WORKER_STOP_MS = 500;
+
+type Handler = (msg: Message, channel: Channel) => Promise<void> | void;
+
+export interface KernelOptions {
+  log?: Log;
+  /** Called instead of process.exit (tests in-process). */
+  exit?: (code: number) => void;
+}
+
+export class Kernel {
+  private readonly transport: KernelTransport;
+  private readonly engine: EngineClient;
+  private readonly history = new History();
+  private readonly log: Log;
+  private executionCount = 0;
+  private readonly shellQueue: Message[] = [];
+  private shellBusy = false;
+  /** After an error with stop_on_error: queued execute requests are aborted until the queue drains. */
+  private aborting = false;
+  private shuttingDown = false;
+  /** The execute request whose input() waits for an input_reply. */
+  private inputParent: Message | undefined;
+
+  private readonly shellHandlers: Record<string, Handler> = {
+    kernel_info_request: (m, ch) => this.reply(ch, m, 'kernel_info_reply', KERNEL_INFO),
+    execute_request: (m) => this.executeRequest(m),
+    complete_request: (m) => this.completeRequest(m),
+    inspect_request: (m) => this.inspectRequest(m),
+    is_complete_request: (m) => this.isCompleteRequest(m),
+    history_request: (m) =>
+      this.reply('shell', m, 'history_reply', { status: 'ok', history: this.history.query(m.content) }),
+    comm_info_request: (m) => this.reply('shell', m, 'comm_info_reply', { status: 'ok', comms: {} }),
+    comm_open: (m) => this.commOpen(m),
+    comm_msg: () => undefined,
+    comm_close: () => undefined,
+    shutdown_request: (m, ch) => this.shutdownRequest(m, ch),
+  };
+
+  private readonly controlHandlers: Record<string, Handler> = {
+    kernel_info_request: (m, ch) => this.reply(ch, m, 'kernel_info_reply', KERNEL_INFO),
+    interrupt_request: (m) => {
+      this.interrupt();
+      this.reply('control', m, 'interrupt_reply', { status: 'ok' });
+    },
+    shutdown_request: (m, ch) => this.shutdownRequest(m, ch),
+  };
+
+  constructor(
+    info: ConnectionInfo,
+    private readonly options: KernelOptions = {},
+  ) {
+    this.log = options.log ?? stderrLog;
+    this.transport = new KernelTransport(info, this.log);
+    this.engine = new EngineClient({
+      log: this.log,
+      onRestart: () => {
+        this.inputParent = undefined;
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.transport.start((channel, msg) => this.receive(channel, msg));
+  }
+
+  private receive(channel: Channel, msg: Message): void {
+    if (this.shuttingDown) return;
+    if (channel === 'stdin') return this.stdinMessage(msg);
+    if (channel === 'control') {
+      void this.dispatch(channel, msg, this.controlHandlers);
+      return;
+    }
+    this.shellQueue.push(msg);
+    void this.pumpShell();
+  }
+
+  /** Shell requests run one at a time, in order. */
+  private async pumpShell(): Promise<void> {
+    if (this.shellBusy) return;
+    this.shellBusy = true;
+    try {
+      while (this.shellQueue.length > 0 && !this.shuttingDown) {
+        const msg = this.shellQueue.shift()!;
+        await this.dispatch('shell', msg, this.shellHandlers);
+        if (this.shellQueue.length === 0) this.aborting = false;
+      }
+    } finally {
+      this.shellBusy = false;
+    }
+  }
+
+  private async dispatch(channel: Channel, msg: Message, table: Record<string, Handler>): Promise<void> {
+    const type = msg.header.msg_type;
+    this.status('busy', msg);
+    try {
+      const handler = Object.prototype.hasOwnProperty.call(table, type) ? table[type] : undefined;
+      if (handler) await handler(msg, channel);
+      else this.log(`${channel}: unknown msg_type ${JSON.stringify(type)} ignored`);
+    } catch (e) {
+      this.log(`${channel}: ${type} failed: ${(e as Error).stack ?? e}`);
+    }
+    this.status('idle', msg);
+  }
+
+  private status(state: 'busy' | 'idle', parent: Message): void {
+    this.publish('status', { execution_state: state }, parent);
+  }
+
+  private publish(msg_type: string, content: JsonObject, parent?: Message): void {
+    void this.transport.send('iopub', { msg_type, content, parent });
+  }
+
+  private reply(channel: Channel, req: Message, msg_type: string, content: JsonObject): void {
+    void this.transport.send(channel, { msg_type, content, parent: req });
+  }
+
+  // ---- execute -----------------------------------------------------------------------
+
+  private async executeRequest(msg: Message): Promise<void> {
+    const c = msg.content;
+    const code = typeof c.code === 'string' ? c.code : '';
+    const silent = c.silent === true;
+    const storeHistory = !silent && c.store_history !== false;
+    const allowStdin = c.allow_stdin === true;
+    const stopOnError = c.stop_on_error !== false;
+    const userExpressions = stringRecord(c.user_expressions);
+
+    if (this.aborting) {
+      this.reply('shell', msg, 'execute_reply', { status: 'aborted', execution_count: this.executionCount });
+      return;
+    }
+    if (storeHistory) this.executionCount++;
+    const count = this.executionCount;
+    const entry = storeHistory ? this.history.add(count, code) : undefined;
+    if (!silent) this.publish('execute_input', { code, execution_count: count }, msg);
+
+    const out = new CellOutput(msg, (o) => void this.transport.send('iopub', o));
+    let done: ExecuteDone;
+    try {
+      done = await this.engine.execute(code, count, allowStdin, userExpressions, {
+        output: (o: EngineOutput) => out.add(o),
+        input: (prompt: string) => this.askInput(msg, prompt),
+      });
+    } catch (e) {
+      const message = (e as Error).message;
+      done = {
+        outcome: { status: 'error', ename: 'EngineError', evalue: message, traceback: [`EngineError: ${message}`] },
+        userExpressions: {},
+      };
+    }
+    this.inputParent = undefined;
+    out.flush();
+
+    const outcome = done.outcome;
+    if (outcome.status === 'ok') {
+      if (outcome.result && !silent) {
+        out.send('execute_result', { execution_count: count, data: outcome.result, metadata: {} });
+        const plain = outcome.result['text/plain'];
+        if (entry && typeof plain === 'string') entry.output = plain;
+      }
+      this.reply('shell', msg, 'execute_reply', {
+        status: 'ok',
+        execution_count: count,
+        payload: [],
+        user_expressions: done.userExpressions,
+      });
+      return;
+    }
+    const { ename, evalue, traceback } = outcome;
+    out.send('error', { ename, evalue, traceback });
+    this.reply('shell', msg, 'execute_reply', {
+      status: 'error',
+      execution_count: count,
+      ename,
+      evalue,
+      traceback,
+      user_expressions: {},
+    });
+    if (stopOnError) this.aborting = true;
+  }
+
+  private askInput(parent: Message, prompt: string): void {
+    this.inputParent = parent;
+    void this.transport.send('stdin', { msg_type: 'input_request', content: { prompt, password: false }, parent });
+  }
+
+  private stdinMessage(msg: Message): void {
+    if (msg.header.msg_type !== 'input_reply') {
+      this.log(`stdin: unexpected ${msg.header.msg_type} ignored`);
+      return;
+    }
+    if (!this.inputParent || !this.engine.awaitingInput) {
+      this.log('stdin: input_reply while no input() waits: ignored');
+      return;
+    }
+    this.inputParent = undefined;
+    const value = msg.content.value;
+    this.engine.provideInput(typeof value === 'string' ? value : '');
+  }
+
+  // ---- introspection -------------------------------------------------------------------
+
+  private async completeRequest(msg: Message): Promise<void> {
+    const code = typeof msg.content.code === 'string' ? msg.content.code : '';
+    const cursor = cursorPos(code, msg.content.cursor_pos);
+    try {
+      const r = await this.engine.complete(code, cursor);
+      this.reply('shell', msg, 'complete_reply', {
+        status: 'ok',
+        matches: r.matches,
+        cursor_start: r.cursorStart,
+        cursor_end: r.cursorEnd,
+        metadata: {},
+      });
+    } catch (e) {
+      this.replyError(msg, 'complete_reply', e as Error);
+    }
+  }
+
+  private async inspectRequest(msg: Message): Promise<void> {
+    const code = typeof msg.content.code === 'string' ? msg.content.code : '';
+    const cursor = cursorPos(code, msg.content.cursor_pos);
+    try {
+      const { text } = await this.engine.inspect(code, cursor);
+      const found = typeof text === 'string' && text !== '';
+      this.reply('shell', msg, 'inspect_reply', {
+        status: 'ok',
+        found,
+        data: found ? { 'text/plain': text } : {},
+        metadata: {},
+      });
+    } catch (e) {
+      this.replyError(msg, 'inspect_reply', e as Error);
+    }
+  }
+
+  private async isCompleteRequest(msg: Message): Promise<void> {
+    const code = typeof msg.content.code === 'string' ? msg.content.code : '';
+    try {
+      const r = await this.engine.isComplete(code);
+      const content: JsonObject = { status: r.status };
+      if (r.status === 'incomplete') content.indent = r.indent ?? '';
+      this.reply('shell', msg, 'is_complete_reply', content);
+    } catch (e) {
+      // A front end asks this to decide whether Enter runs the cell: never leave it waiting.
+      this.log(`is_complete failed: ${(e as Error).message}`);
+      this.reply('shell', msg, 'is_complete_reply', { status: 'unknown' });
+    }
+  }
+
+  private replyError(msg: Message, type: string, e: Error): void {
+    this.reply('shell', msg, type, { status: 'error', ename: 'EngineError', evalue: e.message, traceback: [] });
+  }
+
+  private commOpen(msg: Message): void {
+    const commId = msg.content.comm_id;
+    this.log(`comm_open for unknown target ${JSON.stringify(msg.content.target_name)}: closing it`);
+    this.publish('comm_close', { comm_id: typeof commId === 'string' ? commId : '', data: {} }, msg);
+  }
+
+  // ---- interrupt and shutdown ------------------------------------------------------------
+
+  /** SIGINT and interrupt_request: the running cell ends with KeyboardInterrupt. */
+  interrupt(): void {
+    this.engine.interrupt();
+  }
+
+  private async shutdownRequest(msg: Message, channel: Channel): Promise<void> {
+    const restart = msg.content.restart === true;
+    this.reply(channel, msg, 'shutdown_reply', { status: 'ok', restart });
+    this.status('idle', msg);
+    await this.shutdown();
+  }
+
+  /** Stops everything and exits: the interrupt flag first, then the worker, then the sockets. */
+  async shutdown(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    const stopped = await Promise.race([
+      this.engine.stop().then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), WORKER_STOP_MS)),
+    ]);
+    await this.transport.flush(200);
+    this.transport.close();
+    if (!stopped) {
+      // A worker stuck in native code without interrupt polls cannot be joined.
+      this.log('the engine worker did not stop: killing the process');
+      process.kill(process.pid, 'SIGKILL');
+    }
+    (this.options.exit ?? process.exit)(0);
+  }
+}
+
+function stringRecord(v: unknown): Record<string, string> {
+  const r: Record<string, string> = {};
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    for (const [k, e] of Object.entries(v)) if (typeof e === 'string') r[k] = e;
+  }
+  return r;
+}
+
+/** The request's cursor_pos (Unicode code points), clamped; missing means end of code. */
+function cursorPos(code: string, pos: unknown): number {
+  let length = 0;
+  for (const _ of code) length++;
+  if (typeof pos !== 'number' || !Number.isFinite(pos)) return length;
+  return Math.max(0, Math.min(length, Math.floor(pos)));
+}

@@ -1,0 +1,264 @@
+// A small Jupyter client for tests and the bench: zeromq@6 sockets, jmp-compatible signing,
+// and helpers that start a kernel process with a fresh connection file on 127.0.0.1.
+import { ChildProcess, spawn } from 'child_process';
+import { createHmac, randomBytes, randomUUID } from 'crypto';
+import { mkdtempSync, writeFileSync } from 'fs';
+import * as net from 'net';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import * as zmq from 'zeromq';
+
+export const REPO = path.resolve(__dirname, '..', '..').replace(/[\\/]dist$/, '');
+export const KERNEL_MAIN = path.join(REPO, 'dist', 'kernel', 'main.js');
+export const FAKE_ENGINE = path.join(REPO, 'test', 'support', 'fake-engine.js');
+
+export type ClientChannel = 'shell' | 'control' | 'stdin';
+
+export interface Msg {
+  header: { msg_id: string; msg_type: string; session: string; [k: string]: unknown };
+  parent_header: { msg_id?: string; msg_type?: string; [k: string]: unknown };
+  metadata: Record<string, unknown>;
+  content: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  channel: ClientChannel | 'iopub';
+  frames: Buffer[];
+}
+
+export interface Connection {
+  transport: 'tcp' | 'ipc';
+  ip: string;
+  shell_port: number;
+  control_port: number;
+  stdin_port: number;
+  iopub_port: number;
+  hb_port: number;
+  key: string;
+  signature_scheme: 'hmac-sha256';
+  kernel_name: string;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Writes a connection file with five free ports on 127.0.0.1 (or ipc files in a temp dir). */
+export async function writeConnectionFile(transport: 'tcp' | 'ipc' = 'tcp'): Promise<{ file: string; info: Connection }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kiln-conn-'));
+  const ports: number[] = [];
+  if (transport === 'tcp') while (ports.length < 5) { const p = await freePort(); if (!ports.includes(p)) ports.push(p); }
+  else ports.push(1, 2, 3, 4, 5);
+  const info: Connection = {
+    transport,
+    ip: transport === 'tcp' ? '127.0.0.1' : path.join(dir, 'kernel'),
+    shell_port: ports[0],
+    control_port: ports[1],
+    stdin_port: ports[2],
+    iopub_port: ports[3],
+    hb_port: ports[4],
+    key: randomBytes(16).toString('hex'),
+    signature_scheme: 'hmac-sha256',
+    kernel_name: 'kiln',
+  };
+  const file = path.join(dir, 'kernel.json');
+  writeFileSync(file, JSON.stringify(info));
+  return { file, info };
+}
+
+function url(info: Connection, port: number): string {
+  return info.transport === 'tcp' ? `tcp://${info.ip}:${port}` : `ipc://${info.ip}-${port}`;
+}
+
+const DELIM = Buffer.from('<IDS|MSG>');
+
+export class Client {
+  readonly session = randomUUID();
+  readonly shell: zmq.Dealer;
+  readonly control: zmq.Dealer;
+  readonly stdin: zmq.Dealer;
+  readonly iopub = new zmq.Subscriber();
+  readonly hb = new zmq.Request();
+  /** Every message received, in arrival order. */
+  readonly received: Msg[] = [];
+  private waiters: { pred: (m: Msg) => boolean; resolve: (m: Msg) => void }[] = [];
+  private closed = false;
+  private sendTail: Record<string, Promise<void>> = {};
+
+  constructor(readonly info: Connection) {
+    // jupyter_client gives shell and stdin the same identity: input_request is routed by it.
+    this.shell = new zmq.Dealer({ routingId: this.session, linger: 0 });
+    this.stdin = new zmq.Dealer({ routingId: this.session, linger: 0 });
+    this.control = new zmq.Dealer({ linger: 0 });
+    this.iopub.linger = 0;
+    this.hb.linger = 0;
+    this.shell.connect(url(info, info.shell_port));
+    this.control.connect(url(info, info.control_port));
+    this.stdin.connect(url(info, info.stdin_port));
+    this.iopub.connect(url(info, info.iopub_port));
+    this.iopub.subscribe();
+    this.hb.connect(url(info, info.hb_port));
+    for (const [ch, s] of [['shell', this.shell], ['control', this.control], ['stdin', this.stdin], ['iopub', this.iopub]] as const) {
+      void this.loop(ch, s);
+    }
+  }
+
+  sign(parts: (string | Buffer)[]): string {
+    const h = createHmac('sha256', this.info.key);
+    for (const p of parts) h.update(p);
+    return h.digest('hex');
+  }
+
+  /** The frames of a signed message (what jmp's Message._encode produces). */
+  frames(msgType: string, content: object, parent: object = {}): { msgId: string; frames: Buffer[] } {
+    const msgId = randomUUID();
+    const header = JSON.stringify({ msg_id: msgId, msg_type: msgType, session: this.session, username: 'test', date: new Date().toISOString(), version: '5.3' });
+    const parts = [header, JSON.stringify(parent), '{}', JSON.stringify(content)];
+    return { msgId, frames: [DELIM, Buffer.from(this.sign(parts)), ...parts.map((p) => Buffer.from(p))] };
+  }
+
+  /** Sends raw frames on a channel (queued: zeromq 6 allows one pending send per socket). */
+  sendFrames(channel: ClientChannel, frames: Buffer[]): Promise<void> {
+    const s = this[channel];
+    const next = (this.sendTail[channel] ?? Promise.resolve()).then(() => s.send(frames));
+    this.sendTail[channel] = next.catch(() => undefined);
+    return next;
+  }
+
+  send(channel: ClientChannel, msgType: string, content: object = {}, parent: object = {}): string {
+    const { msgId, frames } = this.frames(msgType, content, parent);
+    void this.sendFrames(channel, frames);
+    return msgId;
+  }
+
+  private async loop(channel: Msg['channel'], s: zmq.Dealer | zmq.Subscriber): Promise<void> {
+    try {
+      for await (const frames of s) {
+        const d = frames.findIndex((f) => f.equals(DELIM));
+        if (d < 0) continue;
+        const [sig, h, p, md, c] = frames.slice(d + 1, d + 6);
+        if (sig.toString() !== this.sign([h, p, md, c])) throw new Error(`bad signature from kernel on ${channel}`);
+        const m: Msg = {
+          header: JSON.parse(h.toString()),
+          parent_header: JSON.parse(p.toString()),
+          metadata: JSON.parse(md.toString()),
+          content: JSON.parse(c.toString()),
+          channel,
+          frames,
+        };
+        this.received.push(m);
+        this.waiters = this.waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
+      }
+    } catch (e) {
+      if (!this.closed) throw e;
+    }
+  }
+
+  /** The first message (already received or future) matching pred. */
+  waitFor(pred: (m: Msg) => boolean, timeoutMs = 10000, what = 'message'): Promise<Msg> {
+    const have = this.received.find(pred);
+    if (have) return Promise.resolve(have);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+      this.waiters.push({ pred, resolve: (m) => (clearTimeout(t), resolve(m)) });
+    });
+  }
+
+  reply(msgId: string, timeoutMs = 10000): Promise<Msg> {
+    return this.waitFor((m) => m.channel !== 'iopub' && m.parent_header.msg_id === msgId, timeoutMs, `reply to ${msgId}`);
+  }
+
+  idle(msgId: string, timeoutMs = 10000): Promise<Msg> {
+    return this.waitFor(
+      (m) => m.channel === 'iopub' && m.parent_header.msg_id === msgId && m.header.msg_type === 'status' && m.content.execution_state === 'idle',
+      timeoutMs,
+      `idle for ${msgId}`,
+    );
+  }
+
+  /** iopub messages whose parent is msgId, in order. */
+  iopubFor(msgId: string): Msg[] {
+    return this.received.filter((m) => m.channel === 'iopub' && m.parent_header.msg_id === msgId);
+  }
+
+  /** Sends a request and waits for both its reply and its idle status. */
+  async request(channel: ClientChannel, msgType: string, content: object = {}, timeoutMs = 10000): Promise<{ reply: Msg; iopub: Msg[]; msgId: string }> {
+    const msgId = this.send(channel, msgType, content);
+    const [reply] = await Promise.all([this.reply(msgId, timeoutMs), this.idle(msgId, timeoutMs)]);
+    return { reply, iopub: this.iopubFor(msgId), msgId };
+  }
+
+  execute(code: string, extra: object = {}, timeoutMs = 20000): Promise<{ reply: Msg; iopub: Msg[]; msgId: string }> {
+    return this.request('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...extra }, timeoutMs);
+  }
+
+  /** Waits until the kernel answers kernel_info and iopub is connected (its status arrives). */
+  async ready(timeoutMs = 15000): Promise<Msg> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const msgId = this.send('shell', 'kernel_info_request');
+      try {
+        const reply = await this.reply(msgId, Math.max(100, deadline - Date.now()));
+        await this.idle(msgId, 300);
+        return reply;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+      }
+    }
+  }
+
+  async heartbeat(timeoutMs = 2000): Promise<boolean> {
+    const payload = Buffer.from(randomUUID());
+    await this.hb.send(payload);
+    const got = await Promise.race([this.hb.receive(), new Promise<null>((r) => setTimeout(() => r(null), timeoutMs))]);
+    return got !== null && got[0].equals(payload);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) s.close();
+  }
+}
+
+export interface RunningKernel {
+  proc: ChildProcess;
+  client: Client;
+  file: string;
+  info: Connection;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/** Starts `node dist/kernel/main.js -f <file>` (or another argv) and connects a client. */
+export async function startKernel(opts: { env?: NodeJS.ProcessEnv; argv?: (file: string) => string[]; transport?: 'tcp' | 'ipc'; ready?: boolean } = {}): Promise<RunningKernel> {
+  const { file, info } = await writeConnectionFile(opts.transport);
+  const argv = opts.argv ? opts.argv(file) : [process.execPath, KERNEL_MAIN, '-f', file];
+  const proc = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  proc.stderr!.on('data', (d) => (err += d));
+  proc.stdout!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  const client = new Client(info);
+  const k: RunningKernel = {
+    proc,
+    client,
+    file,
+    info,
+    stderr: () => err,
+    exited,
+    async stop() {
+      client.close();
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+  if (opts.ready !== false) await client.ready();
+  return k;
+}

@@ -1,0 +1,63 @@
+// A Session driven as the kernel drives it, recording every output.
+import type { EngineOutput, ExecuteOutcome } from '../../kernel/engine/api';
+import { Session } from '../../kernel/engine/session';
+
+export interface CellRun {
+  outcome: ExecuteOutcome;
+  stdout: string;
+  stderr: string;
+  outputs: EngineOutput[];
+  /** The cell's result as text/plain, if any. */
+  result?: string;
+  /** For an error: `Name: message`. */
+  error?: string;
+}
+
+export class TestSession {
+  readonly outputs: EngineOutput[] = [];
+  readonly inputs: string[] = [];
+  readonly session: Session;
+  private cell = 0;
+
+  constructor(options: { interruptFlag?: Int32Array } = {}) {
+    this.session = new Session(
+      {
+        output: (out) => this.outputs.push(out),
+        input: (prompt) => {
+          const answer = this.inputs.shift();
+          if (answer === undefined) {
+            const err = new Error('no input available');
+            err.name = 'EOFError';
+            throw err;
+          }
+          this.outputs.push({ type: 'stream', name: 'stdout', text: prompt });
+          return answer;
+        },
+      },
+      options,
+    );
+  }
+
+  run(code: string): CellRun {
+    const start = this.outputs.length;
+    const outcome = this.session.execute(code, ++this.cell);
+    const outputs = this.outputs.slice(start);
+    const stream = (name: string) =>
+      outputs.map((o) => (o.type === 'stream' && o.name === name ? o.text : '')).join('');
+    return {
+      outcome,
+      outputs,
+      stdout: stream('stdout'),
+      stderr: stream('stderr'),
+      result: outcome.status === 'ok' ? (outcome.result?.['text/plain'] as string | undefined) : undefined,
+      error: outcome.status === 'error' ? `${outcome.ename}: ${outcome.evalue}` : undefined,
+    };
+  }
+
+  /** Runs a cell that must succeed; returns its result text (or stdout if it has no result). */
+  ok(code: string): string {
+    const r = this.run(code);
+    if (r.outcome.status === 'error') throw new Error(`cell failed:\n${r.outcome.traceback.join('\n')}`);
+    return r.result ?? r.stdout;
+  }
+}
