@@ -1,0 +1,221 @@
+// The LLVM vocabulary lowering speaks: Kiln types as LLVM types, constants, and the
+// runtime's functions and data (docs/runtime-abi.md), declared on first use.
+import llvm from 'llvm-bindings';
+import type { Type } from './ast';
+
+export const RECURSION_LIMIT = 10000;
+
+type RuntimeSig = [ret: string, params: string[]];
+
+/** Runtime functions by name: return type and parameter types, in the ABI's spelling. */
+const RUNTIME: Record<string, RuntimeSig> = {
+  kiln_recursion_error: ['void', []],
+  kiln_interrupted: ['void', []],
+  kiln_zero_division: ['void', []],
+  kiln_index_error: ['void', ['i64', 'i64']],
+  kiln_assert_fail: ['void', ['ptr']],
+  kiln_alloc: ['ptr', ['i64']],
+  kiln_str_concat: ['ptr', ['ptr', 'ptr']],
+  kiln_str_cmp: ['i64', ['ptr', 'ptr']],
+  kiln_substr: ['ptr', ['ptr', 'i64', 'i64']],
+  kiln_fmt: ['ptr', ['i64', 'i32']],
+  kiln_repr: ['ptr', ['i64', 'i32']],
+  kiln_parse_int: ['i64', ['ptr']],
+  kiln_parse_float: ['double', ['ptr']],
+  kiln_str_from_c: ['ptr', ['ptr']],
+  kiln_array_new: ['ptr', ['i64', 'i32']],
+  kiln_array_push: ['void', ['ptr', 'i64']],
+  kiln_array_pop: ['i64', ['ptr']],
+  kiln_array_fill: ['ptr', ['i64', 'i64', 'i32']],
+  kiln_print_value: ['void', ['i32', 'i64', 'i32', 'i32']],
+  kiln_random: ['double', []],
+  kiln_seed: ['void', ['i64']],
+  kiln_clock: ['double', []],
+  kiln_result: ['void', ['ptr']],
+  kiln_display: ['void', ['ptr', 'ptr']],
+  kiln_display_id: ['ptr', ['ptr', 'ptr']],
+  kiln_update_display: ['void', ['ptr', 'ptr', 'ptr']],
+  kiln_clear_output: ['void', []],
+  kiln_chart: ['void', ['i32', 'ptr', 'ptr', 'ptr']],
+  kiln_hist: ['void', ['ptr', 'i64', 'ptr']],
+  kiln_bar: ['void', ['ptr', 'ptr', 'ptr']],
+  kiln_progress: ['void', ['i64', 'i64']],
+  kiln_input: ['ptr', ['ptr']],
+  kiln_eval: ['ptr', ['ptr']],
+};
+
+/** Runtime functions that never return (lowering follows each call with `unreachable`). */
+export const NORETURN = new Set([
+  'kiln_recursion_error',
+  'kiln_interrupted',
+  'kiln_zero_division',
+  'kiln_index_error',
+  'kiln_assert_fail',
+]);
+
+/** One module under construction, with the types and declarations it uses. */
+export class ModuleBuilder {
+  readonly context: llvm.LLVMContext;
+  readonly module: llvm.Module;
+  readonly b: llvm.IRBuilder;
+  readonly i1: llvm.IntegerType;
+  readonly i8: llvm.IntegerType;
+  readonly i32: llvm.IntegerType;
+  readonly i64: llvm.IntegerType;
+  readonly f64: llvm.Type;
+  readonly void: llvm.Type;
+  readonly ptr: llvm.PointerType;
+  private readonly stackType: llvm.ArrayType;
+  private stringCount = 0;
+
+  constructor(context: llvm.LLVMContext, name: string) {
+    this.context = context;
+    this.module = new llvm.Module(name, context);
+    this.b = new llvm.IRBuilder(context);
+    this.i1 = this.b.getInt1Ty();
+    this.i8 = this.b.getInt8Ty();
+    this.i32 = this.b.getInt32Ty();
+    this.i64 = this.b.getInt64Ty();
+    this.f64 = this.b.getDoubleTy();
+    this.void = this.b.getVoidTy();
+    this.ptr = this.b.getInt8PtrTy();
+    this.stackType = llvm.ArrayType.get(this.i32, RECURSION_LIMIT + 1);
+  }
+
+  /** The type of a value of Kiln type `t` in a register. */
+  regType(t: Type): llvm.Type {
+    switch (t.kind) {
+      case 'int':
+        return this.i64;
+      case 'float':
+        return this.f64;
+      case 'bool':
+        return this.i1;
+      case 'void':
+        return this.void;
+      default:
+        return this.ptr;
+    }
+  }
+
+  /** The type of an 8-byte memory slot holding a value of Kiln type `t` (bool is an i64 0/1). */
+  memType(t: Type): llvm.Type {
+    return t.kind === 'bool' ? this.i64 : this.regType(t);
+  }
+
+  int(value: bigint | number): llvm.Value {
+    const v = BigInt.asIntN(64, BigInt(value));
+    if (v >= -(2n ** 52n) && v < 2n ** 52n) return llvm.ConstantInt.get(this.i64, Number(v), true);
+    // Wider than a double holds exactly: build it from two 32-bit halves (the builder folds it).
+    const hi = Number(BigInt.asUintN(64, v) >> 32n);
+    const lo = Number(BigInt.asUintN(64, v) & 0xffffffffn);
+    const high = this.b.CreateShl(llvm.ConstantInt.get(this.i64, hi, false), this.i32Const64(32));
+    return this.b.CreateOr(high, llvm.ConstantInt.get(this.i64, lo, false));
+  }
+
+  private i32Const64(n: number): llvm.Value {
+    return llvm.ConstantInt.get(this.i64, n, false);
+  }
+
+  i32c(n: number): llvm.Value {
+    return llvm.ConstantInt.get(this.i32, n, true);
+  }
+
+  float(value: number): llvm.Value {
+    return llvm.ConstantFP.get(this.f64, value);
+  }
+
+  bool(value: boolean): llvm.Value {
+    return value ? this.b.getTrue() : this.b.getFalse();
+  }
+
+  /** A pointer constant to a fixed address (session slots live outside the JIT's memory). */
+  address(addr: number, pointee: llvm.Type): llvm.Value {
+    return this.b.CreateIntToPtr(llvm.ConstantInt.get(this.i64, addr, false), pointee.getPointerTo());
+  }
+
+  /** A string literal laid out as a KilnStr `{ i64 len, [len+1 x i8] }`, as an i8*. */
+  stringLiteral(text: string): llvm.Value {
+    const bytes = Buffer.from(text, 'utf8');
+    const arrayType = llvm.ArrayType.get(this.i8, bytes.length + 1);
+    const chars = [...bytes, 0].map((byte) => llvm.ConstantInt.get(this.i8, byte, false));
+    const layout = llvm.StructType.get(this.context, [this.i64, arrayType]);
+    const init = llvm.ConstantStruct.get(layout, [
+      llvm.ConstantInt.get(this.i64, bytes.length, false) as llvm.Constant,
+      llvm.ConstantArray.get(arrayType, chars),
+    ]);
+    const global = new llvm.GlobalVariable(
+      this.module,
+      layout,
+      true,
+      llvm.Function.LinkageTypes.PrivateLinkage,
+      init,
+      `str.${this.stringCount++}`,
+    );
+    return llvm.ConstantExpr.getBitCast(global, this.ptr);
+  }
+
+  private typeOf(spelling: string): llvm.Type {
+    switch (spelling) {
+      case 'void':
+        return this.void;
+      case 'ptr':
+        return this.ptr;
+      case 'i32':
+        return this.i32;
+      case 'i64':
+        return this.i64;
+      case 'double':
+        return this.f64;
+      default:
+        throw new Error(`unknown runtime type ${spelling}`);
+    }
+  }
+
+  /** Declares (once) and returns a function of the given signature. */
+  declare(name: string, ret: llvm.Type, params: llvm.Type[]): llvm.Function {
+    const existing = this.module.getFunction(name);
+    if (existing) return existing;
+    const fnType = llvm.FunctionType.get(ret, params, false);
+    return llvm.Function.Create(fnType, llvm.Function.LinkageTypes.ExternalLinkage, name, this.module);
+  }
+
+  runtime(name: string): llvm.Function {
+    const sig = RUNTIME[name];
+    if (!sig) throw new Error(`unknown runtime function ${name}`);
+    return this.declare(name, this.typeOf(sig[0]), sig[1].map((p) => this.typeOf(p)));
+  }
+
+  /** An LLVM intrinsic or libm function on doubles, e.g. `llvm.sqrt.f64`, `tan`. */
+  mathFunction(name: string, arity: number): llvm.Function {
+    return this.declare(name, this.f64, Array(arity).fill(this.f64));
+  }
+
+  /** An external data symbol of the runtime. */
+  runtimeGlobal(name: 'kiln_depth' | 'kiln_interrupt' | 'kiln_fstack' | 'kiln_lstack'): llvm.GlobalVariable {
+    const existing = this.module.getGlobalVariable(name);
+    if (existing) return existing;
+    const type = name === 'kiln_depth' ? this.i64 : name === 'kiln_interrupt' ? this.i32 : this.stackType;
+    return new llvm.GlobalVariable(
+      this.module,
+      type,
+      false,
+      llvm.Function.LinkageTypes.ExternalLinkage,
+      null,
+      name,
+    );
+  }
+
+  /** The address of element `index` of kiln_fstack or kiln_lstack. */
+  stackSlot(name: 'kiln_fstack' | 'kiln_lstack', index: llvm.Value): llvm.Value {
+    return this.b.CreateInBoundsGEP(this.stackType, this.runtimeGlobal(name), [this.i32Const64(0), index]);
+  }
+
+  /** The module as IR text. The interrupt flag's loads are made volatile (the bindings cannot
+   *  mark a load volatile), so no optimisation hoists the poll out of a loop. */
+  print(): string {
+    return this.module
+      .print()
+      .replace(/load i32, i32\* @kiln_interrupt\b/g, 'load volatile i32, i32* @kiln_interrupt');
+  }
+}

@@ -1,0 +1,608 @@
+// Lowering: a checked cell → one LLVM module (IR text) holding the bodies of the cell's
+// functions and its entry function. Calls between functions go through each function's
+// slot (so a redefinition reaches earlier callers); a function calls itself directly.
+import llvm from 'llvm-bindings';
+import type { CheckedCell, Expr, FnDecl, FnSig, Stmt, Type, Block, VarRef } from './ast';
+import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './ir';
+import { lowerBuiltin } from './lower-builtins';
+
+export interface LowerOptions {
+  cellNumber: number;
+  /** LLVM name and function id of the cell's entry function `void ()`. */
+  entrySymbol: string;
+  entryFid: number;
+  /** Type id for the runtime's formatter (registers composite types on first use). */
+  typeId(t: Type): number;
+}
+
+/** Iterations of a counted loop between two interrupt polls. */
+const POLL_STRIDE = 4096;
+
+let sharedContext: llvm.LLVMContext | undefined;
+
+export function lowerCell(checked: CheckedCell, options: LowerOptions): string {
+  sharedContext ??= new llvm.LLVMContext();
+  const mb = new ModuleBuilder(sharedContext, `cell${options.cellNumber}`);
+  const llvmFns = new Map<FnDecl, llvm.Function>();
+  for (const decl of checked.functions) {
+    const sig = decl.sig!;
+    const fnType = llvm.FunctionType.get(
+      mb.regType(sig.ret),
+      sig.params.map((p) => mb.regType(p.type)),
+      false,
+    );
+    llvmFns.set(decl, llvm.Function.Create(fnType, llvm.Function.LinkageTypes.ExternalLinkage, sig.symbol!, mb.module));
+  }
+  for (const decl of checked.functions) {
+    const lowerer = new FunctionLowerer(mb, llvmFns.get(decl)!, decl.locals!, options, decl.sig!);
+    lowerer.lowerBody(decl.sig!.fid!, decl.body.stmts, decl.sig!.ret);
+  }
+  const entryType = llvm.FunctionType.get(mb.void, [], false);
+  const entry = llvm.Function.Create(entryType, llvm.Function.LinkageTypes.ExternalLinkage, options.entrySymbol, mb.module);
+  new FunctionLowerer(mb, entry, checked.entryLocals, options).lowerEntry(options.entryFid, checked);
+  if (llvm.verifyModule(mb.module)) {
+    // (verifyModule returns true when the module is broken.)
+    throw new Error(`internal error: invalid IR for cell ${options.cellNumber}\n${mb.module.print()}`);
+  }
+  return mb.print();
+}
+
+interface LoopTargets {
+  breakTo: llvm.BasicBlock;
+  continueTo: llvm.BasicBlock;
+}
+
+export class FunctionLowerer {
+  readonly b: llvm.IRBuilder;
+  private readonly locals: llvm.AllocaInst[] = [];
+  private readonly loops: LoopTargets[] = [];
+  private allocas!: llvm.BasicBlock;
+  private start!: llvm.BasicBlock;
+  private callerDepth!: llvm.Value;
+  private frameDepth!: llvm.Value;
+
+  constructor(
+    readonly mb: ModuleBuilder,
+    readonly fn: llvm.Function,
+    private readonly localTypes: Type[],
+    readonly options: LowerOptions,
+    private readonly self?: FnSig,
+  ) {
+    this.b = mb.b;
+  }
+
+  // ---- frames ------------------------------------------------------------------------
+
+  private prologue(fid: number): void {
+    const { mb, b } = this;
+    this.allocas = this.block('allocas');
+    for (const t of this.localTypes) this.locals.push(this.alloca(mb.regType(t)));
+    this.start = this.block('entry');
+    b.SetInsertPoint(this.start);
+    const depthVar = mb.runtimeGlobal('kiln_depth');
+    this.callerDepth = b.CreateLoad(mb.i64, depthVar);
+    this.frameDepth = b.CreateAdd(this.callerDepth, mb.int(1));
+    this.guard(b.CreateICmpSGT(this.frameDepth, mb.int(RECURSION_LIMIT)), () =>
+      this.raise('kiln_recursion_error', []),
+    );
+    b.CreateStore(this.frameDepth, depthVar);
+    b.CreateStore(mb.i32c(fid), mb.stackSlot('kiln_fstack', this.frameDepth));
+    this.pollInterrupt();
+  }
+
+  /** A stack slot in the function's first block, where mem2reg can promote it. */
+  alloca(type: llvm.Type): llvm.AllocaInst {
+    const here = this.b.saveIP();
+    this.b.SetInsertPoint(this.allocas);
+    const slot = this.b.CreateAlloca(type);
+    this.b.restoreIP(here);
+    return slot;
+  }
+
+  /** Closes the allocas block by jumping to the code. */
+  private finish(): void {
+    const here = this.b.saveIP();
+    this.b.SetInsertPoint(this.allocas);
+    this.b.CreateBr(this.start);
+    this.b.restoreIP(here);
+  }
+
+  lowerBody(fid: number, stmts: Stmt[], ret: Type): void {
+    this.prologue(fid);
+    this.self!.params.forEach((_, i) => this.b.CreateStore(this.fn.getArg(i), this.locals[i]));
+    this.statements(stmts);
+    if (!this.terminated()) {
+      if (ret.kind === 'void') this.emitReturn();
+      else this.b.CreateUnreachable(); // the checker proved every path returns
+    }
+    this.finish();
+  }
+
+  lowerEntry(fid: number, checked: CheckedCell): void {
+    this.prologue(fid);
+    const stmts = checked.cell.stmts;
+    const last = stmts[stmts.length - 1];
+    const resultStmt = checked.resultType && last?.kind === 'expr' ? last : undefined;
+    this.statements(resultStmt ? stmts.slice(0, -1) : stmts);
+    if (resultStmt && !this.terminated()) {
+      const value = this.expr(resultStmt.expr);
+      const text = this.callRuntime('kiln_repr', [this.toBits(value, checked.resultType!), this.typeIdConst(checked.resultType!)], resultStmt.span.line);
+      this.callRuntime('kiln_result', [text], resultStmt.span.line);
+    }
+    if (!this.terminated()) this.emitReturn();
+    this.finish();
+  }
+
+  private emitReturn(value?: llvm.Value): void {
+    this.b.CreateStore(this.callerDepth, this.mb.runtimeGlobal('kiln_depth'));
+    if (value) this.b.CreateRet(value);
+    else this.b.CreateRetVoid();
+  }
+
+  // ---- control-flow helpers ------------------------------------------------------------
+
+  block(name: string): llvm.BasicBlock {
+    return llvm.BasicBlock.Create(this.mb.context, name, this.fn);
+  }
+
+  terminated(): boolean {
+    return this.b.GetInsertBlock()!.getTerminator() !== null;
+  }
+
+  /** Continues in a fresh (unreachable) block after a return/break/continue. */
+  private afterJump(): void {
+    this.b.SetInsertPoint(this.block('dead'));
+  }
+
+  /** If `failed`, runs `onFailure` (which must not return) in a cold block; continues after. */
+  guard(failed: llvm.Value, onFailure: () => void): void {
+    const fail = this.block('fail');
+    const ok = this.block('ok');
+    this.b.CreateCondBr(failed, fail, ok);
+    this.b.SetInsertPoint(fail);
+    onFailure();
+    this.b.SetInsertPoint(ok);
+  }
+
+  /** Records the current source line in this frame's kiln_lstack entry. */
+  setLine(line: number): void {
+    this.b.CreateStore(this.mb.i32c(line), this.mb.stackSlot('kiln_lstack', this.frameDepth));
+  }
+
+  callRuntime(name: string, args: llvm.Value[], line: number): llvm.Value {
+    this.setLine(line);
+    const call = this.b.CreateCall(this.mb.runtime(name), args);
+    if (NORETURN.has(name)) this.b.CreateUnreachable();
+    return call;
+  }
+
+  /** Calls a noreturn runtime function (the line was recorded by the caller). */
+  raise(name: string, args: llvm.Value[]): void {
+    this.b.CreateCall(this.mb.runtime(name), args);
+    this.b.CreateUnreachable();
+  }
+
+  pollInterrupt(): void {
+    const flag = this.b.CreateLoad(this.mb.i32, this.mb.runtimeGlobal('kiln_interrupt'));
+    this.guard(this.b.CreateICmpNE(flag, this.mb.i32c(0)), () => this.raise('kiln_interrupted', []));
+  }
+
+  typeIdConst(t: Type): llvm.Value {
+    return this.mb.i32c(this.options.typeId(t));
+  }
+
+  // ---- value representations ------------------------------------------------------------
+
+  toBits(v: llvm.Value, t: Type): llvm.Value {
+    const { b, mb } = this;
+    switch (t.kind) {
+      case 'int':
+        return v;
+      case 'float':
+        return b.CreateBitCast(v, mb.i64);
+      case 'bool':
+        return b.CreateZExt(v, mb.i64);
+      default:
+        return b.CreatePtrToInt(v, mb.i64);
+    }
+  }
+
+  fromBits(bits: llvm.Value, t: Type): llvm.Value {
+    const { b, mb } = this;
+    switch (t.kind) {
+      case 'int':
+        return bits;
+      case 'float':
+        return b.CreateBitCast(bits, mb.f64);
+      case 'bool':
+        return b.CreateICmpNE(bits, mb.int(0));
+      default:
+        return b.CreateIntToPtr(bits, mb.ptr);
+    }
+  }
+
+  private toMem(v: llvm.Value, t: Type): llvm.Value {
+    return t.kind === 'bool' ? this.b.CreateZExt(v, this.mb.i64) : v;
+  }
+
+  private fromMem(v: llvm.Value, t: Type): llvm.Value {
+    return t.kind === 'bool' ? this.b.CreateICmpNE(v, this.mb.int(0)) : v;
+  }
+
+  /** Pointer to the 8-byte word at `offset` bytes into a heap object, typed for `memType`. */
+  private word(base: llvm.Value, offsetBytes: number, memType: llvm.Type): llvm.Value {
+    const raw = offsetBytes === 0 ? base : this.b.CreateInBoundsGEP(this.mb.i8, base, [this.mb.int(offsetBytes)]);
+    return this.b.CreateBitCast(raw, memType.getPointerTo());
+  }
+
+  /** Length of a str or an array (both keep it in their first word). */
+  lengthOf(base: llvm.Value): llvm.Value {
+    return this.b.CreateLoad(this.mb.i64, this.word(base, 0, this.mb.i64));
+  }
+
+  /** Address of element `index` of an array of `elem`, after the bounds check. */
+  private elementAddress(array: llvm.Value, index: llvm.Value, elem: Type, line: number): llvm.Value {
+    const { b, mb } = this;
+    const length = this.lengthOf(array);
+    this.guard(b.CreateICmpUGE(index, length), () => {
+      this.setLine(line);
+      this.raise('kiln_index_error', [index, length]);
+    });
+    const memType = mb.memType(elem);
+    const data = b.CreateLoad(mb.ptr, this.word(array, 16, mb.ptr));
+    return b.CreateInBoundsGEP(memType, b.CreateBitCast(data, memType.getPointerTo()), [index]);
+  }
+
+  private fieldAddress(object: llvm.Value, fieldIndex: number, fieldType: Type): llvm.Value {
+    return this.word(object, 8 * fieldIndex, this.mb.memType(fieldType));
+  }
+
+  private globalAddress(ref: Extract<VarRef, { kind: 'global' }>): llvm.Value {
+    return this.mb.address(ref.global.slot!, this.mb.memType(ref.global.type));
+  }
+
+  // ---- statements ----------------------------------------------------------------------
+
+  statements(stmts: Stmt[]): void {
+    for (const stmt of stmts) this.statement(stmt);
+  }
+
+  private blockStmts(block: Block): void {
+    this.statements(block.stmts);
+  }
+
+  private statement(s: Stmt): void {
+    const { b, mb } = this;
+    switch (s.kind) {
+      case 'let':
+        return this.storeVar(s.target!, this.expr(s.init));
+      case 'assign':
+        return this.assign(s);
+      case 'expr':
+        this.expr(s.expr);
+        return;
+      case 'block':
+        return this.blockStmts(s.block);
+      case 'if': {
+        const thenBB = this.block('then');
+        const elseBB = this.block('else');
+        const join = this.block('endif');
+        b.CreateCondBr(this.expr(s.cond), thenBB, elseBB);
+        b.SetInsertPoint(thenBB);
+        this.blockStmts(s.then);
+        if (!this.terminated()) b.CreateBr(join);
+        b.SetInsertPoint(elseBB);
+        if (s.else) this.blockStmts(s.else);
+        if (!this.terminated()) b.CreateBr(join);
+        b.SetInsertPoint(join);
+        return;
+      }
+      case 'while': {
+        const head = this.block('while.cond');
+        const body = this.block('while.body');
+        const exit = this.block('while.end');
+        b.CreateBr(head);
+        b.SetInsertPoint(head);
+        b.CreateCondBr(this.expr(s.cond), body, exit);
+        b.SetInsertPoint(body);
+        this.loops.push({ breakTo: exit, continueTo: head });
+        this.blockStmts(s.body);
+        this.loops.pop();
+        if (!this.terminated()) {
+          this.pollInterrupt();
+          b.CreateBr(head);
+        }
+        b.SetInsertPoint(exit);
+        return;
+      }
+      case 'for': {
+        const start = this.expr(s.start);
+        const end = this.expr(s.end);
+        return this.countedLoop(start, end, (i) => this.storeVar(s.varRef!, i), s.body);
+      }
+      case 'foreach': {
+        const array = this.expr(s.iter);
+        const elem = (s.iter.type as Extract<Type, { kind: 'array' }>).elem;
+        return this.countedLoop(mb.int(0), this.lengthOf(array), (i) => {
+          const address = this.elementAddress(array, i, elem, s.span.line);
+          this.storeVar(s.varRef!, this.fromMem(b.CreateLoad(mb.memType(elem), address), elem));
+        }, s.body, () => this.lengthOf(array));
+      }
+      case 'break':
+      case 'continue': {
+        const loop = this.loops[this.loops.length - 1];
+        b.CreateBr(s.kind === 'break' ? loop.breakTo : loop.continueTo);
+        return this.afterJump();
+      }
+      case 'return':
+        this.emitReturn(s.value ? this.expr(s.value) : undefined);
+        return this.afterJump();
+    }
+  }
+
+  /**
+   * `for i in start..end`, strip-mined: an outer loop polls the interrupt flag every
+   * POLL_STRIDE iterations and an inner loop without a poll runs the body (so it can be
+   * vectorized). `liveEnd`, if given, re-reads the end each chunk (arrays may shrink).
+   */
+  private countedLoop(
+    start: llvm.Value,
+    end: llvm.Value,
+    bindVar: (i: llvm.Value) => void,
+    body: Block,
+    liveEnd?: () => llvm.Value,
+  ): void {
+    const { b, mb } = this;
+    const counter = this.alloca(mb.i64);
+    const chunkEndVar = this.alloca(mb.i64);
+    b.CreateStore(start, counter);
+    const outer = this.block('for.chunk');
+    const inner = this.block('for.cond');
+    const bodyBB = this.block('for.body');
+    const step = this.block('for.step');
+    const exit = this.block('for.end');
+    b.CreateBr(outer);
+
+    b.SetInsertPoint(outer);
+    const i0 = b.CreateLoad(mb.i64, counter);
+    const stop = liveEnd ? liveEnd() : end;
+    const more = this.block('for.poll');
+    b.CreateCondBr(b.CreateICmpSLT(i0, stop), more, exit);
+    b.SetInsertPoint(more);
+    this.pollInterrupt();
+    const remaining = b.CreateSub(stop, i0);
+    const chunkEnd = b.CreateSelect(
+      b.CreateICmpUGT(remaining, mb.int(POLL_STRIDE)),
+      b.CreateAdd(i0, mb.int(POLL_STRIDE)),
+      stop,
+    );
+    b.CreateStore(chunkEnd, chunkEndVar);
+    b.CreateBr(inner);
+
+    b.SetInsertPoint(inner);
+    const i = b.CreateLoad(mb.i64, counter);
+    const chunkStop = b.CreateLoad(mb.i64, chunkEndVar);
+    b.CreateCondBr(b.CreateICmpSLT(i, chunkStop), bodyBB, outer);
+
+    b.SetInsertPoint(bodyBB);
+    bindVar(i);
+    this.loops.push({ breakTo: exit, continueTo: step });
+    this.blockStmts(body);
+    this.loops.pop();
+    if (!this.terminated()) b.CreateBr(step);
+
+    b.SetInsertPoint(step);
+    b.CreateStore(b.CreateAdd(b.CreateLoad(mb.i64, counter), mb.int(1)), counter);
+    b.CreateBr(inner);
+    b.SetInsertPoint(exit);
+  }
+
+  private storeVar(ref: VarRef, value: llvm.Value): void {
+    if (ref.kind === 'local') this.b.CreateStore(value, this.locals[ref.id]);
+    else this.b.CreateStore(this.toMem(value, ref.global.type), this.globalAddress(ref));
+  }
+
+  private loadVar(ref: VarRef): llvm.Value {
+    if (ref.kind === 'local') return this.b.CreateLoad(this.mb.regType(ref.type), this.locals[ref.id]);
+    const t = ref.global.type;
+    return this.fromMem(this.b.CreateLoad(this.mb.memType(t), this.globalAddress(ref)), t);
+  }
+
+  /** Assignment and compound assignment to a name, an element or a field. */
+  private assign(s: Extract<Stmt, { kind: 'assign' }>): void {
+    const { b, mb } = this;
+    const t = s.target;
+    let load: () => llvm.Value;
+    let store: (v: llvm.Value) => void;
+    if (t.kind === 'name') {
+      load = () => this.loadVar(t.ref!);
+      store = (v) => this.storeVar(t.ref!, v);
+    } else if (t.kind === 'index' || t.kind === 'field') {
+      const valueType = t.type!;
+      let address: llvm.Value;
+      if (t.kind === 'index') {
+        const array = this.expr(t.target);
+        const index = this.expr(t.index);
+        address = this.elementAddress(array, index, valueType, s.span.line);
+      } else {
+        address = this.fieldAddress(this.expr(t.target), t.fieldIndex!, valueType);
+      }
+      load = () => this.fromMem(b.CreateLoad(mb.memType(valueType), address), valueType);
+      store = (v) => b.CreateStore(this.toMem(v, valueType), address);
+    } else {
+      throw new Error(`internal error: cannot assign to ${t.kind}`);
+    }
+    if (s.op === '=') return store(this.expr(s.value));
+    const old = load();
+    const op = s.op.slice(0, 1) as '+' | '-' | '*' | '/' | '%';
+    store(this.arithmetic(op, t.type!, old, this.expr(s.value), s.span.line));
+  }
+
+  // ---- expressions ---------------------------------------------------------------------
+
+  expr(e: Expr): llvm.Value {
+    const { b, mb } = this;
+    switch (e.kind) {
+      case 'int':
+        return mb.int(e.value);
+      case 'float':
+        return mb.float(e.value);
+      case 'bool':
+        return mb.bool(e.value);
+      case 'str':
+        return mb.stringLiteral(e.value);
+      case 'name':
+        return this.loadVar(e.ref!);
+      case 'promote':
+        return b.CreateSIToFP(this.expr(e.operand), mb.f64);
+      case 'unary': {
+        const v = this.expr(e.operand);
+        if (e.op === '!') return b.CreateNot(v);
+        return e.type!.kind === 'float' ? b.CreateFNeg(v) : b.CreateSub(mb.int(0), v);
+      }
+      case 'binary':
+        return this.binary(e);
+      case 'call':
+        return this.call(e);
+      case 'index': {
+        const array = this.expr(e.target);
+        const index = this.expr(e.index);
+        const address = this.elementAddress(array, index, e.type!, e.span.line);
+        return this.fromMem(b.CreateLoad(mb.memType(e.type!), address), e.type!);
+      }
+      case 'field': {
+        const address = this.fieldAddress(this.expr(e.target), e.fieldIndex!, e.type!);
+        return this.fromMem(b.CreateLoad(mb.memType(e.type!), address), e.type!);
+      }
+      case 'array': {
+        const elem = (e.type as Extract<Type, { kind: 'array' }>).elem;
+        const array = this.callRuntime('kiln_array_new', [mb.int(e.elems.length), this.typeIdConst(elem)], e.span.line);
+        const data = b.CreateBitCast(b.CreateLoad(mb.ptr, this.word(array, 16, mb.ptr)), mb.memType(elem).getPointerTo());
+        e.elems.forEach((el, i) => {
+          const value = this.toMem(this.expr(el), elem);
+          b.CreateStore(value, b.CreateInBoundsGEP(mb.memType(elem), data, [mb.int(i)]));
+        });
+        return array;
+      }
+      case 'structlit': {
+        const def = e.def!;
+        const object = this.callRuntime('kiln_alloc', [mb.int(8 * Math.max(1, def.fields.length))], e.span.line);
+        for (const f of e.fields) {
+          const fieldType = def.fields[f.fieldIndex!].type;
+          b.CreateStore(this.toMem(this.expr(f.value), fieldType), this.fieldAddress(object, f.fieldIndex!, fieldType));
+        }
+        return object;
+      }
+    }
+  }
+
+  private binary(e: Extract<Expr, { kind: 'binary' }>): llvm.Value {
+    const { b, mb } = this;
+    if (e.op === '&&' || e.op === '||') {
+      const left = this.expr(e.left);
+      const leftEnd = b.GetInsertBlock()!;
+      const rightBB = this.block(e.op === '&&' ? 'and.rhs' : 'or.rhs');
+      const join = this.block(e.op === '&&' ? 'and.end' : 'or.end');
+      if (e.op === '&&') b.CreateCondBr(left, rightBB, join);
+      else b.CreateCondBr(left, join, rightBB);
+      b.SetInsertPoint(rightBB);
+      const right = this.expr(e.right);
+      const rightEnd = b.GetInsertBlock()!;
+      b.CreateBr(join);
+      b.SetInsertPoint(join);
+      const phi = b.CreatePHI(mb.i1, 2);
+      phi.addIncoming(mb.bool(e.op === '||'), leftEnd);
+      phi.addIncoming(right, rightEnd);
+      return phi;
+    }
+    const left = this.expr(e.left);
+    const right = this.expr(e.right);
+    const t = e.operandType!;
+    switch (e.op) {
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case '%':
+        return this.arithmetic(e.op, t, left, right, e.span.line);
+      default:
+        return this.compare(e.op, t, left, right, e.span.line);
+    }
+  }
+
+  arithmetic(op: '+' | '-' | '*' | '/' | '%', t: Type, left: llvm.Value, right: llvm.Value, line: number): llvm.Value {
+    const { b, mb } = this;
+    if (t.kind === 'str') return this.callRuntime('kiln_str_concat', [left, right], line);
+    if (t.kind === 'float') {
+      const ops = { '+': 'CreateFAdd', '-': 'CreateFSub', '*': 'CreateFMul', '/': 'CreateFDiv', '%': 'CreateFRem' } as const;
+      return b[ops[op]](left, right);
+    }
+    switch (op) {
+      case '+':
+        return b.CreateAdd(left, right);
+      case '-':
+        return b.CreateSub(left, right);
+      case '*':
+        return b.CreateMul(left, right);
+      default: {
+        this.guard(b.CreateICmpEQ(right, mb.int(0)), () => {
+          this.setLine(line);
+          this.raise('kiln_zero_division', []);
+        });
+        // INT64_MIN / -1 overflows (undefined in LLVM): divide by 1 instead, which gives
+        // the wrapped quotient INT64_MIN and the remainder 0.
+        const overflow = b.CreateAnd(b.CreateICmpEQ(left, mb.int(-(2n ** 63n))), b.CreateICmpEQ(right, mb.int(-1)));
+        const divisor = b.CreateSelect(overflow, mb.int(1), right);
+        return op === '/' ? b.CreateSDiv(left, divisor) : b.CreateSRem(left, divisor);
+      }
+    }
+  }
+
+  private compare(op: string, t: Type, left: llvm.Value, right: llvm.Value, line: number): llvm.Value {
+    const { b, mb } = this;
+    if (t.kind === 'str') {
+      left = this.callRuntime('kiln_str_cmp', [left, right], line);
+      right = mb.int(0);
+    }
+    if (t.kind === 'float') {
+      const ops = { '==': 'CreateFCmpOEQ', '!=': 'CreateFCmpUNE', '<': 'CreateFCmpOLT', '<=': 'CreateFCmpOLE', '>': 'CreateFCmpOGT', '>=': 'CreateFCmpOGE' } as const;
+      return b[ops[op as keyof typeof ops]](left, right);
+    }
+    const ops = { '==': 'CreateICmpEQ', '!=': 'CreateICmpNE', '<': 'CreateICmpSLT', '<=': 'CreateICmpSLE', '>': 'CreateICmpSGT', '>=': 'CreateICmpSGE' } as const;
+    return b[ops[op as keyof typeof ops]](left, right);
+  }
+
+  private call(e: Extract<Expr, { kind: 'call' }>): llvm.Value {
+    const target = e.target!;
+    if (target.kind === 'builtin') return lowerBuiltin(this, target.name, e);
+    const fn = target.fn;
+    if (fn.extern) return this.callExtern(fn, e);
+    const args = e.args.map((a) => this.expr(a));
+    this.setLine(e.span.line);
+    if (fn === this.self) return this.b.CreateCall(this.fn, args);
+    const fnType = llvm.FunctionType.get(this.mb.regType(fn.ret), fn.params.map((p) => this.mb.regType(p.type)), false);
+    const callee = this.b.CreateLoad(fnType.getPointerTo(), this.mb.address(fn.slot!, fnType.getPointerTo()));
+    return this.b.CreateCall(fnType, callee, args);
+  }
+
+  /** A C function: int→int64_t, float→double, bool→int (0/1), str→const char*. */
+  private callExtern(fn: FnSig, e: Extract<Expr, { kind: 'call' }>): llvm.Value {
+    const { b, mb } = this;
+    const cType = (t: Type, isReturn: boolean) =>
+      t.kind === 'bool' ? (isReturn ? mb.i8 : mb.i32) : mb.regType(t);
+    const args = e.args.map((a, i) => {
+      const v = this.expr(a);
+      const t = fn.params[i].type;
+      if (t.kind === 'bool') return b.CreateZExt(v, mb.i32);
+      if (t.kind === 'str') return b.CreateInBoundsGEP(mb.i8, v, [mb.int(8)]);
+      return v;
+    });
+    const callee = mb.declare(fn.name, cType(fn.ret, true), fn.params.map((p) => cType(p.type, false)));
+    this.setLine(e.span.line);
+    const result = b.CreateCall(callee, args);
+    if (fn.ret.kind === 'bool') return b.CreateICmpNE(result, llvm.ConstantInt.get(mb.i8, 0, false));
+    if (fn.ret.kind === 'str') return this.callRuntime('kiln_str_from_c', [result], e.span.line);
+    return result;
+  }
+}
+

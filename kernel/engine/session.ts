@@ -1,0 +1,271 @@
+// A Kiln session: compiles cells (parse → check → lower → JIT) into one long-lived JIT,
+// runs them through the addon's guarded entry, and keeps what they define.
+// Nothing here knows about Jupyter: outputs go to an EngineHost.
+import { randomUUID } from 'node:crypto';
+import type { CheckedCell, Env, FnSig, Type } from './ast';
+import type { CompletionResult, Engine, EngineHost, ExecuteOutcome, IsCompleteResult, MimeBundle } from './api';
+import { checkCell, sameSignature } from './check';
+import { complete, inspect, isComplete } from './complete';
+import { CompileError, KilnError, renderCompileError, renderRuntimeError } from './errors';
+import { lowerCell } from './lower';
+import { runMagic } from './magics';
+import type { NativeAddon, RunOutcome } from './native-api';
+import { loadNative } from './native';
+import { parseCell } from './parser';
+import { renderChart, type Chart } from './plots';
+import { ProgressBar } from './progress';
+
+export interface SessionOptions {
+  /** Element 0 of an Int32Array on a SharedArrayBuffer: set it to 1 to interrupt. */
+  interruptFlag?: Int32Array;
+}
+
+/** A compiled cell, ready to run. */
+export interface CompiledCell {
+  entry: number;
+  checked: CheckedCell;
+  ir: string;
+  optimizedIR?: string;
+  compileMs: number;
+}
+
+const PRIMITIVE_TYPE_IDS: Record<string, number> = { int: 0, float: 1, bool: 2, str: 3, void: 0 };
+
+/** Thrown by host callbacks: the runtime raises a Kiln error of this name in the caller. */
+export function kilnError(name: string, message: string): Error {
+  const err = new Error(message);
+  err.name = name;
+  return err;
+}
+
+export class Session implements Engine {
+  readonly native: NativeAddon;
+  env: Env = { functions: new Map(), globals: new Map(), structs: new Map() };
+  optLevel = 2;
+  private readonly frames: { name: string; cell: number }[] = [];
+  private readonly typeIds = new Map<string, number>();
+  private symbolCounter = 0;
+  private progress?: ProgressBar;
+  private progressSerial = 0;
+  private currentCell = 0;
+  /** Sources of the functions' defining cells, for %ir / %asm. */
+  readonly functionIR = new Map<string, { ir: string; optimizedIR?: string; symbol: string }>();
+
+  constructor(
+    readonly host: EngineHost,
+    options: SessionOptions = {},
+  ) {
+    this.native = loadNative();
+    if (options.interruptFlag) this.native.setInterruptFlag(options.interruptFlag);
+    this.native.setHost((op, ...args) => this.callback(op, args));
+    this.native.createJit();
+  }
+
+  // ---- the Engine interface --------------------------------------------------------------
+
+  execute(code: string, cell: number): ExecuteOutcome {
+    this.currentCell = cell;
+    this.progress = undefined;
+    this.progressSerial++;
+    try {
+      const magic = runMagic(this, code, cell);
+      if (magic) return magic;
+      return this.compileAndRun(code, cell);
+    } finally {
+      this.native.flush();
+    }
+  }
+
+  complete(code: string, cursor: number): CompletionResult {
+    return complete(code, cursor, this.env);
+  }
+
+  inspect(code: string, cursor: number): string | undefined {
+    return inspect(code, cursor, this.env);
+  }
+
+  isComplete(code: string): IsCompleteResult {
+    return isComplete(code);
+  }
+
+  // ---- compiling and running -------------------------------------------------------------
+
+  compileAndRun(code: string, cell: number): ExecuteOutcome {
+    const compiled = this.compile(code, cell);
+    if ('ename' in compiled) return { status: 'error', ...compiled };
+    return this.run(compiled);
+  }
+
+  /** Compiles a cell and commits its definitions; on any error the session is unchanged. */
+  compile(code: string, cell: number, wantOptimizedIR = true): CompiledCell | KilnError {
+    const started = performance.now();
+    let checked: CheckedCell;
+    try {
+      checked = checkCell(parseCell(code), this.env, cell);
+      this.checkExterns(checked);
+    } catch (err) {
+      if (err instanceof CompileError) return renderCompileError(err, code, cell);
+      throw err;
+    }
+    this.assignAddresses(checked, cell);
+    const entrySymbol = `cell${cell}.entry.${this.symbolCounter++}`;
+    const entryFid = this.registerFrame('<cell>', cell);
+    const ir = lowerCell(checked, {
+      cellNumber: cell,
+      entrySymbol,
+      entryFid,
+      typeId: (t) => this.typeId(t),
+    });
+    const added = this.native.addModule(ir, this.optLevel, wantOptimizedIR);
+    let entry: number;
+    const bodies: [FnSig, number][] = [];
+    try {
+      for (const decl of checked.functions) bodies.push([decl.sig!, this.native.lookup(decl.sig!.symbol!)]);
+      entry = this.native.lookup(entrySymbol);
+    } catch (err) {
+      this.native.removeModule(added.tracker);
+      return renderRuntimeError('SyntaxError', `could not compile the cell: ${(err as Error).message}`, []);
+    }
+    // Commit: from here on the cell's definitions are part of the session.
+    for (const [sig, address] of bodies) {
+      this.native.writeWord(sig.slot!, address);
+      this.functionIR.set(sig.name, { ir, optimizedIR: added.optimizedIR, symbol: sig.symbol! });
+    }
+    this.env = checked.env;
+    return { entry, checked, ir, optimizedIR: added.optimizedIR, compileMs: performance.now() - started };
+  }
+
+  run(compiled: CompiledCell): ExecuteOutcome {
+    const outcome = this.native.run(compiled.entry);
+    this.native.flush();
+    if (!outcome.ok) return { status: 'error', ...this.runtimeError(outcome) };
+    return outcome.result === undefined ? { status: 'ok' } : { status: 'ok', result: { 'text/plain': outcome.result } };
+  }
+
+  runtimeError(outcome: Extract<RunOutcome, { ok: false }>): KilnError {
+    const frames = outcome.frames.map(([fid, line]) => ({ ...(this.frames[fid] ?? { name: '?', cell: 0 }), line }));
+    return renderRuntimeError(outcome.kind, outcome.message, frames);
+  }
+
+  /** A fresh JIT and an empty session (%reset). */
+  reset(): void {
+    this.native.createJit();
+    this.env = { functions: new Map(), globals: new Map(), structs: new Map() };
+    this.functionIR.clear();
+  }
+
+  private checkExterns(checked: CheckedCell): void {
+    for (const sig of checked.externs) {
+      if (!this.native.hasCSymbol(sig.name)) {
+        const decl = checked.cell.items.find((i) => i.kind === 'extern' && i.name === sig.name);
+        const span = decl?.nameSpan ?? { line: sig.line, col: 1, endLine: sig.line, endCol: 2 };
+        throw new CompileError('NameError', `unknown C symbol \`${sig.name}\``, span);
+      }
+    }
+  }
+
+  /** Slots for new functions and globals, versioned symbols, frame ids. A function whose
+   *  signature is unchanged keeps its slot, so earlier callers reach the new body. */
+  private assignAddresses(checked: CheckedCell, cell: number): void {
+    for (const decl of checked.functions) {
+      const sig = decl.sig!;
+      const previous = this.env.functions.get(sig.name);
+      sig.slot = previous && !previous.extern && sameSignature(previous, sig) ? previous.slot : this.native.allocSlot();
+      sig.symbol = `${sig.name}.v${this.symbolCounter++}`;
+      sig.fid = this.registerFrame(sig.name, cell);
+    }
+    for (const global of checked.globals) {
+      if (global.slot !== undefined) continue;
+      global.slot = this.native.allocGlobal();
+      if (global.type.kind === 'str') this.native.writeWord(global.slot, this.native.emptyString());
+    }
+  }
+
+  private registerFrame(name: string, cell: number): number {
+    this.frames.push({ name, cell });
+    return this.frames.length - 1;
+  }
+
+  typeId(t: Type): number {
+    if (t.kind in PRIMITIVE_TYPE_IDS) return PRIMITIVE_TYPE_IDS[t.kind];
+    const key = t.kind === 'array' ? `[${this.typeId(t.elem)}]` : `struct#${(t as { def: { id: number } }).def.id}`;
+    let id = this.typeIds.get(key);
+    if (id === undefined) {
+      id =
+        t.kind === 'array'
+          ? this.native.registerType({ kind: 'array', elem: this.typeId(t.elem) })
+          : this.native.registerType({
+              kind: 'struct',
+              name: (t as Extract<Type, { kind: 'struct' }>).def.name,
+              fields: (t as Extract<Type, { kind: 'struct' }>).def.fields.map((f) => ({ name: f.name, type: this.typeId(f.type) })),
+            });
+      this.typeIds.set(key, id);
+    }
+    return id;
+  }
+
+  // ---- callbacks from running code ---------------------------------------------------------
+
+  private callback(op: string, args: unknown[]): string | undefined {
+    const out = this.host.output.bind(this.host);
+    switch (op) {
+      case 'stdout':
+      case 'stderr':
+        out({ type: 'stream', name: op, text: args[0] as string });
+        return undefined;
+      case 'display':
+        out({ type: 'display', data: { [args[0] as string]: args[1] } });
+        return undefined;
+      case 'display_id': {
+        const displayId = randomUUID();
+        out({ type: 'display', data: { [args[0] as string]: args[1] }, displayId });
+        return displayId;
+      }
+      case 'update_display':
+        out({ type: 'update_display', displayId: args[0] as string, data: { [args[1] as string]: args[2] } });
+        return undefined;
+      case 'clear_output':
+        out({ type: 'clear_output', wait: false });
+        return undefined;
+      case 'chart':
+        return this.showChart({ kind: args[0] === 0 || args[0] === 'line' ? 'line' : 'scatter', xs: args[1] as number[], ys: args[2] as number[], title: args[3] as string });
+      case 'hist':
+        return this.showChart({ kind: 'hist', xs: args[0] as number[], bins: args[1] as number, title: args[2] as string });
+      case 'bar':
+        return this.showChart({ kind: 'bar', labels: args[0] as string[], values: args[1] as number[], title: args[2] as string });
+      case 'progress':
+        return this.showProgress(args[0] as number, args[1] as number);
+      case 'input':
+        return this.host.input(args[0] as string);
+      case 'eval':
+        return this.evalSource(args[0] as string);
+    }
+    throw kilnError('RuntimeError', `unknown runtime callback ${op}`);
+  }
+
+  private showChart(chart: Chart): undefined {
+    this.host.output({ type: 'display', data: renderChart(chart) as MimeBundle });
+    return undefined;
+  }
+
+  private showProgress(done: number, total: number): undefined {
+    this.progress ??= new ProgressBar(() => performance.now());
+    const drawn = this.progress.update(done, total);
+    if (!drawn) return undefined;
+    const displayId = `progress-${this.currentCell}-${this.progressSerial}`;
+    if (drawn.first) this.host.output({ type: 'display', data: drawn.bundle, displayId });
+    else this.host.output({ type: 'update_display', data: drawn.bundle, displayId });
+    return undefined;
+  }
+
+  /** eval(src): the whole pipeline on src while the caller's frame is live. */
+  private evalSource(src: string): string {
+    const compiled = this.compile(src, this.currentCell);
+    if ('ename' in compiled) throw kilnError('EvalError', `${compiled.ename}: ${compiled.evalue}`);
+    const outcome = this.native.run(compiled.entry);
+    if (!outcome.ok) {
+      throw kilnError(outcome.kind === 'KeyboardInterrupt' ? 'KeyboardInterrupt' : 'EvalError', outcome.kind === 'KeyboardInterrupt' ? outcome.message : `${outcome.kind}: ${outcome.message}`);
+    }
+    return outcome.result ?? '';
+  }
+}

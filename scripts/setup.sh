@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Sets up what is missing, idempotently: Debian packages, npm dependencies, the native
+# addon, the TypeScript build and the `kiln` kernelspec. Seconds when nothing is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export npm_config_nodedir=/usr        # no internet: build native modules against Node's own headers
+export DEBIAN_FRONTEND=noninteractive
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+apt_packages=(
+  llvm-14-dev cmake ninja-build g++   # the native addon (static LLVM 14 ORC)
+  libgc-dev                           # Boehm GC, the runtime's collector
+  python3-jupyter-client jupyter-client jupyter-console python3-nbconvert python3-ipykernel
+)
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  say "installing Debian packages: ${missing[*]}"
+  sudo_cmd=(); [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "npm ci (first time: ~3 min, llvm-bindings compiles from source)"
+  npm ci --no-audit --no-fund
+fi
+
+if [ ! -f native/build/build.ninja ]; then
+  say "configuring the native addon"
+  cmake -S native -B native/build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+fi
+ninja -C native/build >/dev/null
+
+npx tsc -p tsconfig.json
+
+if [ -f dist/kernel/install.js ]; then
+  node dist/kernel/install.js --user >/dev/null
+fi
+say "ready"
