@@ -114,7 +114,10 @@ export function tokenize(source: string): Token[] {
 
   const push = (tok: Token) => {
     if (pendingDoc.length) {
-      tok.doc = pendingDoc.join('\n');
+      // Leading and trailing empty `///` lines are dropped.
+      while (pendingDoc.length && pendingDoc[pendingDoc.length - 1].trim() === '') pendingDoc.pop();
+      while (pendingDoc.length && pendingDoc[0].trim() === '') pendingDoc.shift();
+      if (pendingDoc.length) tok.doc = pendingDoc.join('\n');
       pendingDoc = [];
     }
     tokens.push(tok);

@@ -87,6 +87,7 @@ export class Parser {
     if (this.tok.kind === 'eof' || this.isOp('}')) return;
     const prev = this.toks[this.pos - 1];
     if (prev && prev.kind === 'op' && prev.text === '}') return;
+    if (this.isOp('..')) this.error('`..` is only allowed in a `for` header (`for i in a..b`)');
     this.error(`expected end of statement (a newline or \`;\`), found ${tokenDescription(this.tok)}`);
   }
 
@@ -265,7 +266,6 @@ export class Parser {
       const value = this.parseExpr();
       return { kind: 'assign', op: opTok.text as AssignOp, target: expr, value, span: spanFrom(expr.span, value.span) };
     }
-    if (this.isOp('..')) this.error('`..` is only allowed in a `for` header (`for i in a..b`)');
     return { kind: 'expr', expr, span: expr.span };
   }
 
