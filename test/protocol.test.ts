@@ -36,3 +36,218 @@ test('execute: busy, execute_input, stream, execute_result, idle', async () => {
   expect(iopub[2].content).toEqual({ name: 'stdout', text: 'hi\n' });
   expect(iopub[3].content).toEqual({ execution_count: 2, data: { 'text/plain': '42' }, metadata: {} });
 });
+
+test('errors: error on iopub and in the reply', async () => {
+  const { reply, iopub } = await k.client.execute('1 / 0');
+  expect(reply.content).toMatchObject({ status: 'error', ename: 'ZeroDivisionError', evalue: 'integer division or modulo by zero' });
+  expect(reply.content.traceback.at(-1)).toBe('ZeroDivisionError: integer division or modulo by zero');
+  const types = iopub.map((m) => m.header.msg_type);
+  expect(types).toEqual(['status', 'execute_input', 'error', 'status']);
+  expect(iopub[2].content).toMatchObject({ ename: 'ZeroDivisionError', traceback: reply.content.traceback });
+});
+
+test('silent: no execute_input, no execute_result, no count increase', async () => {
+  const before = (await k.client.execute('1')).reply.content.execution_count;
+  const { reply, iopub } = await k.client.execute('print("s")\nx', { silent: true });
+  expect(reply.content).toMatchObject({ status: 'ok', execution_count: before });
+  expect(iopub.map((m) => m.header.msg_type)).toEqual(['status', 'stream', 'status']);
+  const after = (await k.client.execute('2')).reply.content.execution_count;
+  expect(after).toBe(before + 1);
+});
+
+test('store_history false: runs, no count increase, not in history', async () => {
+  const before = (await k.client.execute('3')).reply.content.execution_count;
+  const { reply, iopub } = await k.client.execute('x + 1', { store_history: false });
+  expect(reply.content.execution_count).toBe(before);
+  expect(iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data).toEqual({ 'text/plain': '41' });
+});
+
+test('user_expressions are evaluated after the cell', async () => {
+  const { reply } = await k.client.execute('let y = 5', { user_expressions: { a: 'y * 2', b: 'nope', c: '1 / 0' } });
+  expect(reply.content.status).toBe('ok');
+  const ue = reply.content.user_expressions;
+  expect(ue.a).toEqual({ status: 'ok', data: { 'text/plain': '10' }, metadata: {} });
+  expect(ue.b).toMatchObject({ status: 'error', ename: 'NameError' });
+  expect(ue.c).toMatchObject({ status: 'error', ename: 'ZeroDivisionError' });
+});
+
+test('display_data, update_display_data, clear_output; stream coalescing', async () => {
+  const { iopub } = await k.client.execute('print(1)\nprint(2)\neprint(3)\nprint(4)\nhtml("<b>x</b>")\ndisplay_id("d1", 1)\nupdate_display("d1", 2)\nclear_output()');
+  const body = iopub.slice(2, -1).map((m) => [m.header.msg_type, m.content]);
+  expect(body).toEqual([
+    ['stream', { name: 'stdout', text: '1\n2\n' }],
+    ['stream', { name: 'stderr', text: '3\n' }],
+    ['stream', { name: 'stdout', text: '4\n' }],
+    ['display_data', { data: { 'text/html': '<b>x</b>', 'text/plain': '<html>' }, metadata: {}, transient: {} }],
+    ['display_data', { data: { 'text/plain': '1' }, metadata: {}, transient: { display_id: 'd1' } }],
+    ['update_display_data', { data: { 'text/plain': '2' }, metadata: {}, transient: { display_id: 'd1' } }],
+    ['clear_output', { wait: false }],
+  ]);
+});
+
+test('stop_on_error: queued executes are aborted until the queue drains', async () => {
+  const c = k.client;
+  const a = c.send('shell', 'execute_request', { code: 'sleep(150)\n1 / 0', silent: false, stop_on_error: true });
+  const b = c.send('shell', 'execute_request', { code: 'print("no")', silent: false, stop_on_error: true });
+  const d = c.send('shell', 'execute_request', { code: 'print("no")', silent: false, stop_on_error: true });
+  expect((await c.reply(a)).content.status).toBe('error');
+  expect((await c.reply(b)).content.status).toBe('aborted');
+  expect((await c.reply(d)).content.status).toBe('aborted');
+  await c.idle(d);
+  expect(c.iopubFor(b).map((m) => m.header.msg_type)).toEqual(['status', 'status']);
+  const { reply, iopub } = await c.execute('print("yes")');
+  expect(reply.content.status).toBe('ok');
+  expect(iopub.find((m) => m.header.msg_type === 'stream')?.content.text).toBe('yes\n');
+  // stop_on_error false: the next request runs
+  const e = c.send('shell', 'execute_request', { code: 'sleep(100)\n1 / 0', stop_on_error: false });
+  const f = c.send('shell', 'execute_request', { code: 'print("ran")' });
+  expect((await c.reply(e)).content.status).toBe('error');
+  expect((await c.reply(f)).content.status).toBe('ok');
+});
+
+test('complete, inspect, is_complete (cursor in code points)', async () => {
+  const code = '"😀" + pr';
+  const { reply: comp } = await k.client.request('shell', 'complete_request', { code, cursor_pos: 8 });
+  expect(comp.content).toEqual({ status: 'ok', matches: ['print'], cursor_start: 6, cursor_end: 8, metadata: {} });
+  const { reply: insp } = await k.client.request('shell', 'inspect_request', { code: 'print(1)', cursor_pos: 2, detail_level: 0 });
+  expect(insp.content).toMatchObject({ status: 'ok', found: true, data: { 'text/plain': expect.stringContaining('fn print') } });
+  const { reply: none } = await k.client.request('shell', 'inspect_request', { code: 'zzz', cursor_pos: 1 });
+  expect(none.content).toEqual({ status: 'ok', found: false, data: {}, metadata: {} });
+  const ic = async (c: string) => (await k.client.request('shell', 'is_complete_request', { code: c })).reply.content;
+  expect(await ic('while true {')).toEqual({ status: 'incomplete', indent: '    ' });
+  expect(await ic('print(1)')).toEqual({ status: 'complete' });
+  expect(await ic('}')).toEqual({ status: 'invalid' });
+});
+
+test('history: tail, range, search, unique', async () => {
+  const c = k.client;
+  await c.execute('let h = 1');
+  await c.execute('let h = 1');
+  await c.execute('h + 1');
+  const tail = (await c.request('shell', 'history_request', { hist_access_type: 'tail', n: 2, output: false, raw: true })).reply.content;
+  expect(tail.status).toBe('ok');
+  expect(tail.history.map((h: unknown[]) => h[2])).toEqual(['let h = 1', 'h + 1']);
+  const withOut = (await c.request('shell', 'history_request', { hist_access_type: 'tail', n: 1, output: true, raw: true })).reply.content;
+  expect(withOut.history[0][2]).toEqual(['h + 1', '2']);
+  const line = tail.history[1][1];
+  const range = (await c.request('shell', 'history_request', { hist_access_type: 'range', session: 0, start: line - 1, stop: line + 1, raw: true, output: false })).reply.content;
+  expect(range.history.map((h: unknown[]) => h[1])).toEqual([line - 1, line]);
+  const search = (await c.request('shell', 'history_request', { hist_access_type: 'search', pattern: 'let h*', unique: true, raw: true, output: false, n: 10 })).reply.content;
+  expect(search.history.map((h: unknown[]) => h[2])).toEqual(['let h = 1']);
+});
+
+test('comm_info is empty; comm_open for an unknown target is closed', async () => {
+  const { reply } = await k.client.request('shell', 'comm_info_request', {});
+  expect(reply.header.msg_type).toBe('comm_info_reply');
+  expect(reply.content).toEqual({ status: 'ok', comms: {} });
+  const msgId = k.client.send('shell', 'comm_open', { comm_id: 'c-1', target_name: 'jupyter.widget', data: {} });
+  const close = await k.client.waitFor((m) => m.header.msg_type === 'comm_close' && m.parent_header.msg_id === msgId);
+  expect(close.content).toEqual({ comm_id: 'c-1', data: {} });
+  await k.client.idle(msgId);
+});
+
+test('heartbeat and control answer while a cell computes; interrupt_request ends it', async () => {
+  const c = k.client;
+  const run = c.send('shell', 'execute_request', { code: 'let z = 7\nwhile true { }', silent: false });
+  await c.waitFor((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run);
+  await new Promise((r) => setTimeout(r, 100));
+  expect(await c.heartbeat()).toBe(true);
+  const info = await c.request('control', 'kernel_info_request');
+  expect(info.reply.content.implementation).toBe('kiln');
+  const t0 = Date.now();
+  const { reply: ir } = await c.request('control', 'interrupt_request');
+  expect(ir.content).toEqual({ status: 'ok' });
+  const r = await c.reply(run, 2000);
+  expect(Date.now() - t0).toBeLessThan(1000);
+  expect(r.content).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
+  const after = await c.execute('z');
+  expect(after.iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data['text/plain']).toBe('7');
+});
+
+test('SIGINT interrupts the running cell', async () => {
+  const c = k.client;
+  const run = c.send('shell', 'execute_request', { code: 'while true { }' });
+  await c.waitFor((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run);
+  await new Promise((r) => setTimeout(r, 50));
+  const t0 = Date.now();
+  k.proc.kill('SIGINT');
+  const r = await c.reply(run, 2000);
+  expect(Date.now() - t0).toBeLessThan(1000);
+  expect(r.content.ename).toBe('KeyboardInterrupt');
+  expect((await c.execute('z + 1')).iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data['text/plain']).toBe('8');
+});
+
+test('an interrupt while idle does not hit the next cell', async () => {
+  await k.client.request('control', 'interrupt_request');
+  k.proc.kill('SIGINT');
+  await new Promise((r) => setTimeout(r, 50));
+  expect((await k.client.execute('sleep(20)\nprint("fine")')).reply.content.status).toBe('ok');
+});
+
+async function inputRoundTrip(answer: string, code = 'let name = input("name? ")\nprint(name)') {
+  const c = k.client;
+  const run = c.send('shell', 'execute_request', { code, allow_stdin: true });
+  const req = await c.waitFor((m) => m.channel === 'stdin' && m.header.msg_type === 'input_request' && m.parent_header.msg_id === run);
+  expect(req.content).toEqual({ prompt: 'name? ', password: false });
+  c.send('stdin', 'input_reply', { value: answer, status: 'ok' }, req.header);
+  const reply = await c.reply(run);
+  await c.idle(run);
+  return { reply, iopub: c.iopubFor(run) };
+}
+
+test('stdin: input() round trip, long replies, no stdin', async () => {
+  const { reply, iopub } = await inputRoundTrip('Ada 😀');
+  expect(reply.content.status).toBe('ok');
+  expect(iopub.find((m) => m.header.msg_type === 'stream')?.content.text).toBe('Ada 😀\n');
+  const long = 'é'.repeat(100_000);
+  const r2 = await inputRoundTrip(long, 'let name = input("name? ")\nprint(name.length)');
+  expect(r2.iopub.find((m) => m.header.msg_type === 'stream')?.content.text).toBe('100000\n');
+  const r3 = await k.client.execute('let q = input("name? ")', { allow_stdin: false });
+  expect(r3.reply.content).toMatchObject({ status: 'error', ename: 'InputError' });
+});
+
+test('stdin: an interrupt wakes a blocked input() with KeyboardInterrupt', async () => {
+  const c = k.client;
+  const run = c.send('shell', 'execute_request', { code: 'let w = input("name? ")', allow_stdin: true });
+  await c.waitFor((m) => m.header.msg_type === 'input_request' && m.parent_header.msg_id === run);
+  await c.request('control', 'interrupt_request');
+  expect((await c.reply(run, 2000)).content.ename).toBe('KeyboardInterrupt');
+  expect((await c.execute('sleep(10)\n1 + 1')).reply.content.status).toBe('ok');
+});
+
+test('bad signature, unsigned and replayed messages are refused; the kernel still answers', async () => {
+  const c = k.client;
+  const bad = c.frames('execute_request', { code: 'print("bad")' });
+  bad.frames[1] = Buffer.from('0'.repeat(64));
+  await c.sendFrames('shell', bad.frames);
+  const unsigned = c.frames('execute_request', { code: 'print("unsigned")' });
+  unsigned.frames[1] = Buffer.alloc(0);
+  await c.sendFrames('shell', unsigned.frames);
+  const once = c.frames('kernel_info_request', {});
+  await c.sendFrames('shell', once.frames);
+  await c.reply(once.msgId);
+  await c.sendFrames('shell', once.frames); // replay
+  await new Promise((r) => setTimeout(r, 300));
+  expect(c.received.filter((m) => m.parent_header.msg_id === bad.msgId || m.parent_header.msg_id === unsigned.msgId)).toEqual([]);
+  expect(c.received.filter((m) => m.channel === 'shell' && m.parent_header.msg_id === once.msgId)).toHaveLength(1);
+  expect(k.stderr()).toMatch(/invalid signature/);
+  expect(k.stderr()).toMatch(/unsigned message/);
+  expect(k.stderr()).toMatch(/replayed message/);
+  expect((await c.request('shell', 'kernel_info_request')).reply.content.status).toBe('ok');
+});
+
+test('malformed frames and bad JSON are dropped without a crash', async () => {
+  const c = k.client;
+  await c.sendFrames('shell', [Buffer.from('garbage')]);
+  await c.sendFrames('shell', [Buffer.from('<IDS|MSG>'), Buffer.from('x')]);
+  const parts = ['{not json', '{}', '{}', '{}'];
+  await c.sendFrames('shell', [Buffer.from('<IDS|MSG>'), Buffer.from(c.sign(parts)), ...parts.map((p) => Buffer.from(p))]);
+  const noType = ['{"msg_id":"1"}', '{}', '{}', '{}'];
+  await c.sendFrames('control', [Buffer.from('<IDS|MSG>'), Buffer.from(c.sign(noType)), ...noType.map((p) => Buffer.from(p))]);
+  await new Promise((r) => setTimeout(r, 200));
+  expect(k.stderr()).toMatch(/no <IDS\|MSG> delimiter/);
+  expect(k.stderr()).toMatch(/malformed JSON/);
+  expect(k.proc.exitCode).toBeNull();
+  expect((await c.request('control', 'kernel_info_request')).reply.content.status).toBe('ok');
+  expect((await c.execute('1 + 1')).reply.content.status).toBe('ok');
+});

@@ -169,7 +169,7 @@ export class Client {
   }
 
   reply(msgId: string, timeoutMs = 10000): Promise<Msg> {
-    return this.waitFor((m) => m.channel !== 'iopub' && m.parent_header.msg_id === msgId, timeoutMs, `reply to ${msgId}`);
+    return this.waitFor((m) => m.channel !== 'iopub' && m.header.msg_type.endsWith('_reply') && m.parent_header.msg_id === msgId, timeoutMs, `reply to ${msgId}`);
   }
 
   idle(msgId: string, timeoutMs = 10000): Promise<Msg> {
@@ -214,7 +214,9 @@ export class Client {
   async heartbeat(timeoutMs = 2000): Promise<boolean> {
     const payload = Buffer.from(randomUUID());
     await this.hb.send(payload);
-    const got = await Promise.race([this.hb.receive(), new Promise<null>((r) => setTimeout(() => r(null), timeoutMs))]);
+    let timer: NodeJS.Timeout | undefined;
+    const got = await Promise.race([this.hb.receive(), new Promise<null>((r) => (timer = setTimeout(() => r(null), timeoutMs)))]);
+    clearTimeout(timer);
     return got !== null && got[0].equals(payload);
   }
 
