@@ -131,7 +131,7 @@ export class ModuleBuilder {
 
   /** A pointer constant to a fixed address (session slots live outside the JIT's memory). */
   address(addr: number, pointee: llvm.Type): llvm.Value {
-    return this.b.CreateIntToPtr(llvm.ConstantInt.get(this.i64, addr, false), pointee.getPointerTo());
+    return this.b.CreateIntToPtr(llvm.ConstantInt.get(this.i64, addr, false), llvm.PointerType.getUnqual(pointee));
   }
 
   /** A string literal laid out as a KilnStr `{ i64 len, [len+1 x i8] }`, as an i8*. */

@@ -92,19 +92,19 @@ export class FunctionLowerer {
 
   /** A stack slot in the function's first block, where mem2reg can promote it. */
   alloca(type: llvm.Type): llvm.AllocaInst {
-    const here = this.b.saveIP();
+    const here = this.b.GetInsertBlock()!;
     this.b.SetInsertPoint(this.allocas);
     const slot = this.b.CreateAlloca(type);
-    this.b.restoreIP(here);
+    this.b.SetInsertPoint(here);
     return slot;
   }
 
   /** Closes the allocas block by jumping to the code. */
   private finish(): void {
-    const here = this.b.saveIP();
+    const here = this.b.GetInsertBlock()!;
     this.b.SetInsertPoint(this.allocas);
     this.b.CreateBr(this.start);
-    this.b.restoreIP(here);
+    this.b.SetInsertPoint(here);
   }
 
   lowerBody(fid: number, stmts: Stmt[], ret: Type): void {
@@ -232,7 +232,7 @@ export class FunctionLowerer {
   /** Pointer to the 8-byte word at `offset` bytes into a heap object, typed for `memType`. */
   private word(base: llvm.Value, offsetBytes: number, memType: llvm.Type): llvm.Value {
     const raw = offsetBytes === 0 ? base : this.b.CreateInBoundsGEP(this.mb.i8, base, [this.mb.int(offsetBytes)]);
-    return this.b.CreateBitCast(raw, memType.getPointerTo());
+    return this.b.CreateBitCast(raw, llvm.PointerType.getUnqual(memType));
   }
 
   /** Length of a str or an array (both keep it in their first word). */
@@ -250,7 +250,7 @@ export class FunctionLowerer {
     });
     const memType = mb.memType(elem);
     const data = b.CreateLoad(mb.ptr, this.word(array, 16, mb.ptr));
-    return b.CreateInBoundsGEP(memType, b.CreateBitCast(data, memType.getPointerTo()), [index]);
+    return b.CreateInBoundsGEP(memType, b.CreateBitCast(data, llvm.PointerType.getUnqual(memType)), [index]);
   }
 
   private fieldAddress(object: llvm.Value, fieldIndex: number, fieldType: Type): llvm.Value {
@@ -477,7 +477,7 @@ export class FunctionLowerer {
       case 'array': {
         const elem = (e.type as Extract<Type, { kind: 'array' }>).elem;
         const array = this.callRuntime('kiln_array_new', [mb.int(e.elems.length), this.typeIdConst(elem)], e.span.line);
-        const data = b.CreateBitCast(b.CreateLoad(mb.ptr, this.word(array, 16, mb.ptr)), mb.memType(elem).getPointerTo());
+        const data = b.CreateBitCast(b.CreateLoad(mb.ptr, this.word(array, 16, mb.ptr)), llvm.PointerType.getUnqual(mb.memType(elem)));
         e.elems.forEach((el, i) => {
           const value = this.toMem(this.expr(el), elem);
           b.CreateStore(value, b.CreateInBoundsGEP(mb.memType(elem), data, [mb.int(i)]));
@@ -581,7 +581,7 @@ export class FunctionLowerer {
     this.setLine(e.span.line);
     if (fn === this.self) return this.b.CreateCall(this.fn, args);
     const fnType = llvm.FunctionType.get(this.mb.regType(fn.ret), fn.params.map((p) => this.mb.regType(p.type)), false);
-    const callee = this.b.CreateLoad(fnType.getPointerTo(), this.mb.address(fn.slot!, fnType.getPointerTo()));
+    const callee = this.b.CreateLoad(llvm.PointerType.getUnqual(fnType), this.mb.address(fn.slot!, llvm.PointerType.getUnqual(fnType)));
     return this.b.CreateCall(fnType, callee, args);
   }
 

@@ -12,12 +12,14 @@ import { runMagic } from './magics';
 import type { NativeAddon, RunOutcome } from './native-api';
 import { loadNative } from './native';
 import { parseCell } from './parser';
-import { renderChart, type Chart } from './plots';
+import { renderChart, startPlotWorker, type Chart } from './plots';
 import { ProgressBar } from './progress';
 
 export interface SessionOptions {
   /** Element 0 of an Int32Array on a SharedArrayBuffer: set it to 1 to interrupt. */
   interruptFlag?: Int32Array;
+  /** Start the chart renderer in the background now, so the first chart is quick. */
+  prepareCharts?: boolean;
 }
 
 /** A compiled cell, ready to run. */
@@ -59,6 +61,7 @@ export class Session implements Engine {
     if (options.interruptFlag) this.native.setInterruptFlag(options.interruptFlag);
     this.native.setHost((op, ...args) => this.callback(op, args));
     this.native.createJit();
+    if (options.prepareCharts) startPlotWorker();
   }
 
   // ---- the Engine interface --------------------------------------------------------------
