@@ -31,6 +31,9 @@ export interface CompiledCell {
   compileMs: number;
 }
 
+/** Makes LLVM symbol names unique across sessions (the addon may outlive a session). */
+let symbolCounter = 0;
+
 const PRIMITIVE_TYPE_IDS: Record<string, number> = { int: 0, float: 1, bool: 2, str: 3, void: 0 };
 
 /** Thrown by host callbacks: the runtime raises a Kiln error of this name in the caller. */
@@ -46,7 +49,6 @@ export class Session implements Engine {
   optLevel = 2;
   private readonly frames: { name: string; cell: number }[] = [];
   private readonly typeIds = new Map<string, number>();
-  private symbolCounter = 0;
   private progress?: ProgressBar;
   private progressSerial = 0;
   private currentCell = 0;
@@ -111,7 +113,7 @@ export class Session implements Engine {
       throw err;
     }
     this.assignAddresses(checked, cell);
-    const entrySymbol = `cell${cell}.entry.${this.symbolCounter++}`;
+    const entrySymbol = `cell${cell}.entry.${symbolCounter++}`;
     const entryFid = this.registerFrame('<cell>', cell);
     const ir = lowerCell(checked, {
       cellNumber: cell,
@@ -174,7 +176,7 @@ export class Session implements Engine {
       const sig = decl.sig!;
       const previous = this.env.functions.get(sig.name);
       sig.slot = previous && !previous.extern && sameSignature(previous, sig) ? previous.slot : this.native.allocSlot();
-      sig.symbol = `${sig.name}.v${this.symbolCounter++}`;
+      sig.symbol = `${sig.name}.v${symbolCounter++}`;
       sig.fid = this.registerFrame(sig.name, cell);
     }
     for (const global of checked.globals) {

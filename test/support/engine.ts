@@ -13,13 +13,17 @@ export interface CellRun {
   error?: string;
 }
 
+/** One interrupt flag for every test session (the addon binds it when a JIT is created). */
+const sharedInterruptFlag = new Int32Array(new SharedArrayBuffer(4));
+
 export class TestSession {
+  readonly interruptFlag = sharedInterruptFlag;
   readonly outputs: EngineOutput[] = [];
   readonly inputs: string[] = [];
   readonly session: Session;
   private cell = 0;
 
-  constructor(options: { interruptFlag?: Int32Array } = {}) {
+  constructor() {
     this.session = new Session(
       {
         output: (out) => this.outputs.push(out),
@@ -34,7 +38,7 @@ export class TestSession {
           return answer;
         },
       },
-      options,
+      { interruptFlag: sharedInterruptFlag },
     );
   }
 
