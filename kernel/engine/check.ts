@@ -16,7 +16,7 @@
 //   "missing return" check (like Rust's `loop`).
 // - A binary type error points at the right operand ("cannot add `int` and `str`").
 // - Unknown names get a "did you mean" among visible names when the edit distance is
-//   ≤ 2 and smaller than the name's length.
+//   ≤ 2 (a swap of two adjacent letters counts 1) and smaller than the longer name.
 import {
   arrayOf, Block, BOOL, Cell, CheckedCell, Env, Expr, ExternDecl, FLOAT, FnDecl, FnSig, GlobalInfo, INT,
   sameType, Span, STR, Stmt, StructDecl, StructDef, Type, TypeExpr, typeName, VarRef, VOID,
@@ -49,28 +49,29 @@ function syntaxErr(message: string, span: Span): never {
 
 const q = (t: Type) => '`' + typeName(t) + '`';
 
+/** Edit distance with adjacent transpositions counted as one edit (optimal string alignment). */
 export function editDistance(a: string, b: string): number {
   const m = a.length;
   const n = b.length;
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= m; i++) {
-    const cur = [i];
     for (let j = 1; j <= n; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    prev = cur;
   }
-  return prev[n];
+  return d[m][n];
 }
 
-/** The closest candidate by edit distance (≤ 2 and < the name's length), if any. */
+/** The closest candidate by edit distance (≤ 2, and less than the longer name's length), if any. */
 export function suggest(name: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of [...new Set(candidates)].sort()) {
     if (c === name) continue;
     const d = editDistance(name, c);
-    if (d <= 2 && d < name.length && d < bestD) {
+    if (d <= 2 && d < Math.max(name.length, c.length) && d < bestD) {
       best = c;
       bestD = d;
     }
