@@ -1,8 +1,9 @@
-// Shutdown (request and SIGTERM) while a cell runs a tight loop, and the ipc transport.
+// Shutdown (request and SIGTERM) while JIT code runs a tight loop, the ipc transport, and
+// what happens when the engine cannot load or its worker dies (engine double).
 import { FAKE_ENGINE, startKernel } from './support/client';
 
 jest.setTimeout(30000);
-const env = { KILN_ENGINE_MODULE: process.env.KILN_TEST_ENGINE === 'real' ? '' : FAKE_ENGINE };
+const env = {};
 
 test('shutdown_request during a running loop: reply, then exit within 1 s', async () => {
   const k = await startKernel({ env });
@@ -10,6 +11,7 @@ test('shutdown_request during a running loop: reply, then exit within 1 s', asyn
     const c = k.client;
     const run = c.send('shell', 'execute_request', { code: 'while true { }' });
     await c.waitFor((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run);
+    await new Promise((r) => setTimeout(r, 300)); // compiled and spinning in JIT code
     const t0 = Date.now();
     const id = c.send('control', 'shutdown_request', { restart: true });
     const reply = await c.reply(id, 2000);
@@ -27,6 +29,7 @@ test('SIGTERM during a running loop exits within 1 s', async () => {
   try {
     const run = k.client.send('shell', 'execute_request', { code: 'while true { }' });
     await k.client.waitFor((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run);
+    await new Promise((r) => setTimeout(r, 300));
     const t0 = Date.now();
     k.proc.kill('SIGTERM');
     expect(await k.exited).toBe(0);
@@ -42,6 +45,33 @@ test('ipc transport', async () => {
     const { reply } = await k.client.request('shell', 'kernel_info_request');
     expect(reply.content.implementation).toBe('kiln');
     expect(await k.client.heartbeat()).toBe(true);
+  } finally {
+    await k.stop();
+  }
+});
+
+test('an engine that cannot load: cells fail with EngineError, the kernel keeps answering', async () => {
+  const k = await startKernel({ env: { KILN_ENGINE_MODULE: '/nonexistent/engine.js' } });
+  try {
+    const { reply } = await k.client.execute('1 + 1');
+    expect(reply.content).toMatchObject({ status: 'error', ename: 'EngineError' });
+    expect(reply.content.evalue).toMatch(/failed to load/);
+    expect((await k.client.request('control', 'kernel_info_request')).reply.content.status).toBe('ok');
+  } finally {
+    await k.stop();
+  }
+});
+
+test('a dying engine worker: the cell fails with EngineError and a fresh session starts', async () => {
+  const k = await startKernel({ env: { KILN_ENGINE_MODULE: FAKE_ENGINE } });
+  try {
+    const c = k.client;
+    await c.execute('let a = 1');
+    const { reply } = await c.execute('crash()');
+    expect(reply.content).toMatchObject({ status: 'error', ename: 'EngineError' });
+    expect((await c.execute('a')).reply.content.ename).toBe('NameError');
+    const { iopub } = await c.execute('1 + 1');
+    expect(iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data['text/plain']).toBe('2');
   } finally {
     await k.stop();
   }

@@ -1,7 +1,7 @@
 // A tiny stand-in for kernel/engine/session.ts, selected with KILN_ENGINE_MODULE (read by the
 // worker only). It understands just enough Kiln-looking text for protocol tests:
 //   let NAME = EXPR | print(EXPR) | eprint(EXPR) | html("...") | EXPR | 1 / 0 | while true { }
-//   | let NAME = input("prompt") | display_id / update_display / clear_output | sleep(ms)
+//   | let NAME = input("prompt") | display_id / update_display / clear_output | sleep(ms) | crash()
 // EXPR is evaluated as JavaScript over the globals. Cursor positions are code points.
 'use strict';
 
@@ -37,7 +37,9 @@ class Session {
         result = undefined;
         if (!line) continue;
         let m;
-        if (/^while true \{\s*\}$/.test(line)) {
+        if (line === 'crash()') {
+          process.exit(3); // ends the worker thread: the kernel must start a fresh one
+        } else if (/^while true \{\s*\}$/.test(line)) {
           while (Atomics.load(this.flag, 0) === 0) {
             /* spin like JIT code polling at back-edges */
           }
