@@ -1,0 +1,118 @@
+import type { Env } from '../kernel/engine/ast';
+import { checkCell } from '../kernel/engine/check';
+import { complete, inspect, isComplete } from '../kernel/engine/complete';
+import { parseCell } from '../kernel/engine/parser';
+
+function envOf(...cells: string[]): Env {
+  let env: Env = { functions: new Map(), globals: new Map(), structs: new Map() };
+  cells.forEach((src, i) => {
+    env = checkCell(parseCell(src), env, i + 1).env;
+  });
+  return env;
+}
+
+const env = envOf(
+  '/// Fibonacci numbers.\n/// Slow on purpose.\nfn fib(n: int) -> int {\n  if n < 2 { return n }\n  return fib(n - 1) + fib(n - 2)\n}\n' +
+    '/// A point in the plane.\nstruct Point { x: float, y: float }\nstruct Seg { a: Point, b: Point }\n' +
+    'let origin = Point { x: 0.0, y: 0.0 }\nlet seg = Seg { a: origin, b: origin }\nlet total = 0\nlet fizz = "f"\n' +
+    'extern fn cbrt(x: float) -> float',
+);
+
+/** Cursor at the `|` marker. */
+function at(src: string): [string, number] {
+  const i = Array.from(src).indexOf('|');
+  return [src.replace('|', ''), i];
+}
+
+describe('complete', () => {
+  test('keywords, builtins, globals, functions, structs by prefix', () => {
+    expect(complete(...at('fi|'), env)).toEqual({ matches: ['fib', 'fill', 'fizz'], cursorStart: 0, cursorEnd: 2 });
+    expect(complete(...at('let a = to|'), env).matches).toEqual(['total']);
+    expect(complete(...at('wh|'), env).matches).toEqual(['while']);
+    expect(complete(...at('Po|'), env).matches).toEqual(['Point']);
+    expect(complete(...at('cb|'), env).matches).toEqual(['cbrt']);
+    expect(complete(...at('print(sq|)'), env)).toEqual({ matches: ['sqrt'], cursorStart: 6, cursorEnd: 8 });
+  });
+
+  test('names declared in the code itself', () => {
+    expect(complete(...at('let counter = 1\nprint(cou|'), env).matches).toEqual(['counter']);
+    expect(complete(...at('fn helper(value: int) { print(val| }'), env).matches).toEqual(['value']);
+  });
+
+  test('fields after `x.` for globals and locals of struct type', () => {
+    expect(complete(...at('origin.|'), env)).toEqual({ matches: ['x', 'y'], cursorStart: 7, cursorEnd: 7 });
+    expect(complete(...at('print(origin.y|)'), env)).toEqual({ matches: ['y'], cursorStart: 13, cursorEnd: 14 });
+    expect(complete(...at('seg.a.|'), env).matches).toEqual(['x', 'y']);
+    expect(complete(...at('let p: Point = origin\np.|'), env).matches).toEqual(['x', 'y']);
+    expect(complete(...at('let q = Seg { a: origin, b: origin }\nq.|'), env).matches).toEqual(['a', 'b']);
+    expect(complete(...at('fn len2(s: Seg) -> float { return s.b.| }'), env).matches).toEqual(['x', 'y']);
+    expect(complete(...at('struct V { dx: int, dy: int }\nlet v = V { dx: 1, dy: 2 }\nv.d|'), env).matches).toEqual(['dx', 'dy']);
+    expect(complete(...at('total.|'), env).matches).toEqual([]);
+    expect(complete(...at('1.|'), env).matches).not.toContain('x');
+  });
+
+  test('cursor positions are in code points', () => {
+    expect(complete(...at('let s = "😀😀"; fi|'), env)).toEqual({ matches: ['fib', 'fill', 'fizz'], cursorStart: 14, cursorEnd: 16 });
+  });
+});
+
+describe('inspect', () => {
+  test('a function from the session: signature and doc comment', () => {
+    expect(inspect(...at('fi|b(3)'), env)).toBe('fn fib(n: int) -> int\n\nFibonacci numbers.\nSlow on purpose.');
+    expect(inspect(...at('fib|'), env)).toBe('fn fib(n: int) -> int\n\nFibonacci numbers.\nSlow on purpose.');
+    expect(inspect(...at('fib(|'), env)).toBe('fn fib(n: int) -> int\n\nFibonacci numbers.\nSlow on purpose.');
+    expect(inspect(...at('cbrt|'), env)).toBe('extern fn cbrt(x: float) -> float');
+  });
+
+  test('structs, globals, builtins, keywords', () => {
+    expect(inspect(...at('Poi|nt'), env)).toBe('struct Point { x: float, y: float }\n\nA point in the plane.');
+    expect(inspect(...at('orig|in'), env)).toBe('origin: Point\n(global)');
+    expect(inspect(...at('sqrt|'), env)).toBe('sqrt(x: float) -> float\n\nSquare root.\n(built-in function)');
+    expect(inspect(...at('print(1, |'), env)).toBe('print(a, b, ...)\n\nWrites its arguments (any types) separated by spaces, then a newline, to stdout.\n(built-in function)');
+    expect(inspect(...at('while|'), env)).toBe('while\n(keyword)');
+    expect(inspect(...at('nothing_here|'), env)).toBeUndefined();
+    expect(inspect(...at('  |  '), env)).toBeUndefined();
+  });
+
+  test('items declared in the code being edited come first', () => {
+    expect(inspect(...at('/// New doc.\nfn fib(n: int, m: [float]) { }\nfib|'), env)).toBe('fn fib(n: int, m: [float])\n\nNew doc.');
+    expect(inspect(...at('struct Point { z: int }\nPoint|'), env)).toBe('struct Point { z: int }');
+  });
+});
+
+describe('isComplete', () => {
+  test('complete code', () => {
+    expect(isComplete('let x = 1')).toEqual({ status: 'complete' });
+    expect(isComplete('fn f() {\n  return\n}\n')).toEqual({ status: 'complete' });
+    expect(isComplete('')).toEqual({ status: 'complete' });
+    expect(isComplete('print(1);')).toEqual({ status: 'complete' });
+  });
+
+  test('unclosed brackets and braces, with 4 spaces per open bracket', () => {
+    expect(isComplete('fn f() {')).toEqual({ status: 'incomplete', indent: '    ' });
+    expect(isComplete('fn f() {\n  if x {\n')).toEqual({ status: 'incomplete', indent: '        ' });
+    expect(isComplete('print(1,')).toEqual({ status: 'incomplete', indent: '    ' });
+    expect(isComplete('let v = [1,\n2')).toEqual({ status: 'incomplete', indent: '    ' });
+  });
+
+  test('trailing operator, `,` or keyword; unfinished item headers', () => {
+    expect(isComplete('let x = 1 +')).toEqual({ status: 'incomplete', indent: '' });
+    expect(isComplete('let x =')).toEqual({ status: 'incomplete', indent: '' });
+    expect(isComplete('x &&')).toEqual({ status: 'incomplete', indent: '' });
+    expect(isComplete('if x { } else')).toEqual({ status: 'incomplete', indent: '' });
+    expect(isComplete('fn f()')).toEqual({ status: 'incomplete', indent: '' });
+    expect(isComplete('fn f() ->')).toEqual({ status: 'incomplete', indent: '' });
+  });
+
+  test('unterminated string is incomplete', () => {
+    expect(isComplete('print("abc')).toEqual({ status: 'incomplete', indent: '' });
+  });
+
+  test('invalid: lexer errors, mismatched brackets, syntax errors before the end', () => {
+    expect(isComplete('let x = 1 @ 2')).toEqual({ status: 'invalid' });
+    expect(isComplete('let s = "\\q"')).toEqual({ status: 'invalid' });
+    expect(isComplete('f(1]')).toEqual({ status: 'invalid' });
+    expect(isComplete('}')).toEqual({ status: 'invalid' });
+    expect(isComplete('let = 1')).toEqual({ status: 'invalid' });
+  });
+});
