@@ -1,0 +1,57 @@
+// Loads the native addon (native/build/kiln_native.node): LLVM 14 ORC LLJIT + the Kiln
+// runtime library. The contract is kernel/engine/native-api.ts (JS side) and
+// docs/runtime-abi.md (IR side).
+//
+// Notes on using it (decisions of the addon):
+// - One addon state per thread (per Node environment). Everything runs synchronously on
+//   the engine thread; the host callback is called on that same thread.
+// - Interrupt flag: `kiln_interrupt` is an absolute symbol, so its address is bound when
+//   the JIT is created. Call `setInterruptFlag(int32)` BEFORE `createJit()`; calling it
+//   after with a different array throws (a later `createJit()`, e.g. %reset, binds the
+//   array given last). Without it, an internal word is used (only `kiln_interrupted`
+//   can clear it; nothing else can set it). `kiln_interrupted()` stores 0 in the flag.
+// - `run(address)` never throws for Kiln errors or faults (SIGSEGV/SIGBUS/SIGFPE/SIGILL
+//   in JIT or runtime code become `{ok:false}`: kind `RuntimeError`, or
+//   `RecursionError` for a native stack overflow, `ZeroDivisionError` for a hardware
+//   divide fault). Buffered output is flushed to the host at the end of every run.
+// - `readWord`/`writeWord` take/return a number; writeWord also accepts a bigint (for
+//   words that do not fit in 53 bits, e.g. float bits).
+// - Extra (not in native-api.ts): `gcCollect()` forces a full collection (tests).
+import * as path from 'path';
+import type { NativeAddon } from './native-api';
+
+export type { NativeAddon } from './native-api';
+
+export interface NativeAddonExtras {
+  /** Forces a full garbage collection (tests, benchmarks). */
+  gcCollect(): void;
+}
+
+let cached: (NativeAddon & NativeAddonExtras) | undefined;
+
+/** The repository root: this file is kernel/engine/native.ts (or dist/kernel/engine/native.js). */
+function repoRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const candidate = path.join(dir, 'native', 'CMakeLists.txt');
+    try {
+      require('fs').accessSync(candidate);
+      return dir;
+    } catch {
+      dir = path.dirname(dir);
+    }
+  }
+  return path.resolve(__dirname, '..', '..');
+}
+
+export function nativeAddonPath(): string {
+  return path.join(repoRoot(), 'native', 'build', 'kiln_native.node');
+}
+
+export function loadNative(): NativeAddon & NativeAddonExtras {
+  if (!cached) {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    cached = require(nativeAddonPath()) as NativeAddon & NativeAddonExtras;
+  }
+  return cached;
+}

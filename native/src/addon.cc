@@ -1,0 +1,460 @@
+// N-API bindings of the Kiln native addon (see kernel/engine/native-api.ts).
+#include "kiln.h"
+
+#define GC_THREADS 1
+#define GC_NO_THREAD_REDIRECTS 1
+#include <gc/gc.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace kiln {
+namespace {
+
+#define CHECK(call)                                  \
+  do {                                               \
+    if ((call) != napi_ok) return throwLast(env);    \
+  } while (0)
+
+napi_value undefined(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+napi_value throwLast(napi_env env) {
+  bool pending = false;
+  napi_is_exception_pending(env, &pending);
+  if (!pending) {
+    const napi_extended_error_info* info = nullptr;
+    napi_get_last_error_info(env, &info);
+    napi_throw_error(env, nullptr, info && info->error_message ? info->error_message : "N-API call failed");
+  }
+  return nullptr;
+}
+
+napi_value throwError(napi_env env, const std::string& msg, const char* name = nullptr) {
+  napi_value m, e;
+  napi_create_string_utf8(env, msg.data(), msg.size(), &m);
+  napi_create_error(env, nullptr, m, &e);
+  if (name) {
+    napi_value n;
+    napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &n);
+    napi_set_named_property(env, e, "name", n);
+  }
+  napi_throw(env, e);
+  return nullptr;
+}
+
+napi_value str(napi_env env, const std::string& s) {
+  napi_value v;
+  napi_create_string_utf8(env, s.data(), s.size(), &v);
+  return v;
+}
+
+napi_value num(napi_env env, double d) {
+  napi_value v;
+  napi_create_double(env, d, &v);
+  return v;
+}
+
+bool getString(napi_env env, napi_value v, std::string& out) {
+  size_t n = 0;
+  if (napi_get_value_string_utf8(env, v, nullptr, 0, &n) != napi_ok) return false;
+  out.resize(n);
+  return napi_get_value_string_utf8(env, v, &out[0], n + 1, &n) == napi_ok;
+}
+
+// The session of the calling thread (created at module init on this thread).
+Session* cur(napi_env env) {
+  Session* s = tlsSession;
+  if (s) s->env = env;
+  return s;
+}
+
+struct Args {
+  napi_value argv[4];
+  size_t argc = 4;
+  Session* s = nullptr;
+  bool ok = false;
+  Args(napi_env env, napi_callback_info info, size_t need) {
+    for (auto& a : argv) a = nullptr;
+    if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return;
+    s = cur(env);
+    if (!s) {
+      napi_throw_error(env, nullptr, "kiln native: no session on this thread");
+      return;
+    }
+    if (argc < need) {
+      napi_throw_type_error(env, nullptr, "kiln native: missing arguments");
+      return;
+    }
+    ok = true;
+  }
+};
+
+bool getNumber(napi_env env, napi_value v, double* d) { return napi_get_value_double(env, v, d) == napi_ok; }
+
+bool getWord(napi_env env, napi_value v, int64_t* out) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (t == napi_bigint) {
+    bool lossless;
+    return napi_get_value_bigint_int64(env, v, out, &lossless) == napi_ok;
+  }
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok) return false;
+  if (d >= 9223372036854775808.0) *out = (int64_t)(uint64_t)d;
+  else *out = (int64_t)d;
+  return true;
+}
+
+Jit* requireJit(napi_env env, Session* s) {
+  if (!s->jit) napi_throw_error(env, nullptr, "kiln native: createJit() has not been called");
+  return s->jit;
+}
+
+// ---------------------------------------------------------------- JIT
+napi_value CreateJit(napi_env env, napi_callback_info info) {
+  Args a(env, info, 0);
+  if (!a.ok) return nullptr;
+  Session* s = a.s;
+  if (s->top) return throwError(env, "createJit() while Kiln code is running");
+  if (s->jit) {
+    jitDestroy(s->jit);
+    s->jit = nullptr;
+  }
+  s->depth = 0;
+  memset(s->fstack, 0, sizeof s->fstack);
+  memset(s->lstack, 0, sizeof s->lstack);
+  Jit* j = nullptr;
+  std::string err = jitCreate(s, &j);
+  if (!err.empty()) return throwError(env, err);
+  s->jit = j;
+  s->jitInterruptFlag = s->interruptFlag;
+  return undefined(env);
+}
+
+napi_value AddModule(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  Jit* j = requireJit(env, a.s);
+  if (!j) return nullptr;
+  std::string ir;
+  if (!getString(env, a.argv[0], ir)) return throwError(env, "addModule: IR text must be a string");
+  double opt = 2;
+  if (a.argc > 1) getNumber(env, a.argv[1], &opt);
+  bool want = false;
+  if (a.argc > 2) napi_get_value_bool(env, a.argv[2], &want);
+  int64_t tracker = 0;
+  std::string irOut;
+  std::string err = jitAddModule(j, ir, (int)opt, want, &tracker, &irOut);
+  if (!err.empty()) return throwError(env, err);
+  napi_value o;
+  CHECK(napi_create_object(env, &o));
+  napi_set_named_property(env, o, "tracker", num(env, (double)tracker));
+  if (want) napi_set_named_property(env, o, "optimizedIR", str(env, irOut));
+  return o;
+}
+
+napi_value Lookup(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  Jit* j = requireJit(env, a.s);
+  if (!j) return nullptr;
+  std::string name;
+  if (!getString(env, a.argv[0], name)) return throwError(env, "lookup: name must be a string");
+  uint64_t addr = 0;
+  std::string err = jitLookup(j, name, &addr);
+  if (!err.empty()) return throwError(env, err);
+  return num(env, (double)addr);
+}
+
+napi_value RemoveModule(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  Jit* j = requireJit(env, a.s);
+  if (!j) return nullptr;
+  double t;
+  if (!getNumber(env, a.argv[0], &t)) return throwError(env, "removeModule: tracker must be a number");
+  std::string err = jitRemove(j, (int64_t)t);
+  if (!err.empty()) return throwError(env, err);
+  return undefined(env);
+}
+
+napi_value EmitAssembly(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  std::string ir, out;
+  if (!getString(env, a.argv[0], ir)) return throwError(env, "emitAssembly: IR text must be a string");
+  double opt = 2;
+  if (a.argc > 1) getNumber(env, a.argv[1], &opt);
+  std::string err = jitEmitAsm(a.s->jit, ir, (int)opt, &out);
+  if (!err.empty()) return throwError(env, err);
+  return str(env, out);
+}
+
+napi_value HasCSymbol(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  std::string name;
+  if (!getString(env, a.argv[0], name)) return throwError(env, "hasCSymbol: name must be a string");
+  napi_value b;
+  napi_get_boolean(env, hasCSymbol(name), &b);
+  return b;
+}
+
+// ---------------------------------------------------------------- guarded entry
+napi_value outcome(napi_env env, Session* s, bool ok, RunFrame& fr, int64_t errDepth) {
+  napi_value o, t;
+  napi_create_object(env, &o);
+  napi_get_boolean(env, ok, &t);
+  napi_set_named_property(env, o, "ok", t);
+  if (ok) {
+    if (fr.hasResult) napi_set_named_property(env, o, "result", str(env, fr.result));
+    return o;
+  }
+  napi_set_named_property(env, o, "kind", str(env, s->errKind));
+  napi_set_named_property(env, o, "message", str(env, s->errMsg));
+  napi_value frames;
+  napi_create_array(env, &frames);
+  int64_t hi = errDepth > kMaxDepth ? kMaxDepth : errDepth;
+  uint32_t k = 0;
+  for (int64_t d = fr.baseDepth + 1; d <= hi; d++) {
+    if (d < 0) continue;
+    napi_value f;
+    napi_create_array_with_length(env, 2, &f);
+    napi_set_element(env, f, 0, num(env, s->fstack[d]));
+    napi_set_element(env, f, 1, num(env, s->lstack[d]));
+    napi_set_element(env, frames, k++, f);
+  }
+  napi_set_named_property(env, o, "frames", frames);
+  return o;
+}
+
+napi_value Run(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  Session* s = a.s;
+  double addrD;
+  if (!getNumber(env, a.argv[0], &addrD) || addrD <= 0) return throwError(env, "run: bad address");
+  void (*fn)() = (void (*)())(uintptr_t)addrD;
+  RunFrame fr;
+  fr.baseDepth = s->depth;
+  if (!s->top && s->outBuf.empty()) s->lastFlushNs = nowNs();  // 5 ms batching starts now
+  fr.prev = s->top;
+  const bool savedInJit = s->inJit;
+  s->top = &fr;
+  int code = sigsetjmp(fr.jb, 1);
+  if (code == 0) {
+    s->inJit = true;
+    fn();
+  }
+  s = tlsSession;
+  s->inJit = savedInJit;
+  s->top = fr.prev;
+  bool ok = code == 0;
+  int64_t errDepth = s->depth;
+  if (!ok) {
+    if (code == 2) describeFault(s);
+    s->depth = fr.baseDepth;
+  }
+  if (flushOutput(s) && ok) {  // the host threw while receiving the last output
+    ok = false;
+    errDepth = fr.baseDepth;
+  }
+  return outcome(env, s, ok, fr, errDepth);
+}
+
+// ---------------------------------------------------------------- host, flag, types, memory
+napi_value SetHost(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  Session* s = a.s;
+  if (s->host) {
+    napi_delete_reference(env, s->host);
+    s->host = nullptr;
+  }
+  napi_valuetype t;
+  napi_typeof(env, a.argv[0], &t);
+  if (t == napi_function) CHECK(napi_create_reference(env, a.argv[0], 1, &s->host));
+  else if (t != napi_undefined && t != napi_null) return throwError(env, "setHost: expected a function");
+  return undefined(env);
+}
+
+napi_value SetInterruptFlag(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  Session* s = a.s;
+  bool isTA = false;
+  napi_is_typedarray(env, a.argv[0], &isTA);
+  if (!isTA) return throwError(env, "setInterruptFlag: expected an Int32Array");
+  napi_typedarray_type type;
+  size_t len = 0, off = 0;
+  void* data = nullptr;
+  napi_value ab;
+  CHECK(napi_get_typedarray_info(env, a.argv[0], &type, &len, &data, &ab, &off));
+  if (type != napi_int32_array || len < 1 || !data) return throwError(env, "setInterruptFlag: expected a non-empty Int32Array");
+  if (s->jit && s->jitInterruptFlag != (int32_t*)data)
+    return throwError(env,
+                      "setInterruptFlag: call it before createJit() (the flag's address is bound into the JIT; "
+                      "a later createJit() binds the new one)");
+  if (s->flagRef) napi_delete_reference(env, s->flagRef);
+  CHECK(napi_create_reference(env, a.argv[0], 1, &s->flagRef));
+  s->interruptFlag = (int32_t*)data;
+  return undefined(env);
+}
+
+napi_value RegisterType(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  napi_value d = a.argv[0], v;
+  std::string kind;
+  CHECK(napi_get_named_property(env, d, "kind", &v));
+  if (!getString(env, v, kind)) return throwError(env, "registerType: kind must be a string");
+  TypeDesc t;
+  double dn;
+  if (kind == "array") {
+    t.isArray = true;
+    CHECK(napi_get_named_property(env, d, "elem", &v));
+    if (!getNumber(env, v, &dn)) return throwError(env, "registerType: elem must be a number");
+    t.elem = (int32_t)dn;
+  } else if (kind == "struct") {
+    CHECK(napi_get_named_property(env, d, "name", &v));
+    if (!getString(env, v, t.name)) return throwError(env, "registerType: name must be a string");
+    napi_value fields;
+    CHECK(napi_get_named_property(env, d, "fields", &fields));
+    uint32_t n = 0;
+    if (napi_get_array_length(env, fields, &n) != napi_ok) return throwError(env, "registerType: fields must be an array");
+    for (uint32_t i = 0; i < n; i++) {
+      napi_value f, fv;
+      CHECK(napi_get_element(env, fields, i, &f));
+      std::string fname;
+      CHECK(napi_get_named_property(env, f, "name", &fv));
+      if (!getString(env, fv, fname)) return throwError(env, "registerType: field name must be a string");
+      CHECK(napi_get_named_property(env, f, "type", &fv));
+      if (!getNumber(env, fv, &dn)) return throwError(env, "registerType: field type must be a number");
+      t.fieldNames.push_back(fname);
+      t.fieldTypes.push_back((int32_t)dn);
+    }
+  } else {
+    return throwError(env, "registerType: kind must be 'array' or 'struct'");
+  }
+  return num(env, registerType(std::move(t)));
+}
+
+napi_value AllocSlot(napi_env env, napi_callback_info info) {
+  Args a(env, info, 0);
+  if (!a.ok) return nullptr;
+  // function-pointer slots: plain memory, never freed (old code may still read them)
+  static int64_t* chunk = nullptr;
+  static int used = 512;
+  if (used == 512) {
+    chunk = (int64_t*)calloc(512, 8);
+    if (!chunk) return throwError(env, "allocSlot: out of memory");
+    used = 0;
+  }
+  return num(env, (double)(uintptr_t)&chunk[used++]);
+}
+
+napi_value AllocGlobal(napi_env env, napi_callback_info info) {
+  Args a(env, info, 0);
+  if (!a.ok) return nullptr;
+  // global slots: uncollectable GC memory, i.e. roots the collector scans
+  void* p = gcAllocUncollectable(8);
+  if (!p) return throwError(env, "allocGlobal: out of memory", "MemoryError");
+  memset(p, 0, 8);
+  return num(env, (double)(uintptr_t)p);
+}
+
+napi_value WriteWord(napi_env env, napi_callback_info info) {
+  Args a(env, info, 2);
+  if (!a.ok) return nullptr;
+  double addr;
+  int64_t w;
+  if (!getNumber(env, a.argv[0], &addr) || addr <= 0) return throwError(env, "writeWord: bad address");
+  if (!getWord(env, a.argv[1], &w)) return throwError(env, "writeWord: value must be a number or bigint");
+  *(int64_t*)(uintptr_t)addr = w;
+  return undefined(env);
+}
+
+napi_value ReadWord(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  double addr;
+  if (!getNumber(env, a.argv[0], &addr) || addr <= 0) return throwError(env, "readWord: bad address");
+  return num(env, (double)*(int64_t*)(uintptr_t)addr);
+}
+
+napi_value EmptyString(napi_env env, napi_callback_info info) {
+  return num(env, (double)(uintptr_t)emptyStr());
+}
+
+napi_value Flush(napi_env env, napi_callback_info info) {
+  Args a(env, info, 0);
+  if (!a.ok) return nullptr;
+  if (flushOutput(a.s)) return throwError(env, a.s->errMsg, a.s->errKind.c_str());
+  return undefined(env);
+}
+
+napi_value GcStats(napi_env env, napi_callback_info info) {
+  napi_value o;
+  napi_create_object(env, &o);
+  napi_set_named_property(env, o, "heapBytes", num(env, (double)GC_get_heap_size()));
+  napi_set_named_property(env, o, "collections", num(env, (double)GC_get_gc_no()));
+  return o;
+}
+
+napi_value GcCollect(napi_env env, napi_callback_info info) {
+  GC_gcollect();
+  return undefined(env);
+}
+
+// ---------------------------------------------------------------- module
+void cleanup(void* arg) {
+  Session* s = (Session*)arg;
+  if (--s->refs > 0) return;
+  if (s->jit) jitDestroy(s->jit);
+  s->jit = nullptr;
+  // references belong to the dying env: do not delete them through it
+  s->host = nullptr;
+  s->flagRef = nullptr;
+  runtimeThreadExit(s);
+  if (tlsSession == s) tlsSession = nullptr;
+  delete s;
+}
+
+}  // namespace
+}  // namespace kiln
+
+using namespace kiln;
+
+NAPI_MODULE_INIT() {
+  Session* s = tlsSession;
+  if (!s) {
+    s = new Session();
+    tlsSession = s;
+    runtimeThreadInit(s);
+  }
+  s->env = env;
+  s->refs++;
+  napi_add_env_cleanup_hook(env, cleanup, s);
+  struct {
+    const char* name;
+    napi_callback cb;
+  } fns[] = {
+      {"createJit", CreateJit}, {"addModule", AddModule}, {"lookup", Lookup},
+      {"removeModule", RemoveModule}, {"emitAssembly", EmitAssembly}, {"hasCSymbol", HasCSymbol},
+      {"run", Run}, {"setHost", SetHost}, {"setInterruptFlag", SetInterruptFlag},
+      {"registerType", RegisterType}, {"allocSlot", AllocSlot}, {"allocGlobal", AllocGlobal},
+      {"writeWord", WriteWord}, {"readWord", ReadWord}, {"emptyString", EmptyString},
+      {"flush", Flush}, {"gcStats", GcStats}, {"gcCollect", GcCollect},
+  };
+  for (auto& f : fns) {
+    napi_value v;
+    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &v);
+    napi_set_named_property(env, exports, f.name, v);
+  }
+  return exports;
+}

@@ -1,0 +1,335 @@
+// The JIT: one LLVM 14 ORC LLJIT per session (createJit), IR text in, addresses out.
+#include "kiln.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "llvm/ExecutionEngine/Orc/CompileUtils.h"
+#include "llvm/ExecutionEngine/Orc/ExecutionUtils.h"
+#include "llvm/ExecutionEngine/Orc/IRCompileLayer.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/IRReader/IRReader.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/Host.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace llvm;
+using namespace llvm::orc;
+
+namespace kiln {
+
+static const char* kOptFlag = "kiln.opt";
+
+static CodeGenOpt::Level cgLevel(int opt) {
+  switch (opt) {
+    case 0: return CodeGenOpt::None;
+    case 1: return CodeGenOpt::Less;
+    case 3: return CodeGenOpt::Aggressive;
+    default: return CodeGenOpt::Default;
+  }
+}
+
+static void initLLVM() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    InitializeNativeTarget();
+    InitializeNativeTargetAsmPrinter();
+    InitializeNativeTargetAsmParser();
+  });
+}
+
+static JITTargetMachineBuilder hostJTMB() {
+  auto jtmb = JITTargetMachineBuilder::detectHost();
+  if (!jtmb) {
+    consumeError(jtmb.takeError());
+    return JITTargetMachineBuilder(Triple(sys::getProcessTriple()));
+  }
+  // `unreachable` reached at run time traps (SIGILL → Kiln error) instead of running on.
+  jtmb->getOptions().TrapUnreachable = true;
+  return std::move(*jtmb);
+}
+
+// Codegen with a target machine per optimization level (the level travels as a module
+// flag set by addModule), so that O0 cells get fast instruction selection.
+class LevelCompiler : public IRCompileLayer::IRCompiler {
+ public:
+  LevelCompiler(JITTargetMachineBuilder jtmb, IRSymbolMapper::ManglingOptions mo)
+      : IRCompiler(mo), jtmb_(std::move(jtmb)) {}
+  Expected<std::unique_ptr<MemoryBuffer>> operator()(Module& M) override {
+    int opt = 2;
+    if (auto* md = mdconst::extract_or_null<ConstantInt>(M.getModuleFlag(kOptFlag)))
+      opt = (int)md->getZExtValue();
+    if (opt < 0 || opt > 3) opt = 2;
+    if (!tms_[opt]) {
+      JITTargetMachineBuilder b = jtmb_;
+      b.setCodeGenOptLevel(cgLevel(opt));
+      auto tm = b.createTargetMachine();
+      if (!tm) return tm.takeError();
+      tms_[opt] = std::move(*tm);
+    }
+    SimpleCompiler c(*tms_[opt]);
+    return c(M);
+  }
+
+ private:
+  JITTargetMachineBuilder jtmb_;
+  std::unique_ptr<TargetMachine> tms_[4];
+};
+
+struct Jit {
+  std::unique_ptr<LLJIT> lljit;
+  std::unique_ptr<TargetMachine> optTM[4];   // for TargetIRAnalysis in the pass pipeline
+  JITTargetMachineBuilder jtmb = JITTargetMachineBuilder(Triple());
+  std::map<int64_t, ResourceTrackerSP> trackers;
+  int64_t nextTracker = 1;
+  std::string reported;                      // ExecutionSession error reporter text
+};
+
+// ---- process symbols: libc, libm and loaded libraries, never node's own exports ----
+static uintptr_t baseOf(const void* addr) {
+  Dl_info info;
+  if (addr && dladdr(addr, &info) && info.dli_fbase) return (uintptr_t)info.dli_fbase;
+  return 0;
+}
+
+static bool allowedProcessSymbol(const char* name) {
+  if (!name || !*name) return false;
+  if (strncmp(name, "kiln_", 5) == 0) return false;
+  // The same scope the JIT's process generator searches: the global one (not this
+  // addon's own dependencies, e.g. libgc, which RTLD_DEFAULT would also show us).
+  static void* global = dlopen(nullptr, RTLD_LAZY);
+  dlerror();
+  void* addr = dlsym(global, name);
+  if (!addr) return false;
+  Dl_info info;
+  const ElfW(Sym)* sym = nullptr;
+  if (!dladdr1(addr, &info, (void**)&sym, RTLD_DL_SYMENT) || !info.dli_fbase) return false;
+  static uintptr_t nodeBase = baseOf((const void*)&napi_create_string_utf8);
+  static uintptr_t selfBase = baseOf((const void*)&allowedProcessSymbol);
+  uintptr_t b = (uintptr_t)info.dli_fbase;
+  if (b == nodeBase || b == selfBase) {
+    // Defined (exported) there: node's own V8/uv/OpenSSL/napi symbols, refused. A
+    // non-PIE node also resolves the libc functions it imports to its own PLT entries
+    // ("canonical PLT"); those are not definitions of node's, and
+    // calling through them reaches libc: allowed (the dynamic symbol is undefined).
+    if (b == selfBase) return false;
+    return sym && sym->st_shndx == SHN_UNDEF;
+  }
+  if (info.dli_fname) {
+    // A node linked against shared libraries (Debian's libnode) exports V8/uv/OpenSSL
+    // from them: refuse those too.
+    const char* f = strrchr(info.dli_fname, '/');
+    f = f ? f + 1 : info.dli_fname;
+    static const char* banned[] = {"libnode", "libuv", "libssl", "libcrypto", "libv8",
+                                   "libicu", "libnghttp", "libcares", "libbrotli", "libz.", "kiln_native"};
+    for (const char* p : banned)
+      if (strncmp(f, p, strlen(p)) == 0) return false;
+    if (strstr(f, ".node")) return false;
+  }
+  return true;
+}
+
+bool hasCSymbol(const std::string& name) { return allowedProcessSymbol(name.c_str()); }
+
+void jitDestroy(Jit* j) {
+  if (!j) return;
+  j->trackers.clear();
+  j->lljit.reset();
+  delete j;
+}
+
+std::string jitCreate(Session* s, Jit** out) {
+  initLLVM();
+  auto* j = new Jit();
+  j->jtmb = hostJTMB();
+  JITTargetMachineBuilder jtmb = j->jtmb;
+  auto built = LLJITBuilder()
+                   .setJITTargetMachineBuilder(jtmb)
+                   .setCompileFunctionCreator(
+                       [](JITTargetMachineBuilder b) -> Expected<std::unique_ptr<IRCompileLayer::IRCompiler>> {
+                         auto tm = b.createTargetMachine();
+                         if (!tm) return tm.takeError();
+                         auto mo = irManglingOptionsFromTargetOptions((*tm)->Options);
+                         return std::make_unique<LevelCompiler>(std::move(b), mo);
+                       })
+                   .create();
+  if (!built) {
+    delete j;
+    return "cannot create the JIT: " + toString(built.takeError());
+  }
+  j->lljit = std::move(*built);
+  LLJIT& L = *j->lljit;
+  L.getExecutionSession().setErrorReporter([j](Error e) {
+    if (!j->reported.empty()) j->reported += "\n";
+    j->reported += toString(std::move(e));
+  });
+  JITDylib& jd = L.getMainJITDylib();
+  SymbolMap rt;
+  for (auto& sym : runtimeSymbols(s)) {
+    JITSymbolFlags f = JITSymbolFlags::Exported;
+    if (sym.isFunction) f |= JITSymbolFlags::Callable;
+    rt[L.mangleAndIntern(sym.name)] = JITEvaluatedSymbol(pointerToJITTargetAddress(sym.addr), f);
+  }
+  if (auto err = jd.define(absoluteSymbols(std::move(rt)))) {
+    std::string m = toString(std::move(err));
+    jitDestroy(j);
+    return "cannot define runtime symbols: " + m;
+  }
+  char prefix = L.getDataLayout().getGlobalPrefix();
+  auto gen = DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      prefix, [prefix](const SymbolStringPtr& name) {
+        StringRef n = *name;
+        if (prefix && n.startswith(StringRef(&prefix, 1))) n = n.drop_front();
+        return allowedProcessSymbol(n.str().c_str());
+      });
+  if (!gen) {
+    std::string m = toString(gen.takeError());
+    jitDestroy(j);
+    return "cannot create the process symbol generator: " + m;
+  }
+  jd.addGenerator(std::move(*gen));
+  *out = j;
+  return "";
+}
+
+static TargetMachine* optTM(Jit* j, int opt) {
+  if (!j->optTM[opt]) {
+    JITTargetMachineBuilder b = j->jtmb;
+    b.setCodeGenOptLevel(cgLevel(opt));
+    auto tm = b.createTargetMachine();
+    if (!tm) { consumeError(tm.takeError()); return nullptr; }
+    j->optTM[opt] = std::move(*tm);
+  }
+  return j->optTM[opt].get();
+}
+
+static void optimize(Module& M, TargetMachine* tm, int opt) {
+  LoopAnalysisManager LAM;
+  FunctionAnalysisManager FAM;
+  CGSCCAnalysisManager CGAM;
+  ModuleAnalysisManager MAM;
+  PassBuilder PB(tm);
+  PB.registerModuleAnalyses(MAM);
+  PB.registerCGSCCAnalyses(CGAM);
+  PB.registerFunctionAnalyses(FAM);
+  PB.registerLoopAnalyses(LAM);
+  PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
+  OptimizationLevel lvl = opt == 0 ? OptimizationLevel::O0
+                          : opt == 1 ? OptimizationLevel::O1
+                          : opt == 3 ? OptimizationLevel::O3
+                                     : OptimizationLevel::O2;
+  ModulePassManager MPM = opt == 0 ? PB.buildO0DefaultPipeline(lvl) : PB.buildPerModuleDefaultPipeline(lvl);
+  MPM.run(M, MAM);
+}
+
+static std::string parseModule(Jit* j, const std::string& ir, LLVMContext& ctx, std::unique_ptr<Module>& M,
+                               const DataLayout& dl, const Triple& triple) {
+  SMDiagnostic diag;
+  auto buf = MemoryBuffer::getMemBuffer(ir, "cell", false);
+  M = parseIR(buf->getMemBufferRef(), diag, ctx);
+  if (!M) {
+    std::string msg;
+    raw_string_ostream os(msg);
+    os << "invalid IR: line " << diag.getLineNo() << ":" << diag.getColumnNo() << ": " << diag.getMessage();
+    if (!diag.getLineContents().empty()) os << "\n  " << diag.getLineContents();
+    return os.str();
+  }
+  M->setDataLayout(dl);
+  M->setTargetTriple(triple.str());
+  std::string verr;
+  raw_string_ostream vos(verr);
+  if (verifyModule(*M, &vos)) return "IR verification failed: " + vos.str();
+  return "";
+}
+
+std::string jitAddModule(Jit* j, const std::string& ir, int opt, bool wantIR, int64_t* tracker,
+                         std::string* irOut) {
+  if (opt < 0) opt = 0;
+  if (opt > 3) opt = 3;
+  LLJIT& L = *j->lljit;
+  auto ctx = std::make_unique<LLVMContext>();
+  std::unique_ptr<Module> M;
+  std::string err = parseModule(j, ir, *ctx, M, L.getDataLayout(), L.getTargetTriple());
+  if (!err.empty()) return err;
+  optimize(*M, optTM(j, opt), opt);
+  if (wantIR) {
+    raw_string_ostream os(*irOut);
+    M->print(os, nullptr);
+    os.flush();
+  }
+  M->addModuleFlag(Module::Warning, kOptFlag, (uint32_t)opt);
+  auto rt = L.getMainJITDylib().createResourceTracker();
+  if (auto e = L.addIRModule(rt, ThreadSafeModule(std::move(M), std::move(ctx)))) {
+    std::string m = toString(std::move(e));
+    consumeError(rt->remove());
+    return m;
+  }
+  int64_t id = j->nextTracker++;
+  j->trackers[id] = rt;
+  *tracker = id;
+  return "";
+}
+
+std::string jitLookup(Jit* j, const std::string& name, uint64_t* addr) {
+  j->reported.clear();
+  auto sym = j->lljit->lookup(name);
+  if (!sym) {
+    std::string m = toString(sym.takeError());
+    if (!j->reported.empty() && j->reported != m) m += "\n" + j->reported;
+    j->reported.clear();
+    return m;
+  }
+  *addr = sym->getAddress();
+  return "";
+}
+
+std::string jitRemove(Jit* j, int64_t tracker) {
+  auto it = j->trackers.find(tracker);
+  if (it == j->trackers.end()) return "unknown module tracker " + std::to_string(tracker);
+  ResourceTrackerSP rt = it->second;
+  j->trackers.erase(it);
+  if (auto e = rt->remove()) return toString(std::move(e));
+  return "";
+}
+
+std::string jitEmitAsm(Jit* j, const std::string& ir, int opt, std::string* out) {
+  initLLVM();
+  if (opt < 0) opt = 0;
+  if (opt > 3) opt = 3;
+  JITTargetMachineBuilder b = j ? j->jtmb : hostJTMB();
+  b.setCodeGenOptLevel(cgLevel(opt));
+  auto tmE = b.createTargetMachine();
+  if (!tmE) return toString(tmE.takeError());
+  std::unique_ptr<TargetMachine> tm = std::move(*tmE);
+  LLVMContext ctx;
+  std::unique_ptr<Module> M;
+  std::string err = parseModule(j, ir, ctx, M, tm->createDataLayout(), tm->getTargetTriple());
+  if (!err.empty()) return err;
+  optimize(*M, tm.get(), opt);
+  SmallString<4096> buf;
+  raw_svector_ostream os(buf);
+  legacy::PassManager pm;
+  if (tm->addPassesToEmitFile(pm, os, nullptr, CGFT_AssemblyFile)) return "the target cannot emit assembly";
+  pm.run(*M);
+  out->assign(buf.data(), buf.size());
+  return "";
+}
+
+}  // namespace kiln

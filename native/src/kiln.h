@@ -1,0 +1,119 @@
+// Kiln native addon: shared declarations between the N-API layer (addon.cc),
+// the JIT (jit.cc), the runtime library (runtime.cc) and the formatter (format.cc).
+#pragma once
+#include <node_api.h>
+#include <csetjmp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kiln {
+
+constexpr int kMaxDepth = 10000;          // recursion limit (docs/runtime-abi.md)
+constexpr int kStackWords = kMaxDepth + 1;
+
+struct KilnStr { int64_t len; char bytes[1]; };
+struct KilnArray { int64_t len; int64_t cap; int64_t* data; };
+
+enum : int32_t { T_INT = 0, T_FLOAT = 1, T_BOOL = 2, T_STR = 3, T_FIRST_COMPOSITE = 16 };
+
+struct TypeDesc {
+  bool isArray = false;
+  int32_t elem = 0;                         // array
+  std::string name;                         // struct
+  std::vector<std::string> fieldNames;
+  std::vector<int32_t> fieldTypes;
+};
+
+// One guarded entry (run) level.
+struct RunFrame {
+  sigjmp_buf jb;
+  int64_t baseDepth = 0;
+  bool hasResult = false;
+  std::string result;
+  RunFrame* prev = nullptr;
+};
+
+// Per engine thread (one Node environment per thread).
+struct Session {
+  napi_env env = nullptr;
+  napi_ref host = nullptr;                  // host callback
+  napi_ref flagRef = nullptr;               // Int32Array kept alive
+  int32_t internalFlag = 0;
+  int32_t* interruptFlag = &internalFlag;   // what kiln_interrupt points at
+  int32_t* jitInterruptFlag = nullptr;      // the address baked into the current JIT
+  // runtime state seen by JIT code (absolute symbols)
+  int64_t depth = 0;
+  int32_t fstack[kStackWords] = {};
+  int32_t lstack[kStackWords] = {};
+  // guarded entry
+  RunFrame* top = nullptr;
+  bool inJit = false;                       // faults are ours only while true
+  // pending error (set by raise, read by run after the longjmp)
+  std::string errKind, errMsg;
+  int faultSig = 0, faultCode = 0;
+  uintptr_t faultAddr = 0;
+  std::string hostOut;                      // string returned by the last host call
+  // output buffering
+  int curStream = 0;                        // 1 stdout, 2 stderr, 0 none
+  std::string outBuf;
+  uint64_t lastFlushNs = 0;
+  // scratch for formatting
+  std::string fmtBuf;
+  // stack range of this thread (for stack overflow detection)
+  uintptr_t stackLo = 0, stackHi = 0;
+  void* altStack = nullptr;
+  size_t altStackSize = 0;
+  bool gcRegistered = false;
+  int refs = 0;
+  // jit
+  struct Jit* jit = nullptr;
+};
+
+extern __thread Session* tlsSession __attribute__((tls_model("initial-exec")));
+inline Session* session() { return tlsSession; }   // current thread's session
+
+// types registry (process-wide; ids >= 16)
+int32_t registerType(TypeDesc d);
+const TypeDesc* getType(int32_t id);
+
+// runtime
+void runtimeThreadInit(Session* s);          // GC registration, sigaltstack, handlers
+void runtimeThreadExit(Session* s);
+void* gcAllocUncollectable(size_t n);
+[[noreturn]] void raiseError(const char* kind, const char* msg);
+[[noreturn]] void raisePending();            // raise s->errKind/errMsg (already set)
+KilnStr* newStr(const char* p, size_t n);
+KilnStr* emptyStr();
+uint64_t nowNs();
+// output
+int flushOutput(Session* s);                 // 0 ok; 1 host threw (errKind/errMsg set)
+void describeFault(Session* s);              // sets errKind/errMsg from faultSig/faultCode/faultAddr
+// host call helpers: returns 0 ok, 1 host threw (errKind/errMsg set)
+struct HostArg {
+  enum Kind { Str, Num, FloatArr, StrArr } kind;
+  const char* s; size_t n; double d; const KilnArray* arr;
+};
+// The returned string (if the host returned one) goes to s->hostOut.
+int callHost(Session* s, const char* op, const HostArg* args, int nargs, bool wantString);
+
+// formatting (format.cc)
+void formatValue(std::string& out, int64_t bits, int32_t type, bool repr, int nesting = 0);
+void formatFloat(std::string& out, double d);
+void reprString(std::string& out, const char* p, size_t n);
+
+// runtime symbol table for the JIT
+struct RuntimeSymbol { const char* name; void* addr; bool isFunction; };
+std::vector<RuntimeSymbol> runtimeSymbols(Session* s);
+
+// jit (jit.cc): all return empty string on success, error text otherwise
+struct Jit;
+std::string jitCreate(Session* s, Jit** out);
+void jitDestroy(Jit* j);
+std::string jitAddModule(Jit* j, const std::string& ir, int opt, bool wantIR, int64_t* tracker, std::string* irOut);
+std::string jitLookup(Jit* j, const std::string& name, uint64_t* addr);
+std::string jitRemove(Jit* j, int64_t tracker);
+std::string jitEmitAsm(Jit* j, const std::string& ir, int opt, std::string* out);
+bool hasCSymbol(const std::string& name);
+
+}  // namespace kiln

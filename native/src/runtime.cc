@@ -1,0 +1,744 @@
+// The Kiln runtime library (docs/runtime-abi.md): errors, memory (Boehm GC), strings,
+// arrays, output buffering, host callbacks, faults and per-thread set-up.
+#include "kiln.h"
+
+#define GC_THREADS 1
+#define GC_NO_THREAD_REDIRECTS 1
+#include <gc/gc.h>
+#include <gc/gc_mark.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+namespace kiln {
+
+__thread Session* tlsSession __attribute__((tls_model("initial-exec"))) = nullptr;
+
+// ---------------------------------------------------------------- types registry
+static std::mutex typesMu;
+static std::vector<TypeDesc*> types;  // never shrinks; pointers stay valid
+
+int32_t registerType(TypeDesc d) {
+  std::lock_guard<std::mutex> g(typesMu);
+  types.push_back(new TypeDesc(std::move(d)));
+  return (int32_t)(T_FIRST_COMPOSITE + types.size() - 1);
+}
+
+const TypeDesc* getType(int32_t id) {
+  if (id < T_FIRST_COMPOSITE) return nullptr;
+  std::lock_guard<std::mutex> g(typesMu);
+  size_t i = (size_t)(id - T_FIRST_COMPOSITE);
+  return i < types.size() ? types[i] : nullptr;
+}
+
+uint64_t nowNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+// ---------------------------------------------------------------- GC
+// The collector is initialised by the first engine thread (often a worker_thread, not
+// the primordial thread): GC_stackbottom is set to that thread's stack base first, so
+// the "main" thread record describes the right stack. Other threads register with
+// GC_register_my_thread. GC_set_no_dls(1): static data segments (node's, libraries',
+// ours) are not scanned; every root of ours is explicit (uncollectable memory, stacks).
+static std::mutex gcMu;
+static bool gcInited = false;
+
+static void* oomFn(size_t) { return nullptr; }
+static void warnProc(char*, GC_word) {}
+
+static void gcThreadInit(Session* s) {
+  std::lock_guard<std::mutex> g(gcMu);
+  if (!gcInited) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    GC_stackbottom = (char*)s->stackHi;  // before GC_INIT: the stack of the initialising thread
+#pragma GCC diagnostic pop
+    GC_set_no_dls(1);
+    GC_set_oom_fn(oomFn);
+    GC_set_warn_proc(warnProc);
+    long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && psz > 0) GC_set_max_heap_size((GC_word)((double)pages * psz * 0.75));
+    GC_INIT();
+    GC_allow_register_threads();
+    gcInited = true;
+    s->gcRegistered = true;
+  } else if (!GC_thread_is_registered()) {
+    struct GC_stack_base sb;
+    sb.mem_base = (void*)s->stackHi;
+    if (GC_register_my_thread(&sb) == GC_SUCCESS) s->gcRegistered = true;
+  }
+}
+
+void* gcAllocUncollectable(size_t n) { return GC_MALLOC_UNCOLLECTABLE(n); }
+
+// ---------------------------------------------------------------- faults
+static struct sigaction prevAct[65];
+static const int kFaultSignals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+
+static void faultHandler(int sig, siginfo_t* si, void* uc) {
+  Session* s = tlsSession;
+  if (s && s->inJit && s->top) {
+    s->faultSig = sig;
+    s->faultCode = si ? si->si_code : 0;
+    s->faultAddr = si ? (uintptr_t)si->si_addr : 0;
+    siglongjmp(s->top->jb, 2);
+  }
+  // Not ours: chain to the previous handler.
+  struct sigaction* p = &prevAct[sig];
+  if (p->sa_flags & SA_RESETHAND) {
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigaction(sig, &dfl, nullptr);
+    struct sigaction old = *p;
+    p->sa_handler = SIG_DFL;
+    p->sa_flags = 0;
+    if (old.sa_flags & SA_SIGINFO) old.sa_sigaction(sig, si, uc);
+    else if (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN) old.sa_handler(sig);
+    return;
+  }
+  if (p->sa_flags & SA_SIGINFO) {
+    if (p->sa_sigaction) { p->sa_sigaction(sig, si, uc); return; }
+  } else if (p->sa_handler == SIG_IGN) {
+    return;
+  } else if (p->sa_handler != SIG_DFL && p->sa_handler) {
+    p->sa_handler(sig);
+    return;
+  }
+  // Default action: restore it; returning re-executes the faulting instruction (or the
+  // signal, still pending if sent by kill, is delivered) and the process dies as usual.
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigaction(sig, &dfl, nullptr);
+  if (si && si->si_code <= 0) ::raise(sig);
+}
+
+static void installFaultHandlers() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (int sig : kFaultSignals) {
+      struct sigaction sa;
+      memset(&sa, 0, sizeof sa);
+      sa.sa_sigaction = faultHandler;
+      sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+      sigemptyset(&sa.sa_mask);
+      sigaction(sig, &sa, &prevAct[sig]);
+    }
+  });
+}
+
+void describeFault(Session* s) {
+  char msg[160];
+  uintptr_t a = s->faultAddr;
+  bool nearStack = s->stackLo && a + (1u << 20) >= s->stackLo && a < s->stackLo + (64u << 10);
+  if ((s->faultSig == SIGSEGV || s->faultSig == SIGBUS) && nearStack) {
+    s->errKind = "RecursionError";
+    s->errMsg = "maximum recursion depth exceeded (stack overflow)";
+    return;
+  }
+  s->errKind = "RuntimeError";
+  switch (s->faultSig) {
+    case SIGSEGV:
+      snprintf(msg, sizeof msg, "segmentation fault (invalid memory access at 0x%llx)", (unsigned long long)a);
+      break;
+    case SIGBUS: snprintf(msg, sizeof msg, "bus error (invalid memory access at 0x%llx)", (unsigned long long)a); break;
+    case SIGFPE:
+      if (s->faultCode == FPE_INTDIV) {
+        s->errKind = "ZeroDivisionError";
+        snprintf(msg, sizeof msg, "integer division or modulo by zero");
+      } else if (s->faultCode == FPE_INTOVF) {
+        snprintf(msg, sizeof msg, "integer overflow in division");
+      } else {
+        snprintf(msg, sizeof msg, "arithmetic fault (SIGFPE)");
+      }
+      break;
+    case SIGILL: snprintf(msg, sizeof msg, "illegal instruction (unreachable code reached)"); break;
+    default: snprintf(msg, sizeof msg, "fatal signal %d", s->faultSig);
+  }
+  s->errMsg = msg;
+}
+
+void runtimeThreadInit(Session* s) {
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    void* addr = nullptr;
+    size_t size = 0;
+    pthread_attr_getstack(&attr, &addr, &size);
+    pthread_attr_destroy(&attr);
+    s->stackLo = (uintptr_t)addr;
+    s->stackHi = (uintptr_t)addr + size;
+  }
+  gcThreadInit(s);
+  // An alternate signal stack for this thread, unless it has a big enough one.
+  stack_t old;
+  if (sigaltstack(nullptr, &old) == 0 && ((old.ss_flags & SS_DISABLE) || old.ss_size < (64u << 10))) {
+    size_t size = 256u << 10;
+    void* mem = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (mem != MAP_FAILED) {
+      stack_t st;
+      st.ss_sp = mem;
+      st.ss_size = size;
+      st.ss_flags = 0;
+      if (sigaltstack(&st, nullptr) == 0) {
+        s->altStack = mem;
+        s->altStackSize = size;
+      } else {
+        munmap(mem, size);
+      }
+    }
+  }
+  installFaultHandlers();
+}
+
+void runtimeThreadExit(Session* s) {
+  if (s->altStack) {
+    stack_t st;
+    memset(&st, 0, sizeof st);
+    st.ss_flags = SS_DISABLE;
+    sigaltstack(&st, nullptr);
+    munmap(s->altStack, s->altStackSize);
+    s->altStack = nullptr;
+  }
+  if (s->gcRegistered) {
+    std::lock_guard<std::mutex> g(gcMu);
+    GC_unregister_my_thread();
+    s->gcRegistered = false;
+  }
+}
+
+// ---------------------------------------------------------------- errors
+[[noreturn]] void raisePending() {
+  Session* s = tlsSession;
+  if (!s || !s->top) {
+    fprintf(stderr, "kiln: runtime error outside a guarded entry: %s: %s\n", s ? s->errKind.c_str() : "?",
+            s ? s->errMsg.c_str() : "?");
+    abort();
+  }
+  siglongjmp(s->top->jb, 1);
+}
+
+[[noreturn]] void raiseError(const char* kind, const char* msg) {
+  Session* s = tlsSession;
+  if (s) {
+    s->errKind = kind;
+    s->errMsg = msg;
+  }
+  raisePending();
+}
+
+[[noreturn]] static void memoryError(size_t bytes) {
+  char m[96];
+  snprintf(m, sizeof m, "out of memory (cannot allocate %llu bytes)", (unsigned long long)bytes);
+  raiseError("MemoryError", m);
+}
+
+// ---------------------------------------------------------------- strings
+static KilnStr kEmpty = {0, {0}};
+KilnStr* emptyStr() { return &kEmpty; }
+
+KilnStr* newStr(const char* p, size_t n) {
+  if (n > ((size_t)1 << 40)) memoryError(n);
+  KilnStr* s = (KilnStr*)GC_MALLOC_ATOMIC(sizeof(int64_t) + n + 1);
+  if (!s) memoryError(n + 9);
+  s->len = (int64_t)n;
+  if (n) memcpy(s->bytes, p, n);
+  s->bytes[n] = 0;
+  return s;
+}
+
+static inline const KilnStr* S(const void* p) { return p ? (const KilnStr*)p : &kEmpty; }
+
+// ---------------------------------------------------------------- arrays
+static inline bool atomicElem(int32_t t) { return t == T_INT || t == T_FLOAT || t == T_BOOL; }
+
+static int64_t* allocWords(int64_t cap, bool atomic) {
+  if (cap < 0 || cap > ((int64_t)1 << 56)) memoryError((size_t)cap * 8);
+  size_t bytes = (size_t)cap * 8;
+  int64_t* d = (int64_t*)(atomic ? GC_MALLOC_ATOMIC(bytes) : GC_MALLOC(bytes));
+  if (!d) memoryError(bytes);
+  return d;
+}
+
+}  // namespace kiln
+
+using namespace kiln;
+
+// ================================================================ the C ABI
+extern "C" {
+
+[[noreturn]] void kiln_recursion_error() { raiseError("RecursionError", "maximum recursion depth exceeded"); }
+
+[[noreturn]] void kiln_interrupted() {
+  Session* s = tlsSession;
+  if (s->jitInterruptFlag) __atomic_store_n(s->jitInterruptFlag, 0, __ATOMIC_SEQ_CST);
+  if (s->interruptFlag) __atomic_store_n(s->interruptFlag, 0, __ATOMIC_SEQ_CST);
+  raiseError("KeyboardInterrupt", "interrupted");
+}
+
+[[noreturn]] void kiln_zero_division() { raiseError("ZeroDivisionError", "integer division or modulo by zero"); }
+
+[[noreturn]] void kiln_index_error(int64_t index, int64_t len) {
+  char m[96];
+  snprintf(m, sizeof m, "index %lld out of range for length %lld", (long long)index, (long long)len);
+  raiseError("IndexError", m);
+}
+
+[[noreturn]] void kiln_assert_fail(const KilnStr* msg) {
+  Session* s = tlsSession;
+  s->errKind = "AssertionError";
+  s->errMsg.assign(S(msg)->bytes, (size_t)S(msg)->len);
+  raisePending();
+}
+
+void* kiln_alloc(int64_t bytes) {
+  if (bytes < 0) memoryError((size_t)bytes);
+  void* p = GC_MALLOC(bytes ? (size_t)bytes : 8);
+  if (!p) memoryError((size_t)bytes);
+  return p;
+}
+
+KilnStr* kiln_str_concat(const KilnStr* a, const KilnStr* b) {
+  a = S(a);
+  b = S(b);
+  size_t n = (size_t)a->len + (size_t)b->len;
+  if (n > ((size_t)1 << 40)) memoryError(n);
+  KilnStr* r = (KilnStr*)GC_MALLOC_ATOMIC(sizeof(int64_t) + n + 1);
+  if (!r) memoryError(n + 9);
+  r->len = (int64_t)n;
+  memcpy(r->bytes, a->bytes, (size_t)a->len);
+  memcpy(r->bytes + a->len, b->bytes, (size_t)b->len);
+  r->bytes[n] = 0;
+  return r;
+}
+
+int64_t kiln_str_cmp(const KilnStr* a, const KilnStr* b) {
+  a = S(a);
+  b = S(b);
+  size_t n = (size_t)(a->len < b->len ? a->len : b->len);
+  int c = memcmp(a->bytes, b->bytes, n);
+  if (c) return c < 0 ? -1 : 1;
+  return a->len < b->len ? -1 : a->len > b->len ? 1 : 0;
+}
+
+KilnStr* kiln_substr(const KilnStr* s, int64_t start, int64_t end) {
+  s = S(s);
+  if (start < 0 || end < start || end > s->len) {
+    char m[128];
+    snprintf(m, sizeof m, "substring %lld..%lld out of range for length %lld", (long long)start, (long long)end,
+             (long long)s->len);
+    raiseError("IndexError", m);
+  }
+  return newStr(s->bytes + start, (size_t)(end - start));
+}
+
+KilnStr* kiln_fmt(int64_t bits, int32_t type) {
+  Session* s = tlsSession;
+  s->fmtBuf.clear();
+  formatValue(s->fmtBuf, bits, type, false);
+  return newStr(s->fmtBuf.data(), s->fmtBuf.size());
+}
+
+KilnStr* kiln_repr(int64_t bits, int32_t type) {
+  Session* s = tlsSession;
+  s->fmtBuf.clear();
+  formatValue(s->fmtBuf, bits, type, true);
+  return newStr(s->fmtBuf.data(), s->fmtBuf.size());
+}
+
+static void parseError(const char* what, const KilnStr* str) {
+  Session* s = tlsSession;
+  s->errKind = "ValueError";
+  s->errMsg = "invalid literal for ";
+  s->errMsg += what;
+  s->errMsg += "(): ";
+  reprString(s->errMsg, str->bytes, (size_t)str->len);
+  raisePending();
+}
+
+static inline bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+int64_t kiln_parse_int(const KilnStr* str) {
+  str = S(str);
+  const char* p = str->bytes;
+  const char* e = p + str->len;
+  while (p < e && isSpace(*p)) p++;
+  while (e > p && isSpace(e[-1])) e--;
+  bool neg = false;
+  if (p < e && (*p == '+' || *p == '-')) neg = *p++ == '-';
+  if (p == e) parseError("int", str);
+  unsigned __int128 v = 0;
+  bool lastUnderscore = true;
+  for (; p < e; p++) {
+    if (*p == '_' && !lastUnderscore && p + 1 < e) { lastUnderscore = true; continue; }
+    if (*p < '0' || *p > '9') parseError("int", str);
+    v = v * 10 + (unsigned)(*p - '0');
+    if (v > ((unsigned __int128)1 << 63)) parseError("int", str);
+    lastUnderscore = false;
+  }
+  if (!neg && v > (unsigned __int128)INT64_MAX) parseError("int", str);
+  return neg ? (int64_t)(0 - (uint64_t)v) : (int64_t)v;
+}
+
+double kiln_parse_float(const KilnStr* str) {
+  str = S(str);
+  const char* p = str->bytes;
+  const char* e = p + str->len;
+  while (p < e && isSpace(*p)) p++;
+  while (e > p && isSpace(e[-1])) e--;
+  if (p == e || (size_t)(e - p) > 400 || memchr(p, 0, (size_t)(e - p))) parseError("float", str);
+  char buf[512];
+  size_t n = (size_t)(e - p);
+  memcpy(buf, p, n);
+  buf[n] = 0;
+  for (size_t i = 0; i < n; i++)  // no hex floats
+    if (buf[i] == 'x' || buf[i] == 'X') parseError("float", str);
+  char* end = nullptr;
+  double d = strtod(buf, &end);
+  if (end != buf + n) parseError("float", str);
+  return d;
+}
+
+KilnArray* kiln_array_new(int64_t len, int32_t elemType) {
+  if (len < 0) {
+    char m[80];
+    snprintf(m, sizeof m, "negative array length: %lld", (long long)len);
+    raiseError("ValueError", m);
+  }
+  KilnArray* a = (KilnArray*)GC_MALLOC(sizeof(KilnArray));
+  if (!a) memoryError(sizeof(KilnArray));
+  int64_t cap = len < 4 ? 4 : len;
+  bool atomic = atomicElem(elemType);
+  a->data = allocWords(cap, atomic);
+  if (atomic) memset(a->data, 0, (size_t)len * 8);
+  a->len = len;
+  a->cap = cap;
+  return a;
+}
+
+void kiln_array_push(KilnArray* a, int64_t bits) {
+  if (a->len >= a->cap) {
+    int64_t ncap = a->cap < 4 ? 4 : a->cap * 2;
+    bool atomic = false;
+    if (a->data) {
+      size_t sz = 0;
+      atomic = GC_get_kind_and_size(a->data, &sz) == 0 /* PTRFREE */;
+    }
+    int64_t* nd = allocWords(ncap, atomic);
+    if (a->len) memcpy(nd, a->data, (size_t)a->len * 8);
+    a->data = nd;  // the old block is left to the collector (a live interior pointer may exist)
+    a->cap = ncap;
+  }
+  a->data[a->len++] = bits;
+}
+
+int64_t kiln_array_pop(KilnArray* a) {
+  if (a->len <= 0) raiseError("IndexError", "pop from empty array");
+  int64_t v = a->data[--a->len];
+  a->data[a->len] = 0;
+  return v;
+}
+
+KilnArray* kiln_array_fill(int64_t n, int64_t bits, int32_t elemType) {
+  KilnArray* a = kiln_array_new(n, elemType);
+  for (int64_t i = 0; i < n; i++) a->data[i] = bits;
+  return a;
+}
+
+// ---------------------------------------------------------------- output
+void kiln_print_value(int32_t stream, int64_t bits, int32_t type, int32_t last) {
+  Session* s = tlsSession;
+  if (stream != 2) stream = 1;
+  if (s->curStream != stream && !s->outBuf.empty())
+    if (flushOutput(s)) raisePending();
+  s->curStream = stream;
+  formatValue(s->outBuf, bits, type, false);
+  s->outBuf += last ? '\n' : ' ';
+  if (s->outBuf.size() > (64u << 10) || nowNs() - s->lastFlushNs >= 5000000ull)
+    if (flushOutput(s)) raisePending();
+}
+
+// ---------------------------------------------------------------- misc
+static uint64_t rng[4];
+static bool rngSeeded = false;
+
+static inline uint64_t splitmix(uint64_t& x) {
+  uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+void kiln_seed(int64_t n) {
+  uint64_t x = (uint64_t)n;
+  for (auto& w : rng) w = splitmix(x);
+  rngSeeded = true;
+}
+
+static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+// xoshiro256** (Blackman & Vigna); seeded from the clock unless seed(n) was called.
+double kiln_random() {
+  if (!rngSeeded) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    kiln_seed((int64_t)(ts.tv_sec * 1000000000ll + ts.tv_nsec) ^ (int64_t)nowNs() ^ (int64_t)getpid() << 32);
+  }
+  uint64_t result = rotl(rng[1] * 5, 7) * 9;
+  uint64_t t = rng[1] << 17;
+  rng[2] ^= rng[0];
+  rng[3] ^= rng[1];
+  rng[1] ^= rng[2];
+  rng[0] ^= rng[3];
+  rng[2] ^= t;
+  rng[3] = rotl(rng[3], 45);
+  return (double)(result >> 11) * 0x1.0p-53;
+}
+
+double kiln_clock() { return (double)nowNs() * 1e-9; }
+
+void kiln_result(const KilnStr* text) {
+  Session* s = tlsSession;
+  if (!s->top) return;
+  text = S(text);
+  s->top->result.assign(text->bytes, (size_t)text->len);
+  s->top->hasResult = true;
+}
+
+// ---------------------------------------------------------------- host callbacks
+static inline HostArg A(const KilnStr* s) {
+  s = S(s);
+  return HostArg{HostArg::Str, s->bytes, (size_t)s->len, 0, nullptr};
+}
+static inline HostArg N(double d) { return HostArg{HostArg::Num, nullptr, 0, d, nullptr}; }
+static inline HostArg C(const char* s) { return HostArg{HostArg::Str, s, strlen(s), 0, nullptr}; }
+static inline HostArg FA(const KilnArray* a) { return HostArg{HostArg::FloatArr, nullptr, 0, 0, a}; }
+static inline HostArg SA(const KilnArray* a) { return HostArg{HostArg::StrArr, nullptr, 0, 0, a}; }
+
+static inline void hostVoid(const char* op, const HostArg* args, int n) {
+  Session* s = tlsSession;
+  if (!s->outBuf.empty() && flushOutput(s)) raisePending();
+  if (callHost(s, op, args, n, false)) raisePending();
+}
+
+static inline KilnStr* hostStr(const char* op, const HostArg* args, int n) {
+  Session* s = tlsSession;
+  if (!s->outBuf.empty() && flushOutput(s)) raisePending();
+  if (callHost(s, op, args, n, true)) raisePending();
+  return newStr(s->hostOut.data(), s->hostOut.size());
+}
+
+void kiln_display(const KilnStr* mime, const KilnStr* data) {
+  HostArg a[] = {A(mime), A(data)};
+  hostVoid("display", a, 2);
+}
+
+KilnStr* kiln_display_id(const KilnStr* mime, const KilnStr* data) {
+  HostArg a[] = {A(mime), A(data)};
+  return hostStr("display_id", a, 2);
+}
+
+void kiln_update_display(const KilnStr* id, const KilnStr* mime, const KilnStr* data) {
+  HostArg a[] = {A(id), A(mime), A(data)};
+  hostVoid("update_display", a, 3);
+}
+
+void kiln_clear_output() {
+  Session* s = tlsSession;
+  s->outBuf.clear();  // output not yet sent belongs to what is cleared
+  hostVoid("clear_output", nullptr, 0);
+}
+
+void kiln_chart(int32_t kind, const KilnArray* xs, const KilnArray* ys, const KilnStr* title) {
+  HostArg a[] = {C(kind == 1 ? "scatter" : "line"), FA(xs), FA(ys), A(title)};
+  hostVoid("chart", a, 4);
+}
+
+void kiln_hist(const KilnArray* xs, int64_t bins, const KilnStr* title) {
+  HostArg a[] = {FA(xs), N((double)bins), A(title)};
+  hostVoid("hist", a, 3);
+}
+
+void kiln_bar(const KilnArray* labels, const KilnArray* values, const KilnStr* title) {
+  HostArg a[] = {SA(labels), FA(values), A(title)};
+  hostVoid("bar", a, 3);
+}
+
+void kiln_progress(int64_t done, int64_t total) {
+  HostArg a[] = {N((double)done), N((double)total)};
+  hostVoid("progress", a, 2);
+}
+
+KilnStr* kiln_input(const KilnStr* prompt) {
+  HostArg a[] = {A(prompt)};
+  return hostStr("input", a, 1);
+}
+
+KilnStr* kiln_eval(const KilnStr* src) {
+  HostArg a[] = {A(src)};
+  return hostStr("eval", a, 1);
+}
+
+}  // extern "C"
+
+namespace kiln {
+
+std::vector<RuntimeSymbol> runtimeSymbols(Session* s) {
+#define F(n) {#n, (void*)&n, true}
+  return {
+      {"kiln_depth", (void*)&s->depth, false},
+      {"kiln_interrupt", (void*)s->interruptFlag, false},
+      {"kiln_fstack", (void*)s->fstack, false},
+      {"kiln_lstack", (void*)s->lstack, false},
+      F(kiln_recursion_error), F(kiln_interrupted), F(kiln_zero_division), F(kiln_index_error),
+      F(kiln_assert_fail), F(kiln_alloc), F(kiln_str_concat), F(kiln_str_cmp), F(kiln_substr),
+      F(kiln_fmt), F(kiln_repr), F(kiln_parse_int), F(kiln_parse_float), F(kiln_array_new),
+      F(kiln_array_push), F(kiln_array_pop), F(kiln_array_fill), F(kiln_print_value), F(kiln_random),
+      F(kiln_seed), F(kiln_clock), F(kiln_result), F(kiln_display), F(kiln_display_id),
+      F(kiln_update_display), F(kiln_clear_output), F(kiln_chart), F(kiln_hist), F(kiln_bar),
+      F(kiln_progress), F(kiln_input), F(kiln_eval),
+  };
+#undef F
+}
+
+// ---------------------------------------------------------------- host (N-API)
+static void excToText(napi_env env, napi_value v, std::string& out) {
+  napi_value str;
+  if (napi_coerce_to_string(env, v, &str) != napi_ok) {
+    bool p;
+    napi_is_exception_pending(env, &p);
+    if (p) {
+      napi_value e;
+      napi_get_and_clear_last_exception(env, &e);
+    }
+    out = "?";
+    return;
+  }
+  size_t n = 0;
+  napi_get_value_string_utf8(env, str, nullptr, 0, &n);
+  out.resize(n);
+  napi_get_value_string_utf8(env, str, &out[0], n + 1, &n);
+}
+
+static void describeException(napi_env env, napi_value exc, Session* s) {
+  napi_valuetype t;
+  napi_typeof(env, exc, &t);
+  if (t == napi_object || t == napi_function) {
+    napi_value name, msg;
+    bool has = false;
+    s->errKind = "Error";
+    s->errMsg.clear();
+    if (napi_has_named_property(env, exc, "name", &has) == napi_ok && has &&
+        napi_get_named_property(env, exc, "name", &name) == napi_ok)
+      excToText(env, name, s->errKind);
+    if (napi_has_named_property(env, exc, "message", &has) == napi_ok && has &&
+        napi_get_named_property(env, exc, "message", &msg) == napi_ok)
+      excToText(env, msg, s->errMsg);
+    bool p;
+    napi_is_exception_pending(env, &p);
+    if (p) {
+      napi_value e;
+      napi_get_and_clear_last_exception(env, &e);
+    }
+    if (s->errKind.empty()) s->errKind = "Error";
+  } else {
+    s->errKind = "Error";
+    excToText(env, exc, s->errMsg);
+  }
+}
+
+static napi_value arrayToJs(napi_env env, const KilnArray* a, bool strings) {
+  napi_value arr;
+  int64_t n = a ? a->len : 0;
+  napi_create_array_with_length(env, (size_t)n, &arr);
+  for (int64_t i = 0; i < n; i++) {
+    napi_value v;
+    if (strings) {
+      const KilnStr* s = S((const void*)(uintptr_t)a->data[i]);
+      napi_create_string_utf8(env, s->bytes, (size_t)s->len, &v);
+    } else {
+      double d;
+      memcpy(&d, &a->data[i], 8);
+      napi_create_double(env, d, &v);
+    }
+    napi_set_element(env, arr, (uint32_t)i, v);
+  }
+  return arr;
+}
+
+int callHost(Session* s, const char* op, const HostArg* args, int nargs, bool wantString) {
+  s->hostOut.clear();
+  if (!s->host || !s->env) return 0;
+  napi_env env = s->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) {
+    s->errKind = "RuntimeError";
+    s->errMsg = "cannot call the host";
+    return 1;
+  }
+  napi_value fn, undef, argv[8], ret;
+  napi_get_reference_value(env, s->host, &fn);
+  napi_get_undefined(env, &undef);
+  napi_create_string_utf8(env, op, NAPI_AUTO_LENGTH, &argv[0]);
+  for (int i = 0; i < nargs && i < 7; i++) {
+    const HostArg& a = args[i];
+    switch (a.kind) {
+      case HostArg::Str: napi_create_string_utf8(env, a.s, a.n, &argv[i + 1]); break;
+      case HostArg::Num: napi_create_double(env, a.d, &argv[i + 1]); break;
+      case HostArg::FloatArr: argv[i + 1] = arrayToJs(env, a.arr, false); break;
+      case HostArg::StrArr: argv[i + 1] = arrayToJs(env, a.arr, true); break;
+    }
+  }
+  bool savedInJit = s->inJit;
+  s->inJit = false;
+  napi_status st = napi_call_function(env, undef, fn, (size_t)nargs + 1, argv, &ret);
+  s->inJit = savedInJit;
+  int rc = 0;
+  if (st != napi_ok) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (pending) {
+      napi_value exc;
+      napi_get_and_clear_last_exception(env, &exc);
+      describeException(env, exc, s);
+    } else {
+      s->errKind = "RuntimeError";
+      s->errMsg = "the host callback could not be called (is the engine shutting down?)";
+    }
+    rc = 1;
+  } else if (wantString) {
+    napi_valuetype t;
+    napi_typeof(env, ret, &t);
+    if (t == napi_string) {
+      size_t n = 0;
+      napi_get_value_string_utf8(env, ret, nullptr, 0, &n);
+      s->hostOut.resize(n);
+      napi_get_value_string_utf8(env, ret, &s->hostOut[0], n + 1, &n);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+  return rc;
+}
+
+int flushOutput(Session* s) {
+  s->lastFlushNs = nowNs();
+  if (s->outBuf.empty()) return 0;
+  std::string text;
+  text.swap(s->outBuf);
+  HostArg a{HostArg::Str, text.data(), text.size(), 0, nullptr};
+  return callHost(s, s->curStream == 2 ? "stderr" : "stdout", &a, 1, false);
+}
+
+}  // namespace kiln
