@@ -168,6 +168,12 @@ describe('parser: statements', () => {
     expect(g.kind === 'fn' && strip(g.body.stmts)).toEqual([{ kind: 'return' }]);
   });
 
+  test('the `{` of a header may be on the next line', () => {
+    const cell = parseCell('fn f(n: int) -> int\n{\n  while n > 0\n  {\n    n -= 1\n  }\n  return n\n}\nstruct P\n{ x: int }\nif true\n{ }\nfor i in 0..3\n{ }');
+    expect(cell.items.map((i) => i.kind)).toEqual(['fn', 'struct']);
+    expect(cell.stmts.map((s) => s.kind)).toEqual(['if', 'for']);
+  });
+
   test('a statement may follow a block `}` on the same line', () => {
     const cell = parseCell('fn f(n: int) -> int { if n < 2 { return n } return n * 2 }');
     const f = cell.items[0];

@@ -69,6 +69,12 @@ export class Parser {
     return t.kind === 'newline' || (t.kind === 'op' && t.text === ';');
   }
 
+  private nextNonNewline(): Token {
+    let k = 0;
+    while (this.peek(k).kind === 'newline') k++;
+    return this.peek(k);
+  }
+
   private skipTerminators(): void {
     while (this.isTerminator()) this.next();
   }
@@ -137,8 +143,7 @@ export class Parser {
     const name = this.expectIdent('a function name');
     const params = this.parseParams();
     const ret = this.parseRet();
-    if (!this.isOp('{')) this.error(`expected \`{\`, found ${tokenDescription(this.tok)}`);
-    const body = this.parseBlock();
+    const body = this.parseBlockAfterHeader();
     const decl: FnDecl = { kind: 'fn', name: name.text, nameSpan: name.span, params, body, span: spanFrom(kw.span, body.span) };
     if (ret) decl.ret = ret;
     if (kw.doc !== undefined) decl.doc = kw.doc;
@@ -161,6 +166,7 @@ export class Parser {
   private parseStruct(): StructDecl {
     const kw = this.next();
     const name = this.expectIdent('a struct name');
+    if (this.tok.kind === 'newline' && this.isOp('{', this.nextNonNewline())) this.skipNewlines();
     this.expectOp('{');
     const fields: StructDecl['fields'] = [];
     this.skipTerminators();
@@ -269,7 +275,9 @@ export class Parser {
     return { kind: 'expr', expr, span: expr.span };
   }
 
+  /** The block of an `if`/`while`/`for`/`fn` header; its `{` may be on the next line. */
   private parseBlockAfterHeader(): Block {
+    if (this.tok.kind === 'newline' && this.isOp('{', this.nextNonNewline())) this.skipNewlines();
     if (!this.isOp('{')) this.error(`expected \`{\`, found ${tokenDescription(this.tok)}`);
     return this.parseBlock();
   }
@@ -296,9 +304,7 @@ export class Parser {
     const then = this.parseBlockAfterHeader();
     const s: Stmt & { kind: 'if' } = { kind: 'if', cond, then, span: spanFrom(kw.span, then.span) };
     // Allow `}` newline `else` (a statement cannot start with `else`).
-    let k = 0;
-    while (this.peek(k).kind === 'newline') k++;
-    if (k > 0 && this.isKw('else', this.peek(k))) this.skipNewlines();
+    if (this.isKw('else', this.nextNonNewline())) this.skipNewlines();
     if (this.isKw('else')) {
       this.next();
       if (this.isKw('if')) {
