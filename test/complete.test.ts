@@ -47,6 +47,7 @@ describe('complete', () => {
     expect(complete(...at('let q = Seg { a: origin, b: origin }\nq.|'), env).matches).toEqual(['a', 'b']);
     expect(complete(...at('fn len2(s: Seg) -> float { return s.b.| }'), env).matches).toEqual(['x', 'y']);
     expect(complete(...at('struct V { dx: int, dy: int }\nlet v = V { dx: 1, dy: 2 }\nv.d|'), env).matches).toEqual(['dx', 'dy']);
+    expect(complete(...at('let ps: [Point] = [origin]\nfor p in ps { print(p.|) }'), env).matches).toEqual(['x', 'y']);
     expect(complete(...at('total.|'), env).matches).toEqual([]);
     expect(complete(...at('1.|'), env).matches).not.toContain('x');
   });

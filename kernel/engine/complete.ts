@@ -53,6 +53,15 @@ function variableType(name: string, before: string, env: Env): string | undefine
       return typeof f === 'string' ? f : f ? typeName(f.ret) : undefined;
     }],
   ];
+  // `for p in points {` where points is an array
+  patterns.push([
+    new RegExp(`\\bfor\\s+${esc}\\s+in\\s+([A-Za-z_]\\w*)\\s*\\{`, 'g'),
+    (m) => {
+      if (m[1] === name) return undefined;
+      const t = variableType(m[1], before.slice(0, m.index), env);
+      return t && t.startsWith('[') && t.endsWith(']') ? t.slice(1, -1) : undefined;
+    },
+  ]);
   let bestIndex = -1;
   for (const [re, get] of patterns) {
     for (let m = re.exec(before); m; m = re.exec(before)) {
