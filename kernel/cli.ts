@@ -61,7 +61,7 @@ function runFile(args: string[]): number {
       ok = report(session.execute(cells[i], i + 1));
       continue;
     }
-    const compiled = session.compile(cells[i], i + 1, false);
+    const compiled = session.compile(cells[i], i + 1);
     if ('ename' in compiled) {
       ok = report({ status: 'error', ...compiled });
       break;

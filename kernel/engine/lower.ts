@@ -13,6 +13,8 @@ export interface LowerOptions {
   entryFid: number;
   /** Type id for the runtime's formatter (registers composite types on first use). */
   typeId(t: Type): number;
+  /** The id recorded in kiln_lstack for a place in a function: function id and line. */
+  location(fid: number, line: number): number;
 }
 
 /** Iterations of a counted loop between two interrupt polls. */
@@ -58,6 +60,7 @@ export class FunctionLowerer {
   private readonly loops: LoopTargets[] = [];
   private allocas!: llvm.BasicBlock;
   private start!: llvm.BasicBlock;
+  private fid = 0;
   private callerDepth!: llvm.Value;
   private frameDepth!: llvm.Value;
 
@@ -73,8 +76,9 @@ export class FunctionLowerer {
 
   // ---- frames ------------------------------------------------------------------------
 
-  private prologue(fid: number): void {
+  private prologue(fid: number, line: number): void {
     const { mb, b } = this;
+    this.fid = fid;
     this.allocas = this.block('allocas');
     for (const t of this.localTypes) this.locals.push(this.alloca(mb.regType(t)));
     this.start = this.block('entry');
@@ -86,8 +90,7 @@ export class FunctionLowerer {
       this.raise('kiln_recursion_error', []),
     );
     b.CreateStore(this.frameDepth, depthVar);
-    b.CreateStore(mb.i32c(fid), mb.stackSlot('kiln_fstack', this.frameDepth));
-    this.pollInterrupt();
+    this.pollInterrupt(undefined, line);
   }
 
   /** A stack slot in the function's first block, where mem2reg can promote it. */
@@ -108,7 +111,7 @@ export class FunctionLowerer {
   }
 
   lowerBody(fid: number, stmts: Stmt[], ret: Type): void {
-    this.prologue(fid);
+    this.prologue(fid, this.self!.line);
     this.self!.params.forEach((_, i) => this.b.CreateStore(this.fn.getArg(i), this.locals[i]));
     this.statements(stmts);
     if (!this.terminated()) {
@@ -119,7 +122,7 @@ export class FunctionLowerer {
   }
 
   lowerEntry(fid: number, checked: CheckedCell): void {
-    this.prologue(fid);
+    this.prologue(fid, checked.cell.stmts[0]?.span.line ?? 1);
     const stmts = checked.cell.stmts;
     const last = stmts[stmts.length - 1];
     const resultStmt = checked.resultType && last?.kind === 'expr' ? last : undefined;
@@ -164,9 +167,14 @@ export class FunctionLowerer {
     this.b.SetInsertPoint(ok);
   }
 
-  /** Records the current source line in this frame's kiln_lstack entry. */
+  /** Records the current place (function and line, as a location id) in this frame's
+   *  kiln_lstack entry: the Kiln call stack is read from there when an error is raised. */
   setLine(line: number): void {
-    this.b.CreateStore(this.mb.i32c(line), this.mb.stackSlot('kiln_lstack', this.frameDepth));
+    this.setLocation(this.options.location(this.fid, line));
+  }
+
+  private setLocation(location: number): void {
+    this.b.CreateStore(this.mb.i32c(location), this.mb.stackSlot('kiln_lstack', this.frameDepth));
   }
 
   callRuntime(name: string, args: llvm.Value[], line: number): llvm.Value {
@@ -182,9 +190,13 @@ export class FunctionLowerer {
     this.b.CreateUnreachable();
   }
 
-  pollInterrupt(): void {
+  /** Polls the interrupt flag; `location` is where the interrupt is reported (default: the current line). */
+  pollInterrupt(location?: number, line?: number): void {
     const flag = this.b.CreateLoad(this.mb.i32, this.mb.runtimeGlobal('kiln_interrupt'));
-    this.guard(this.b.CreateICmpNE(flag, this.mb.i32c(0)), () => this.raise('kiln_interrupted', []));
+    this.guard(this.b.CreateICmpNE(flag, this.mb.i32c(0)), () => {
+      this.setLocation(location ?? this.options.location(this.fid, line ?? 0));
+      this.raise('kiln_interrupted', []);
+    });
   }
 
   typeIdConst(t: Type): llvm.Value {
@@ -309,7 +321,7 @@ export class FunctionLowerer {
         this.blockStmts(s.body);
         this.loops.pop();
         if (!this.terminated()) {
-          this.pollInterrupt();
+          this.pollInterrupt(undefined, s.span.line);
           b.CreateBr(head);
         }
         b.SetInsertPoint(exit);
@@ -369,7 +381,7 @@ export class FunctionLowerer {
     const more = this.block('for.poll');
     b.CreateCondBr(b.CreateICmpSLT(i0, stop), more, exit);
     b.SetInsertPoint(more);
-    this.pollInterrupt();
+    this.pollInterrupt(undefined, body.span.line);
     const remaining = b.CreateSub(stop, i0);
     const chunkEnd = b.CreateSelect(
       b.CreateICmpUGT(remaining, mb.int(POLL_STRIDE)),

@@ -20,12 +20,13 @@ const MAGICS: Record<string, Magic> = {
 
 /** Handles a cell whose first line is a magic; undefined for an ordinary cell. */
 export function runMagic(session: Session, code: string, cell: number): ExecuteOutcome | undefined {
-  const match = /^[ \t]*%(\w+)[ \t]*([^\n]*)(?:\n|$)/.exec(code);
+  const match = /^(\s*)%(\w+)[ \t]*([^\n]*)/.exec(code);
   if (!match) return undefined;
-  const [line, name, args] = match;
+  const [line, leading, name, args] = match;
   const magic = MAGICS[name];
-  // The first line is kept blank so line numbers in errors stay those of the cell.
-  const body = '\n' + code.slice(line.length);
+  // The magic's line is kept blank so line numbers in errors stay those of the cell.
+  const blankLines = leading.replace(/[^\n]/g, '');
+  const body = blankLines + code.slice(line.length);
   if (!magic) {
     const known = Object.keys(MAGICS).map((m) => `%${m}`).join(', ');
     return { status: 'error', ...renderRuntimeError('NameError', `unknown magic \`%${name}\` (known: ${known})`, []) };

@@ -48,6 +48,9 @@ export class Session implements Engine {
   env: Env = { functions: new Map(), globals: new Map(), structs: new Map() };
   optLevel = 2;
   private readonly frames: { name: string; cell: number }[] = [];
+  /** Places in the code (frame id and line) by location id, as kiln_lstack records them. */
+  private readonly locations: { fid: number; line: number }[] = [];
+  private readonly locationIds = new Map<string, number>();
   private readonly typeIds = new Map<string, number>();
   private progress?: ProgressBar;
   private progressSerial = 0;
@@ -120,6 +123,7 @@ export class Session implements Engine {
       entrySymbol,
       entryFid,
       typeId: (t) => this.typeId(t),
+      location: (fid, line) => this.location(fid, line),
     });
     const added = this.native.addModule(ir, this.optLevel, wantOptimizedIR);
     let entry: number;
@@ -148,7 +152,11 @@ export class Session implements Engine {
   }
 
   runtimeError(outcome: Extract<RunOutcome, { ok: false }>): KilnError {
-    const frames = outcome.frames.map(([fid, line]) => ({ ...(this.frames[fid] ?? { name: '?', cell: 0 }), line }));
+    const frames = outcome.frames.map(([, location]) => {
+      const place = this.locations[location];
+      const frame = place && this.frames[place.fid];
+      return frame ? { ...frame, line: place.line } : { name: '?', cell: 0, line: 0 };
+    });
     return renderRuntimeError(outcome.kind, outcome.message, frames);
   }
 
@@ -184,6 +192,16 @@ export class Session implements Engine {
       global.slot = this.native.allocGlobal();
       if (global.type.kind === 'str') this.native.writeWord(global.slot, this.native.emptyString());
     }
+  }
+
+  private location(fid: number, line: number): number {
+    const key = `${fid}:${line}`;
+    let id = this.locationIds.get(key);
+    if (id === undefined) {
+      id = this.locations.push({ fid, line }) - 1;
+      this.locationIds.set(key, id);
+    }
+    return id;
   }
 
   private registerFrame(name: string, cell: number): number {
