@@ -89,13 +89,19 @@ export class Client {
   private closed = false;
   private sendTail: Record<string, Promise<void>> = {};
 
-  constructor(readonly info: Connection) {
+  /** `reconnectInterval` (ms, zeromq's default 100) bounds how soon a socket finds a kernel that binds late. */
+  constructor(
+    readonly info: Connection,
+    reconnectInterval = 100,
+  ) {
     // jupyter_client gives shell and stdin the same identity: input_request is routed by it.
-    this.shell = new zmq.Dealer({ routingId: this.session, linger: 0 });
-    this.stdin = new zmq.Dealer({ routingId: this.session, linger: 0 });
-    this.control = new zmq.Dealer({ linger: 0 });
-    this.iopub.linger = 0;
-    this.hb.linger = 0;
+    this.shell = new zmq.Dealer({ routingId: this.session, linger: 0, reconnectInterval });
+    this.stdin = new zmq.Dealer({ routingId: this.session, linger: 0, reconnectInterval });
+    this.control = new zmq.Dealer({ linger: 0, reconnectInterval });
+    for (const s of [this.iopub, this.hb]) {
+      s.linger = 0;
+      s.reconnectInterval = reconnectInterval;
+    }
     this.shell.connect(url(info, info.shell_port));
     this.control.connect(url(info, info.control_port));
     this.stdin.connect(url(info, info.stdin_port));
