@@ -572,14 +572,7 @@ describe('formatting', () => {
     );
     const a = n.lookup(name);
     expect(n.run(a)).toEqual({ ok: true, result: 'a\nb\t"q"\\\0\x01\x1f\x7fé\r' });
-    // take the address of the constant through a global to format it
-    const g = fresh('sg');
-    n.addModule(
-      `${PRELUDE}${kstr('x')[0]}\n${d1.replace(/@\.s\d+/, '@.mine')}\ndefine i64 @${g}() {\n  ret i64 ptrtoint (${s.replace(/@\.s\d+/, '@.mine').replace(/^bitcast \(/, '').replace(/ to i8\*\)$/, '')} to i64)\n}`,
-      0,
-      false,
-    );
-    // simpler: use kiln_print_value of the literal
+    // print writes a str raw; repr quotes and escapes it
     const p = fresh('pstr');
     hostLog = [];
     runIR(`${d1.replace(/@\.s\d+/, '@.p')}\n${kfn(p, 1, `  call void @kiln_print_value(i32 1, i64 ptrtoint (i8* ${s.replace(/@\.s\d+/, '@.p')} to i64), i32 3, i32 1)\n  %r = call i8* @kiln_repr(i64 ptrtoint (i8* ${s.replace(/@\.s\d+/, '@.p')} to i64), i32 3)\n  call void @kiln_result(i8* %r)`)}`, p);
@@ -759,6 +752,88 @@ done:`,
     expect(out.ok).toBe(true);
     if (out.ok) expect(out.result).toBe(`[${Array(50).fill(7).join(', ')}, ..., ${Array(50).fill(7).join(', ')}] (len 1000)`);
     expect(n.gcStats().collections).toBeGreaterThan(0);
+  });
+});
+
+describe('worker threads', () => {
+  // The engine runs in a worker: faults, stack overflow and GC there, then the worker
+  // exits (it must leave the collector and signal handling of the process intact).
+  const script = `
+const { parentPort, workerData } = require('worker_threads');
+const n = require(workerData.path);
+n.createJit();
+const results = {};
+n.addModule(\`
+declare i8* @kiln_array_new(i64, i32)
+declare void @kiln_array_push(i8*, i64)
+define void @segv() {
+  store volatile i64 1, i64* null
+  ret void
+}
+define void @ovf() {
+  %buf = alloca [4096 x i8]
+  %p = getelementptr [4096 x i8], [4096 x i8]* %buf, i64 0, i64 0
+  store volatile i8 1, i8* %p
+  call void @ovf()
+  ret void
+}
+define void @churn() {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [0, %entry], [%i1, %loop]
+  %a = call i8* @kiln_array_new(i64 0, i32 0)
+  call void @kiln_array_push(i8* %a, i64 %i)
+  %i1 = add i64 %i, 1
+  %c = icmp slt i64 %i1, 1000000
+  br i1 %c, label %loop, label %done
+done:
+  ret void
+}\`, 0, false);
+results.segv = n.run(n.lookup('segv'));
+results.ovf = n.run(n.lookup('ovf'));
+results.churn = n.run(n.lookup('churn'));
+n.gcCollect();
+parentPort.postMessage(results);
+`;
+  async function runWorker() {
+    const w = new Worker(script, { eval: true, workerData: { path: nativeAddonPath() } });
+    const msg = await new Promise<any>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    await new Promise((r) => w.once('exit', r));
+    return msg;
+  }
+
+  test('faults and GC in a worker, twice, then the main thread still collects', async () => {
+    for (let k = 0; k < 2; k++) {
+      const r = await runWorker();
+      expect(r.segv.ok).toBe(false);
+      expect(r.segv.message).toMatch(/segmentation fault/);
+      expect(r.ovf.kind).toBe('RecursionError');
+      expect(r.churn).toEqual({ ok: true });
+    }
+    const junk = fresh('junk2');
+    runIR(
+      kfn(
+        junk,
+        1,
+        `  br label %loop
+loop:
+  %i = phi i64 [0, %ok], [%i1, %loop]
+  %a = call i8* @kiln_array_fill(i64 100, i64 9, i32 0)
+  %i1 = add i64 %i, 1
+  %c = icmp slt i64 %i1, 100000
+  br i1 %c, label %loop, label %done
+done:`,
+      ),
+      junk,
+    );
+    n.gcCollect();
+    const name = fresh('segv2');
+    const out = runIR(kfn(name, 1, '  store volatile i64 1, i64* null'), name);
+    expect(out.ok).toBe(false);
   });
 });
 

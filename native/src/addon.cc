@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 namespace kiln {
 namespace {
@@ -348,8 +349,10 @@ napi_value AllocSlot(napi_env env, napi_callback_info info) {
   Args a(env, info, 0);
   if (!a.ok) return nullptr;
   // function-pointer slots: plain memory, never freed (old code may still read them)
+  static std::mutex mu;
   static int64_t* chunk = nullptr;
   static int used = 512;
+  std::lock_guard<std::mutex> g(mu);
   if (used == 512) {
     chunk = (int64_t*)calloc(512, 8);
     if (!chunk) return throwError(env, "allocSlot: out of memory");

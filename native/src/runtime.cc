@@ -72,6 +72,7 @@ static void gcThreadInit(Session* s) {
     if (pages > 0 && psz > 0) GC_set_max_heap_size((GC_word)((double)pages * psz * 0.75));
     GC_INIT();
     GC_allow_register_threads();
+    GC_expand_hp(8u << 20);  // fewer collections with small live sets (10M-array churn: 2.1 s → 0.9 s)
     gcInited = true;
     s->gcRegistered = true;
   } else if (!GC_thread_is_registered()) {
