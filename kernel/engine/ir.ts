@@ -211,11 +211,14 @@ export class ModuleBuilder {
     return this.b.CreateInBoundsGEP(this.stackType, this.runtimeGlobal(name), [this.i32Const64(0), index]);
   }
 
-  /** The module as IR text. The interrupt flag's loads are made volatile (the bindings cannot
-   *  mark a load volatile), so no optimisation hoists the poll out of a loop. */
+  /** The module as IR text, with two edits the bindings cannot make: the interrupt flag's
+   *  loads become volatile (so no optimisation hoists the poll out of a loop), and the
+   *  module's own functions become dso_local (so they call each other directly, not
+   *  through a PLT stub, under the JIT's PIC code model). */
   print(): string {
     return this.module
       .print()
-      .replace(/load i32, i32\* @kiln_interrupt\b/g, 'load volatile i32, i32* @kiln_interrupt');
+      .replace(/load i32, i32\* @kiln_interrupt\b/g, 'load volatile i32, i32* @kiln_interrupt')
+      .replace(/^define /gm, 'define dso_local ');
   }
 }

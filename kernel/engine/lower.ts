@@ -28,11 +28,7 @@ export function lowerCell(checked: CheckedCell, options: LowerOptions): string {
   const llvmFns = new Map<FnDecl, llvm.Function>();
   for (const decl of checked.functions) {
     const sig = decl.sig!;
-    const fnType = llvm.FunctionType.get(
-      mb.regType(sig.ret),
-      sig.params.map((p) => mb.regType(p.type)),
-      false,
-    );
+    const fnType = kilnFunctionType(mb, sig);
     llvmFns.set(decl, llvm.Function.Create(fnType, llvm.Function.LinkageTypes.ExternalLinkage, sig.symbol!, mb.module));
   }
   for (const decl of checked.functions) {
@@ -49,6 +45,11 @@ export function lowerCell(checked: CheckedCell, options: LowerOptions): string {
   return mb.print();
 }
 
+/** The LLVM type of a Kiln function: the frame depth first, then the parameters. */
+function kilnFunctionType(mb: ModuleBuilder, sig: FnSig): llvm.FunctionType {
+  return llvm.FunctionType.get(mb.regType(sig.ret), [mb.i64, ...sig.params.map((p) => mb.regType(p.type))], false);
+}
+
 interface LoopTargets {
   breakTo: llvm.BasicBlock;
   continueTo: llvm.BasicBlock;
@@ -61,8 +62,10 @@ export class FunctionLowerer {
   private allocas!: llvm.BasicBlock;
   private start!: llvm.BasicBlock;
   private fid = 0;
-  private callerDepth!: llvm.Value;
+  /** The depth this frame runs at (an i64 value). */
   private frameDepth!: llvm.Value;
+  /** For the entry function: the depth in kiln_depth when it started. */
+  private entryDepth?: llvm.Value;
 
   constructor(
     readonly mb: ModuleBuilder,
@@ -76,20 +79,32 @@ export class FunctionLowerer {
 
   // ---- frames ------------------------------------------------------------------------
 
-  private prologue(fid: number, line: number): void {
+  /**
+   * A Kiln function receives its frame depth as a hidden first argument (the caller's depth
+   * plus one), so a call costs no memory traffic for the depth; the runtime learns the
+   * depth from `kiln_depth`, which the code stores before every call into the runtime.
+   * The cell's entry function starts from the depth in `kiln_depth` (the runtime's, or
+   * the caller's when run by eval) and puts it back when it returns.
+   */
+  private prologue(fid: number, line: number, depth?: llvm.Value): void {
     const { mb, b } = this;
     this.fid = fid;
     this.allocas = this.block('allocas');
     for (const t of this.localTypes) this.locals.push(this.alloca(mb.regType(t)));
     this.start = this.block('entry');
     b.SetInsertPoint(this.start);
-    const depthVar = mb.runtimeGlobal('kiln_depth');
-    this.callerDepth = b.CreateLoad(mb.i64, depthVar);
-    this.frameDepth = b.CreateAdd(this.callerDepth, mb.int(1));
-    this.guard(b.CreateICmpSGT(this.frameDepth, mb.int(RECURSION_LIMIT)), () =>
-      this.raise('kiln_recursion_error', []),
-    );
-    b.CreateStore(this.frameDepth, depthVar);
+    if (depth) {
+      this.frameDepth = depth;
+    } else {
+      this.entryDepth = b.CreateLoad(mb.i64, mb.runtimeGlobal('kiln_depth'));
+      this.frameDepth = b.CreateAdd(this.entryDepth, mb.int(1));
+    }
+    this.guard(b.CreateICmpSGT(this.frameDepth, mb.int(RECURSION_LIMIT)), () => {
+      // Reported from the caller's frame: the call that would go too deep.
+      b.CreateStore(b.CreateSub(this.frameDepth, mb.int(1)), mb.runtimeGlobal('kiln_depth'));
+      b.CreateCall(mb.runtime('kiln_recursion_error'), []);
+      b.CreateUnreachable();
+    });
     this.pollInterrupt(undefined, line);
   }
 
@@ -111,8 +126,8 @@ export class FunctionLowerer {
   }
 
   lowerBody(fid: number, stmts: Stmt[], ret: Type): void {
-    this.prologue(fid, this.self!.line);
-    this.self!.params.forEach((_, i) => this.b.CreateStore(this.fn.getArg(i), this.locals[i]));
+    this.prologue(fid, this.self!.line, this.fn.getArg(0));
+    this.self!.params.forEach((_, i) => this.b.CreateStore(this.fn.getArg(i + 1), this.locals[i]));
     this.statements(stmts);
     if (!this.terminated()) {
       if (ret.kind === 'void') this.emitReturn();
@@ -137,7 +152,7 @@ export class FunctionLowerer {
   }
 
   private emitReturn(value?: llvm.Value): void {
-    this.b.CreateStore(this.callerDepth, this.mb.runtimeGlobal('kiln_depth'));
+    if (this.entryDepth) this.b.CreateStore(this.entryDepth, this.mb.runtimeGlobal('kiln_depth'));
     if (value) this.b.CreateRet(value);
     else this.b.CreateRetVoid();
   }
@@ -177,8 +192,14 @@ export class FunctionLowerer {
     this.b.CreateStore(this.mb.i32c(location), this.mb.stackSlot('kiln_lstack', this.frameDepth));
   }
 
+  /** Tells the runtime this frame's depth (before any call into it). */
+  private publishDepth(): void {
+    this.b.CreateStore(this.frameDepth, this.mb.runtimeGlobal('kiln_depth'));
+  }
+
   callRuntime(name: string, args: llvm.Value[], line: number): llvm.Value {
     this.setLine(line);
+    this.publishDepth();
     const call = this.b.CreateCall(this.mb.runtime(name), args);
     if (NORETURN.has(name)) this.b.CreateUnreachable();
     return call;
@@ -186,6 +207,7 @@ export class FunctionLowerer {
 
   /** Calls a noreturn runtime function (the line was recorded by the caller). */
   raise(name: string, args: llvm.Value[]): void {
+    this.publishDepth();
     this.b.CreateCall(this.mb.runtime(name), args);
     this.b.CreateUnreachable();
   }
@@ -589,10 +611,10 @@ export class FunctionLowerer {
     if (target.kind === 'builtin') return lowerBuiltin(this, target.name, e);
     const fn = target.fn;
     if (fn.extern) return this.callExtern(fn, e);
-    const args = e.args.map((a) => this.expr(a));
+    const args = [this.b.CreateAdd(this.frameDepth, this.mb.int(1)), ...e.args.map((a) => this.expr(a))];
     this.setLine(e.span.line);
     if (fn === this.self) return this.b.CreateCall(this.fn, args);
-    const fnType = llvm.FunctionType.get(this.mb.regType(fn.ret), fn.params.map((p) => this.mb.regType(p.type)), false);
+    const fnType = kilnFunctionType(this.mb, fn);
     const callee = this.b.CreateLoad(llvm.PointerType.getUnqual(fnType), this.mb.address(fn.slot!, llvm.PointerType.getUnqual(fnType)));
     return this.b.CreateCall(fnType, callee, args);
   }
