@@ -95,6 +95,7 @@ export class Kernel {
 
   async start(): Promise<void> {
     await this.transport.start((channel, msg) => this.receive(channel, msg));
+    this.publish('status', { execution_state: 'starting' });
   }
 
   private receive(channel: Channel, msg: Message): void {

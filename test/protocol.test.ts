@@ -255,3 +255,15 @@ test('malformed frames and bad JSON are dropped without a crash', async () => {
   expect((await c.request('control', 'kernel_info_request')).reply.content.status).toBe('ok');
   expect((await c.execute('1 + 1')).reply.content.status).toBe('ok');
 });
+
+test('thousands of iopub messages from one cell all arrive, in order (awaited send queue)', async () => {
+  const { reply, iopub } = await k.client.execute('for i in 0..3000 { display("text/plain", str(i)) }\nprint("end")', {}, 60000);
+  expect(reply.content.status).toBe('ok');
+  const shown = iopub.filter((m) => m.header.msg_type === 'display_data').map((m) => m.content.data['text/plain']);
+  expect(shown).toHaveLength(3000);
+  expect(shown[0]).toBe('0');
+  expect(shown[2999]).toBe('2999');
+  expect(shown.every((v, i) => v === String(i))).toBe(true);
+  expect(iopub.at(-2)?.content).toEqual({ name: 'stdout', text: 'end\n' });
+  expect(k.stderr()).not.toMatch(/busy writing/);
+});

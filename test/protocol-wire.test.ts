@@ -1,0 +1,96 @@
+// Unit tests of the wire layer (no sockets): verification before decoding, replay refusal,
+// malformed frames; the connection file; history queries.
+import { createHmac } from 'crypto';
+import { endpoint, parseConnection } from '../kernel/protocol/connection';
+import { History, globToRegExp } from '../kernel/protocol/history';
+import { Codec, RejectedMessage } from '../kernel/protocol/wire';
+
+const KEY = 'secret-key';
+const sign = (parts: string[]) => {
+  const h = createHmac('sha256', KEY);
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+};
+function frames(header: object, content: object, sig?: string): Buffer[] {
+  const parts = [JSON.stringify(header), '{}', '{}', JSON.stringify(content)];
+  return [Buffer.from('client-id'), Buffer.from('<IDS|MSG>'), Buffer.from(sig ?? sign(parts)), ...parts.map((p) => Buffer.from(p))];
+}
+const header = (id: string) => ({ msg_id: id, msg_type: 'kernel_info_request', session: 's', username: 'u', date: '', version: '5.3' });
+
+test('decodes a signed message with its identities', () => {
+  const c = new Codec(KEY);
+  const m = c.decode(frames(header('1'), { a: 1 }));
+  expect(m.header.msg_type).toBe('kernel_info_request');
+  expect(m.content).toEqual({ a: 1 });
+  expect(m.idents.map(String)).toEqual(['client-id']);
+});
+
+test('refuses wrong, missing and replayed signatures before parsing', () => {
+  const c = new Codec(KEY);
+  expect(() => c.decode(frames(header('1'), {}, 'f'.repeat(64)))).toThrow(/invalid signature/);
+  expect(() => c.decode(frames(header('1'), {}, 'short'))).toThrow(/invalid signature/);
+  expect(() => c.decode(frames(header('1'), {}, ''))).toThrow(/unsigned/);
+  const ok = frames(header('2'), {});
+  c.decode(ok);
+  expect(() => c.decode(ok)).toThrow(/replayed/);
+  // A bad signature on bad JSON is refused as a bad signature: nothing is parsed first.
+  const bad = [Buffer.from('<IDS|MSG>'), Buffer.from('0'.repeat(64)), Buffer.from('{'), Buffer.from('{}'), Buffer.from('{}'), Buffer.from('{}')];
+  expect(() => c.decode(bad)).toThrow(/invalid signature/);
+});
+
+test('malformed frames are RejectedMessage, never another exception', () => {
+  const c = new Codec(KEY);
+  const cases: Buffer[][] = [
+    [],
+    [Buffer.from('x')],
+    [Buffer.from('<IDS|MSG>'), Buffer.from('sig')],
+    (() => { const p = ['{', '{}', '{}', '{}']; return [Buffer.from('<IDS|MSG>'), Buffer.from(sign(p)), ...p.map((x) => Buffer.from(x))]; })(),
+    (() => { const p = ['[]', '{}', '{}', '{}']; return [Buffer.from('<IDS|MSG>'), Buffer.from(sign(p)), ...p.map((x) => Buffer.from(x))]; })(),
+    (() => { const p = [JSON.stringify(header('9')), '{}', '{}', '3']; return [Buffer.from('<IDS|MSG>'), Buffer.from(sign(p)), ...p.map((x) => Buffer.from(x))]; })(),
+  ];
+  for (const f of cases) expect(() => c.decode(f)).toThrow(RejectedMessage);
+});
+
+test('encode signs like jmp and carries the parent header', () => {
+  const c = new Codec(KEY);
+  const parent = c.decode(frames(header('p'), {}));
+  const out = c.encode({ msg_type: 'kernel_info_reply', content: { status: 'ok' }, parent }, parent.idents);
+  expect(String(out[0])).toBe('client-id');
+  expect(String(out[1])).toBe('<IDS|MSG>');
+  expect(String(out[2])).toBe(sign(out.slice(3, 7).map(String)));
+  const h = JSON.parse(String(out[3]));
+  expect(h).toMatchObject({ msg_type: 'kernel_info_reply', version: '5.3', session: c.session });
+  expect(JSON.parse(String(out[4])).msg_id).toBe('p');
+  // Every message gets a fresh msg_id.
+  const again = c.encode({ msg_type: 'x', content: {} }, []);
+  expect(JSON.parse(String(again[2])).msg_id).not.toBe(h.msg_id);
+});
+
+test('connection file: tcp and ipc endpoints, validation', () => {
+  const base = { ip: '127.0.0.1', shell_port: 1, control_port: 2, stdin_port: 3, iopub_port: 4, hb_port: 5, key: 'k', signature_scheme: 'hmac-sha256' };
+  expect(endpoint(parseConnection(JSON.stringify({ ...base, transport: 'tcp' })), 'hb_port')).toBe('tcp://127.0.0.1:5');
+  expect(endpoint(parseConnection(JSON.stringify({ ...base, transport: 'ipc', ip: '/tmp/k' })), 'shell_port')).toBe('ipc:///tmp/k-1');
+  expect(() => parseConnection(JSON.stringify({ ...base, signature_scheme: 'hmac-md5' }))).toThrow(/signature_scheme/);
+  expect(() => parseConnection(JSON.stringify({ ...base, hb_port: 'x' }))).toThrow(/hb_port/);
+  expect(() => parseConnection('{')).toThrow(/not JSON/);
+});
+
+test('history: globs, tail, range, search, unique, output', () => {
+  expect(globToRegExp('let *').test('let x = 1')).toBe(true);
+  expect(globToRegExp('let ?').test('let xy')).toBe(false);
+  expect(globToRegExp('[ab]*').test('b.c')).toBe(true);
+  expect(globToRegExp('a.b').test('axb')).toBe(false);
+  const h = new History();
+  h.add(1, 'let a = 1');
+  h.add(2, 'a + 1').output = '2';
+  h.add(3, 'let a = 1');
+  expect(h.query({ hist_access_type: 'tail', n: 2 })).toEqual([[1, 2, 'a + 1'], [1, 3, 'let a = 1']]);
+  expect(h.query({ hist_access_type: 'tail', n: 10, unique: true })).toEqual([[1, 2, 'a + 1'], [1, 3, 'let a = 1']]);
+  expect(h.query({ hist_access_type: 'range', session: 0, start: 1, stop: 3, output: true })).toEqual([
+    [1, 1, ['let a = 1', null]],
+    [1, 2, ['a + 1', '2']],
+  ]);
+  expect(h.query({ hist_access_type: 'range', session: -1, start: 1, stop: 3 })).toEqual([]);
+  expect(h.query({ hist_access_type: 'search', pattern: 'let*' })).toEqual([[1, 1, 'let a = 1'], [1, 3, 'let a = 1']]);
+  expect(h.query({ hist_access_type: 'search', pattern: 'let*', unique: true, n: 1 })).toEqual([[1, 3, 'let a = 1']]);
+});
