@@ -17,6 +17,7 @@
 // - `readWord`/`writeWord` take/return a number; writeWord also accepts a bigint (for
 //   words that do not fit in 53 bits, e.g. float bits).
 // - Extra (not in native-api.ts): `gcCollect()` forces a full collection (tests).
+import * as fs from 'fs';
 import * as path from 'path';
 import type { NativeAddon } from './native-api';
 
@@ -35,7 +36,7 @@ function repoRoot(): string {
   for (let i = 0; i < 6; i++) {
     const candidate = path.join(dir, 'native', 'CMakeLists.txt');
     try {
-      require('fs').accessSync(candidate);
+      fs.accessSync(candidate);
       return dir;
     } catch {
       dir = path.dirname(dir);
@@ -50,8 +51,12 @@ export function nativeAddonPath(): string {
 
 export function loadNative(): NativeAddon & NativeAddonExtras {
   if (!cached) {
+    const file = nativeAddonPath();
+    if (!fs.existsSync(file)) {
+      throw new Error(`Kiln native addon not built: ${file} (cmake -S native -B native/build -G Ninja -DCMAKE_BUILD_TYPE=Release && ninja -C native/build)`);
+    }
     // eslint-disable-next-line @typescript-eslint/no-var-requires
-    cached = require(nativeAddonPath()) as NativeAddon & NativeAddonExtras;
+    cached = require(file) as NativeAddon & NativeAddonExtras;
   }
   return cached;
 }
