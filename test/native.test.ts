@@ -27,6 +27,7 @@ declare i8* @kiln_fmt(i64, i32)
 declare i8* @kiln_repr(i64, i32)
 declare i64 @kiln_parse_int(i8*)
 declare double @kiln_parse_float(i8*)
+declare i8* @kiln_str_from_c(i8*)
 declare i8* @kiln_array_new(i64, i32)
 declare void @kiln_array_push(i8*, i64)
 declare i64 @kiln_array_pop(i8*)
@@ -171,6 +172,25 @@ ${kfn(
       name,
     );
     expect(out).toEqual({ ok: true, result: '4.0' });
+  });
+
+  test('extern fn returning a C string: kiln_str_from_c (NULL → "")', () => {
+    const name = fresh('cstr');
+    const out = runIR(
+      `@.c = private constant [4 x i8] c"abc\\00"
+${kfn(
+  name,
+  1,
+  `  %s = call i8* @kiln_str_from_c(i8* getelementptr ([4 x i8], [4 x i8]* @.c, i64 0, i64 0))
+  %e = call i8* @kiln_str_from_c(i8* null)
+  %t = call i8* @kiln_str_concat(i8* %s, i8* %e)
+  %tb = ptrtoint i8* %t to i64
+  %q = call i8* @kiln_repr(i64 %tb, i32 3)
+  call void @kiln_result(i8* %q)`,
+)}`,
+      name,
+    );
+    expect(out).toEqual({ ok: true, result: '"abc"' });
   });
 
   test('a module with an unknown or refused symbol fails at lookup, can be removed and re-added', () => {

@@ -345,6 +345,11 @@ KilnStr* kiln_substr(const KilnStr* s, int64_t start, int64_t end) {
   return newStr(s->bytes + start, (size_t)(end - start));
 }
 
+KilnStr* kiln_str_from_c(const char* c) {
+  if (!c) return newStr("", 0);
+  return newStr(c, strlen(c));
+}
+
 KilnStr* kiln_fmt(int64_t bits, int32_t type) {
   Session* s = tlsSession;
   s->fmtBuf.clear();
@@ -605,7 +610,7 @@ std::vector<RuntimeSymbol> runtimeSymbols(Session* s) {
       {"kiln_lstack", (void*)s->lstack, false},
       F(kiln_recursion_error), F(kiln_interrupted), F(kiln_zero_division), F(kiln_index_error),
       F(kiln_assert_fail), F(kiln_alloc), F(kiln_str_concat), F(kiln_str_cmp), F(kiln_substr),
-      F(kiln_fmt), F(kiln_repr), F(kiln_parse_int), F(kiln_parse_float), F(kiln_array_new),
+      F(kiln_str_from_c), F(kiln_fmt), F(kiln_repr), F(kiln_parse_int), F(kiln_parse_float), F(kiln_array_new),
       F(kiln_array_push), F(kiln_array_pop), F(kiln_array_fill), F(kiln_print_value), F(kiln_random),
       F(kiln_seed), F(kiln_clock), F(kiln_result), F(kiln_display), F(kiln_display_id),
       F(kiln_update_display), F(kiln_clear_output), F(kiln_chart), F(kiln_hist), F(kiln_bar),
