@@ -297,11 +297,11 @@ napi_value SetInterruptFlag(napi_env env, napi_callback_info info) {
   napi_value ab;
   CHECK(napi_get_typedarray_info(env, a.argv[0], &type, &len, &data, &ab, &off));
   if (type != napi_int32_array || len < 1 || !data) return throwError(env, "setInterruptFlag: expected a non-empty Int32Array");
-  if (s->jit && s->jitInterruptFlag != (int32_t*)data)
-    return throwError(env,
-                      "setInterruptFlag: call it before createJit() (the flag's address is bound into the JIT; "
-                      "a later createJit() binds the new one)");
-  if (s->flagRef) napi_delete_reference(env, s->flagRef);
+  // The flag's address is bound into a JIT when it is created: a new flag takes effect at
+  // the next createJit(). The old array stays referenced (never freed) because code of the
+  // current JIT may still read it.
+  bool oldFlagInUse = s->jit && s->jitInterruptFlag != (int32_t*)data;
+  if (s->flagRef && !oldFlagInUse) napi_delete_reference(env, s->flagRef);
   CHECK(napi_create_reference(env, a.argv[0], 1, &s->flagRef));
   s->interruptFlag = (int32_t*)data;
   return undefined(env);

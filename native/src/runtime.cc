@@ -562,8 +562,8 @@ void kiln_update_display(const KilnStr* id, const KilnStr* mime, const KilnStr* 
 }
 
 void kiln_clear_output() {
-  Session* s = tlsSession;
-  s->outBuf.clear();  // output not yet sent belongs to what is cleared
+  // Pending output is sent first (hostVoid flushes), so the messages keep their order
+  // whatever the flush timing was; the front end then clears it.
   hostVoid("clear_output", nullptr, 0);
 }
 
