@@ -6,10 +6,11 @@
 // - One addon state per thread (per Node environment). Everything runs synchronously on
 //   the engine thread; the host callback is called on that same thread.
 // - Interrupt flag: `kiln_interrupt` is an absolute symbol, so its address is bound when
-//   the JIT is created. Call `setInterruptFlag(int32)` BEFORE `createJit()`; calling it
-//   after with a different array throws (a later `createJit()`, e.g. %reset, binds the
-//   array given last). Without it, an internal word is used (only `kiln_interrupted`
-//   can clear it; nothing else can set it). `kiln_interrupted()` stores 0 in the flag.
+//   the JIT is created. Call `setInterruptFlag(int32)` BEFORE `createJit()`; a flag given
+//   after it is accepted but used only from the next `createJit()` (e.g. %reset) on: the
+//   current JIT keeps polling the array it was created with (kept alive). Without any,
+//   an internal word is used (nothing can set it). `kiln_interrupted()` stores 0 in the
+//   flag and raises KeyboardInterrupt.
 // - `run(address)` never throws for Kiln errors or faults (SIGSEGV/SIGBUS/SIGFPE/SIGILL
 //   in JIT or runtime code become `{ok:false}`: kind `RuntimeError`, or
 //   `RecursionError` for a native stack overflow, `ZeroDivisionError` for a hardware
