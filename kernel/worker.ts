@@ -69,7 +69,9 @@ const host: EngineHost = {
   },
 };
 
-type EngineModule = { Session: new (host: EngineHost, options?: { interruptFlag?: Int32Array }) => Engine };
+type EngineModule = {
+  Session: new (host: EngineHost, options?: { interruptFlag?: Int32Array; prepareCharts?: boolean }) => Engine;
+};
 
 function loadEngine(): Engine & { init?: () => Promise<void> } {
   // The real engine unless a test selects a double (the only place this variable is read).
@@ -77,7 +79,7 @@ function loadEngine(): Engine & { init?: () => Promise<void> } {
   const resolved = spec.startsWith('.') ? path.resolve(__dirname, spec) : spec;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(resolved) as EngineModule;
-  return new mod.Session(host, { interruptFlag });
+  return new mod.Session(host, { interruptFlag, prepareCharts: true });
 }
 
 function runUserExpressions(engine: Engine, exprs: Record<string, string>, cell: number): Record<string, UserExpressionResult> {
