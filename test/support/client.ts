@@ -7,6 +7,7 @@ import * as net from 'net';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import * as zmq from 'zeromq';
+import type { ConnectionInfo } from '../../kernel/protocol/connection';
 
 export const REPO = path.resolve(__dirname, '..', '..').replace(/[\\/]dist$/, '');
 export const KERNEL_MAIN = path.join(REPO, 'dist', 'kernel', 'main.js');
@@ -23,18 +24,8 @@ export interface Msg {
   frames: Buffer[];
 }
 
-export interface Connection {
-  transport: 'tcp' | 'ipc';
-  ip: string;
-  shell_port: number;
-  control_port: number;
-  stdin_port: number;
-  iopub_port: number;
-  hb_port: number;
-  key: string;
-  signature_scheme: 'hmac-sha256';
-  kernel_name: string;
-}
+/** A connection file as the kernel reads it (the type is the kernel's own). */
+export type Connection = ConnectionInfo & { kernel_name: string };
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
