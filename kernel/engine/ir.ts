@@ -1,7 +1,7 @@
 // The LLVM vocabulary lowering speaks: Kiln types as LLVM types, constants, and the
 // runtime's functions and data (docs/runtime-abi.md), declared on first use.
 import llvm from 'llvm-bindings';
-import type { Type } from './ast';
+import type { FnSig, Type } from './ast';
 
 export const RECURSION_LIMIT = 10000;
 
@@ -96,6 +96,11 @@ export class ModuleBuilder {
       default:
         return this.ptr;
     }
+  }
+
+  /** The LLVM type of a Kiln function: its frame depth first, then its parameters. */
+  kilnFunctionType(sig: FnSig): llvm.FunctionType {
+    return llvm.FunctionType.get(this.regType(sig.ret), [this.i64, ...sig.params.map((p) => this.regType(p.type))], false);
   }
 
   /** The type of an 8-byte memory slot holding a value of Kiln type `t` (bool is an i64 0/1). */

@@ -4,7 +4,7 @@
 import llvm from 'llvm-bindings';
 import type { CheckedCell, Expr, FnDecl, FnSig, Stmt, Type, Block, VarRef } from './ast';
 import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './ir';
-import { lowerBuiltin } from './lower-builtins';
+import { arithmetic, lowerExpr } from './lower-expr';
 
 export interface LowerOptions {
   cellNumber: number;
@@ -28,7 +28,7 @@ export function lowerCell(checked: CheckedCell, options: LowerOptions): string {
   const llvmFns = new Map<FnDecl, llvm.Function>();
   for (const decl of checked.functions) {
     const sig = decl.sig!;
-    const fnType = kilnFunctionType(mb, sig);
+    const fnType = mb.kilnFunctionType(sig);
     llvmFns.set(decl, llvm.Function.Create(fnType, llvm.Function.LinkageTypes.ExternalLinkage, sig.symbol!, mb.module));
   }
   for (const decl of checked.functions) {
@@ -45,11 +45,6 @@ export function lowerCell(checked: CheckedCell, options: LowerOptions): string {
   return mb.print();
 }
 
-/** The LLVM type of a Kiln function: the frame depth first, then the parameters. */
-function kilnFunctionType(mb: ModuleBuilder, sig: FnSig): llvm.FunctionType {
-  return llvm.FunctionType.get(mb.regType(sig.ret), [mb.i64, ...sig.params.map((p) => mb.regType(p.type))], false);
-}
-
 interface LoopTargets {
   breakTo: llvm.BasicBlock;
   continueTo: llvm.BasicBlock;
@@ -61,9 +56,9 @@ export class FunctionLowerer {
   private readonly loops: LoopTargets[] = [];
   private allocas!: llvm.BasicBlock;
   private start!: llvm.BasicBlock;
-  private fid = 0;
+  fid = 0;
   /** The depth this frame runs at (an i64 value). */
-  private frameDepth!: llvm.Value;
+  frameDepth!: llvm.Value;
   /** For the entry function: the depth in kiln_depth when it started. */
   private entryDepth?: llvm.Value;
 
@@ -72,7 +67,7 @@ export class FunctionLowerer {
     readonly fn: llvm.Function,
     private readonly localTypes: Type[],
     readonly options: LowerOptions,
-    private readonly self?: FnSig,
+    readonly self?: FnSig,
   ) {
     this.b = mb.b;
   }
@@ -255,16 +250,16 @@ export class FunctionLowerer {
     }
   }
 
-  private toMem(v: llvm.Value, t: Type): llvm.Value {
+  toMem(v: llvm.Value, t: Type): llvm.Value {
     return t.kind === 'bool' ? this.b.CreateZExt(v, this.mb.i64) : v;
   }
 
-  private fromMem(v: llvm.Value, t: Type): llvm.Value {
+  fromMem(v: llvm.Value, t: Type): llvm.Value {
     return t.kind === 'bool' ? this.b.CreateICmpNE(v, this.mb.int(0)) : v;
   }
 
   /** Pointer to the 8-byte word at `offset` bytes into a heap object, typed for `memType`. */
-  private word(base: llvm.Value, offsetBytes: number, memType: llvm.Type): llvm.Value {
+  word(base: llvm.Value, offsetBytes: number, memType: llvm.Type): llvm.Value {
     const raw = offsetBytes === 0 ? base : this.b.CreateInBoundsGEP(this.mb.i8, base, [this.mb.int(offsetBytes)]);
     return this.b.CreateBitCast(raw, llvm.PointerType.getUnqual(memType));
   }
@@ -275,7 +270,7 @@ export class FunctionLowerer {
   }
 
   /** Address of element `index` of an array of `elem`, after the bounds check. */
-  private elementAddress(array: llvm.Value, index: llvm.Value, elem: Type, line: number): llvm.Value {
+  elementAddress(array: llvm.Value, index: llvm.Value, elem: Type, line: number): llvm.Value {
     const { b, mb } = this;
     const length = this.lengthOf(array);
     this.guard(b.CreateICmpUGE(index, length), () => {
@@ -287,7 +282,7 @@ export class FunctionLowerer {
     return b.CreateInBoundsGEP(memType, b.CreateBitCast(data, llvm.PointerType.getUnqual(memType)), [index]);
   }
 
-  private fieldAddress(object: llvm.Value, fieldIndex: number, fieldType: Type): llvm.Value {
+  fieldAddress(object: llvm.Value, fieldIndex: number, fieldType: Type): llvm.Value {
     return this.word(object, 8 * fieldIndex, this.mb.memType(fieldType));
   }
 
@@ -436,7 +431,7 @@ export class FunctionLowerer {
     else this.b.CreateStore(this.toMem(value, ref.global.type), this.globalAddress(ref));
   }
 
-  private loadVar(ref: VarRef): llvm.Value {
+  loadVar(ref: VarRef): llvm.Value {
     if (ref.kind === 'local') return this.b.CreateLoad(this.mb.regType(ref.type), this.locals[ref.id]);
     const t = ref.global.type;
     return this.fromMem(this.b.CreateLoad(this.mb.memType(t), this.globalAddress(ref)), t);
@@ -469,174 +464,10 @@ export class FunctionLowerer {
     if (s.op === '=') return store(this.expr(s.value));
     const old = load();
     const op = s.op.slice(0, 1) as '+' | '-' | '*' | '/' | '%';
-    store(this.arithmetic(op, t.type!, old, this.expr(s.value), s.span.line));
+    store(arithmetic(this, op, t.type!, old, this.expr(s.value), s.span.line));
   }
-
-  // ---- expressions ---------------------------------------------------------------------
 
   expr(e: Expr): llvm.Value {
-    const { b, mb } = this;
-    switch (e.kind) {
-      case 'int':
-        return mb.int(e.value);
-      case 'float':
-        return mb.float(e.value);
-      case 'bool':
-        return mb.bool(e.value);
-      case 'str':
-        return mb.stringLiteral(e.value);
-      case 'name':
-        return this.loadVar(e.ref!);
-      case 'promote':
-        return b.CreateSIToFP(this.expr(e.operand), mb.f64);
-      case 'unary': {
-        const v = this.expr(e.operand);
-        if (e.op === '!') return b.CreateNot(v);
-        return e.type!.kind === 'float' ? b.CreateFNeg(v) : b.CreateSub(mb.int(0), v);
-      }
-      case 'binary':
-        return this.binary(e);
-      case 'call':
-        return this.call(e);
-      case 'index': {
-        const array = this.expr(e.target);
-        const index = this.expr(e.index);
-        const address = this.elementAddress(array, index, e.type!, e.span.line);
-        return this.fromMem(b.CreateLoad(mb.memType(e.type!), address), e.type!);
-      }
-      case 'field': {
-        const address = this.fieldAddress(this.expr(e.target), e.fieldIndex!, e.type!);
-        return this.fromMem(b.CreateLoad(mb.memType(e.type!), address), e.type!);
-      }
-      case 'array': {
-        const elem = (e.type as Extract<Type, { kind: 'array' }>).elem;
-        const array = this.callRuntime('kiln_array_new', [mb.int(e.elems.length), this.typeIdConst(elem)], e.span.line);
-        const data = b.CreateBitCast(b.CreateLoad(mb.ptr, this.word(array, 16, mb.ptr)), llvm.PointerType.getUnqual(mb.memType(elem)));
-        e.elems.forEach((el, i) => {
-          const value = this.toMem(this.expr(el), elem);
-          b.CreateStore(value, b.CreateInBoundsGEP(mb.memType(elem), data, [mb.int(i)]));
-        });
-        return array;
-      }
-      case 'structlit': {
-        const def = e.def!;
-        const object = this.callRuntime('kiln_alloc', [mb.int(8 * Math.max(1, def.fields.length))], e.span.line);
-        for (const f of e.fields) {
-          const fieldType = def.fields[f.fieldIndex!].type;
-          b.CreateStore(this.toMem(this.expr(f.value), fieldType), this.fieldAddress(object, f.fieldIndex!, fieldType));
-        }
-        return object;
-      }
-    }
-  }
-
-  private binary(e: Extract<Expr, { kind: 'binary' }>): llvm.Value {
-    const { b, mb } = this;
-    if (e.op === '&&' || e.op === '||') {
-      const left = this.expr(e.left);
-      const leftEnd = b.GetInsertBlock()!;
-      const rightBB = this.block(e.op === '&&' ? 'and.rhs' : 'or.rhs');
-      const join = this.block(e.op === '&&' ? 'and.end' : 'or.end');
-      if (e.op === '&&') b.CreateCondBr(left, rightBB, join);
-      else b.CreateCondBr(left, join, rightBB);
-      b.SetInsertPoint(rightBB);
-      const right = this.expr(e.right);
-      const rightEnd = b.GetInsertBlock()!;
-      b.CreateBr(join);
-      b.SetInsertPoint(join);
-      const phi = b.CreatePHI(mb.i1, 2);
-      phi.addIncoming(mb.bool(e.op === '||'), leftEnd);
-      phi.addIncoming(right, rightEnd);
-      return phi;
-    }
-    const left = this.expr(e.left);
-    const right = this.expr(e.right);
-    const t = e.operandType!;
-    switch (e.op) {
-      case '+':
-      case '-':
-      case '*':
-      case '/':
-      case '%':
-        return this.arithmetic(e.op, t, left, right, e.span.line);
-      default:
-        return this.compare(e.op, t, left, right, e.span.line);
-    }
-  }
-
-  arithmetic(op: '+' | '-' | '*' | '/' | '%', t: Type, left: llvm.Value, right: llvm.Value, line: number): llvm.Value {
-    const { b, mb } = this;
-    if (t.kind === 'str') return this.callRuntime('kiln_str_concat', [left, right], line);
-    if (t.kind === 'float') {
-      const ops = { '+': 'CreateFAdd', '-': 'CreateFSub', '*': 'CreateFMul', '/': 'CreateFDiv', '%': 'CreateFRem' } as const;
-      return b[ops[op]](left, right);
-    }
-    switch (op) {
-      case '+':
-        return b.CreateAdd(left, right);
-      case '-':
-        return b.CreateSub(left, right);
-      case '*':
-        return b.CreateMul(left, right);
-      default: {
-        this.guard(b.CreateICmpEQ(right, mb.int(0)), () => {
-          this.setLine(line);
-          this.raise('kiln_zero_division', []);
-        });
-        // INT64_MIN / -1 overflows (undefined in LLVM): divide by 1 instead, which gives
-        // the wrapped quotient INT64_MIN and the remainder 0.
-        const overflow = b.CreateAnd(b.CreateICmpEQ(left, mb.int(-(2n ** 63n))), b.CreateICmpEQ(right, mb.int(-1)));
-        const divisor = b.CreateSelect(overflow, mb.int(1), right);
-        return op === '/' ? b.CreateSDiv(left, divisor) : b.CreateSRem(left, divisor);
-      }
-    }
-  }
-
-  private compare(op: string, t: Type, left: llvm.Value, right: llvm.Value, line: number): llvm.Value {
-    const { b, mb } = this;
-    if (t.kind === 'str') {
-      left = this.callRuntime('kiln_str_cmp', [left, right], line);
-      right = mb.int(0);
-    }
-    if (t.kind === 'float') {
-      const ops = { '==': 'CreateFCmpOEQ', '!=': 'CreateFCmpUNE', '<': 'CreateFCmpOLT', '<=': 'CreateFCmpOLE', '>': 'CreateFCmpOGT', '>=': 'CreateFCmpOGE' } as const;
-      return b[ops[op as keyof typeof ops]](left, right);
-    }
-    const ops = { '==': 'CreateICmpEQ', '!=': 'CreateICmpNE', '<': 'CreateICmpSLT', '<=': 'CreateICmpSLE', '>': 'CreateICmpSGT', '>=': 'CreateICmpSGE' } as const;
-    return b[ops[op as keyof typeof ops]](left, right);
-  }
-
-  private call(e: Extract<Expr, { kind: 'call' }>): llvm.Value {
-    const target = e.target!;
-    if (target.kind === 'builtin') return lowerBuiltin(this, target.name, e);
-    const fn = target.fn;
-    if (fn.extern) return this.callExtern(fn, e);
-    const args = [this.b.CreateAdd(this.frameDepth, this.mb.int(1)), ...e.args.map((a) => this.expr(a))];
-    this.setLine(e.span.line);
-    if (fn === this.self) return this.b.CreateCall(this.fn, args);
-    const fnType = kilnFunctionType(this.mb, fn);
-    const callee = this.b.CreateLoad(llvm.PointerType.getUnqual(fnType), this.mb.address(fn.slot!, llvm.PointerType.getUnqual(fnType)));
-    return this.b.CreateCall(fnType, callee, args);
-  }
-
-  /** A C function: int→int64_t, float→double, bool→int (0/1), str→const char*. */
-  private callExtern(fn: FnSig, e: Extract<Expr, { kind: 'call' }>): llvm.Value {
-    const { b, mb } = this;
-    const cType = (t: Type, isReturn: boolean) =>
-      t.kind === 'bool' ? (isReturn ? mb.i8 : mb.i32) : mb.regType(t);
-    const args = e.args.map((a, i) => {
-      const v = this.expr(a);
-      const t = fn.params[i].type;
-      if (t.kind === 'bool') return b.CreateZExt(v, mb.i32);
-      if (t.kind === 'str') return b.CreateInBoundsGEP(mb.i8, v, [mb.int(8)]);
-      return v;
-    });
-    const callee = mb.declare(fn.name, cType(fn.ret, true), fn.params.map((p) => cType(p.type, false)));
-    this.setLine(e.span.line);
-    const result = b.CreateCall(callee, args);
-    if (fn.ret.kind === 'bool') return b.CreateICmpNE(result, llvm.ConstantInt.get(mb.i8, 0, false));
-    if (fn.ret.kind === 'str') return this.callRuntime('kiln_str_from_c', [result], e.span.line);
-    return result;
+    return lowerExpr(this, e);
   }
 }
-
