@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <stdlib.h>
 static long mandelbrot(long w, long h, long maxIter) {
     long total = 0;
     for (long py = 0; py < h; py++) {
@@ -18,4 +19,8 @@ static long mandelbrot(long w, long h, long maxIter) {
     }
     return total;
 }
-int main(void) { printf("%ld\n", mandelbrot(1200, 800, 400)); return 0; }
+int main(int argc, char **argv) {
+    long w = argc > 1 ? atol(argv[1]) : 1200, h = argc > 2 ? atol(argv[2]) : 800, maxIter = argc > 3 ? atol(argv[3]) : 400;
+    printf("%ld\n", mandelbrot(w, h, maxIter));
+    return 0;
+}

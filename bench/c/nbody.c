@@ -56,11 +56,12 @@ static void advance(Body *bodies, int n, double dt, long steps) {
         for (int i = 0; i < n; i++) { bodies[i].x += dt * bodies[i].vx; bodies[i].y += dt * bodies[i].vy; bodies[i].z += dt * bodies[i].vz; }
     }
 }
-int main(void) {
+int main(int argc, char **argv) {
+    long steps = argc > 1 ? atol(argv[1]) : 2000000;
     Body *bodies = planets();
     offset_momentum(bodies, 5);
     printf("%.9f\n", energy(bodies, 5));
-    advance(bodies, 5, 0.01, 2000000);
+    advance(bodies, 5, 0.01, steps);
     printf("%.9f\n", energy(bodies, 5));
     return 0;
 }

@@ -12,9 +12,10 @@ static long sieve(long n) {
     free(composite);
     return count;
 }
-int main(void) {
+int main(int argc, char **argv) {
+    long n = argc > 1 ? atol(argv[1]) : 2000000, rounds = argc > 2 ? atol(argv[2]) : 10;
     long primes = 0;
-    for (int round = 0; round < 10; round++) primes = sieve(2000000);
+    for (long round = 0; round < rounds; round++) primes = sieve(n);
     printf("%ld\n", primes);
     return 0;
 }

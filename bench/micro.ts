@@ -1,0 +1,188 @@
+// In-process engine measures: compile time, JIT -> JS callbacks, print throughput to the
+// host, eval rate. Each checks what the code did (counts, results) and fails loudly if not.
+import { loadNative } from '../kernel/engine/native';
+import { compileOrFail, executeOrFail, fail, kilnSession, median, now, quantile, runOrFail } from './util';
+
+export interface CompileResult {
+  optLevel: number;
+  medianMs: number;
+  p90Ms: number;
+  samples: number;
+  /** Medians of the parts: LLVM addModule (parse IR, verify, optimize), lookup (codegen, link), the rest (front end, lowering). */
+  addModuleMs: number;
+  lookupMs: number;
+  restMs: number;
+}
+
+/** Times calls to native.addModule / native.lookup while fn runs (the addon object is shared; restored after). */
+function withNativeTimers<T>(native: Record<string, unknown>, fn: (t: { addModule: number; lookup: number }) => T): T {
+  const saved = { addModule: native.addModule, lookup: native.lookup };
+  const t = { addModule: 0, lookup: 0 };
+  for (const name of ['addModule', 'lookup'] as const) {
+    const orig = saved[name] as (...a: unknown[]) => unknown;
+    native[name] = (...args: unknown[]) => {
+      const t0 = now();
+      try {
+        return orig.apply(native, args);
+      } finally {
+        t[name] += now() - t0;
+      }
+    };
+  }
+  try {
+    return fn(t);
+  } finally {
+    Object.assign(native, saved);
+  }
+}
+
+/** A small cell with one function: what a user re-runs while editing it. */
+export const COMPILE_CELL = `/// Sum of squares modulo 7 below x.
+fn poly(x: int) -> int {
+    let s = 0
+    for i in 0..x {
+        s += i * i % 7
+    }
+    return s
+}
+poly(10)`;
+
+/** Median compile time (parse, check, lower, LLVM at optLevel, JIT materialisation) of a warm session. */
+export function compileTime(optLevel: number, samples = 50, warmup = 5): CompileResult {
+  const { session } = kilnSession();
+  session.optLevel = optLevel;
+  const times: number[] = [];
+  const parts = { addModule: [] as number[], lookup: [] as number[], rest: [] as number[] };
+  withNativeTimers(session.native as unknown as Record<string, unknown>, (t) => {
+    for (let i = 0; i < warmup + samples; i++) {
+      t.addModule = t.lookup = 0;
+      const compiled = compileOrFail(session, COMPILE_CELL, i + 1, 'compile time');
+      if (i === 0 && runOrFail(session, compiled, 'compile time').result !== '19') fail('compile-time cell: poly(10) should be 19');
+      if (i < warmup) continue;
+      times.push(compiled.compileMs);
+      parts.addModule.push(t.addModule);
+      parts.lookup.push(t.lookup);
+      parts.rest.push(compiled.compileMs - t.addModule - t.lookup);
+    }
+  });
+  return {
+    optLevel,
+    medianMs: median(times),
+    p90Ms: quantile(times, 0.9),
+    samples,
+    addModuleMs: median(parts.addModule),
+    lookupMs: median(parts.lookup),
+    restMs: median(parts.rest),
+  };
+}
+
+export interface CallbackResult {
+  path: string;
+  calls: number;
+  ms: number;
+  perSec: number;
+}
+
+/** Raw path: a hand-written IR loop calling kiln_clear_output() (no arguments) into a JS no-op host. */
+export function rawCallbacks(calls = 3_000_000): CallbackResult {
+  const n = loadNative();
+  n.createJit();
+  let count = 0;
+  n.setHost(() => {
+    count++;
+    return undefined;
+  });
+  const ir = `declare void @kiln_clear_output()
+define void @bench_callbacks() {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [0, %entry], [%i1, %loop]
+  call void @kiln_clear_output()
+  %i1 = add i64 %i, 1
+  %c = icmp slt i64 %i1, ${calls}
+  br i1 %c, label %loop, label %done
+done:
+  ret void
+}`;
+  n.addModule(ir, 2, false);
+  const addr = n.lookup('bench_callbacks');
+  const t0 = now();
+  const out = n.run(addr);
+  const ms = now() - t0;
+  n.createJit(); // leave no hand-written code (or host) behind for the sessions that follow
+  if (!out.ok || count !== calls) fail(`raw callbacks: ${JSON.stringify(out)}, ${count} of ${calls} calls reached the host`);
+  return { path: 'raw: JIT loop → kiln_clear_output() → no-op JS host (addon only)', calls, ms, perSec: (calls / ms) * 1000 };
+}
+
+/** Through the engine: a Kiln loop of clear_output() (Session.callback → host.output). */
+export function engineVoidCallbacks(calls = 2_000_000): CallbackResult {
+  let count = 0;
+  const { session } = kilnSession({ onOutput: (o) => o.type === 'clear_output' && count++ });
+  const compiled = compileOrFail(session, `for i in 0..${calls} { clear_output() }`, 1, 'engine callbacks');
+  const { ms } = runOrFail(session, compiled, 'engine callbacks');
+  if (count !== calls) fail(`engine callbacks: ${count} of ${calls} clear_output() reached the host`);
+  return { path: 'engine: Kiln loop of clear_output() → Session → host.output', calls, ms, perSec: (calls / ms) * 1000 };
+}
+
+/** Through the engine with a string each way: a Kiln loop of input("?") answered at once by the host. */
+export function engineInputCallbacks(calls = 1_000_000): CallbackResult {
+  let count = 0;
+  const { session, state } = kilnSession({ input: () => (count++, 'ab') });
+  const code = `let k = 0\nfor i in 0..${calls} { k += len(input("?")) }\nprint(k)`;
+  const compiled = compileOrFail(session, code, 1, 'input callbacks');
+  const { ms } = runOrFail(session, compiled, 'input callbacks');
+  if (count !== calls || state.stdout.trim() !== String(2 * calls)) fail(`input callbacks: ${count} calls, printed ${state.stdout.trim()}`);
+  return { path: 'engine: Kiln loop of input("?") → Session → host.input → "ab"', calls, ms, perSec: (calls / ms) * 1000 };
+}
+
+export interface PrintResult {
+  lines: number;
+  ms: number;
+  perSec: number;
+}
+
+/** print(i) in a Kiln loop, through the runtime's buffer and the engine to an in-process host. */
+export function printInProcess(lines = 2_000_000): PrintResult {
+  const { session, state } = kilnSession({ keepText: false });
+  const compiled = compileOrFail(session, `for i in 0..${lines} { print(i) }`, 1, 'print in-process');
+  const { ms } = runOrFail(session, compiled, 'print in-process');
+  if (state.newlines !== lines || !state.lastChunk.endsWith(`\n${lines - 1}\n`)) {
+    fail(`print in-process: ${state.newlines} of ${lines} lines, last chunk ends ${JSON.stringify(state.lastChunk.slice(-20))}`);
+  }
+  return { lines, ms, perSec: (lines / ms) * 1000 };
+}
+
+export interface EvalResult {
+  evals: number;
+  ms: number;
+  perSec: number;
+  optLevel: number;
+  /** Per eval, in ms: LLVM addModule, lookup (codegen, link), everything else. */
+  addModuleMs: number;
+  lookupMs: number;
+  restMs: number;
+}
+
+/** eval() of a fresh one-function source per iteration, at %opt 0, from a running Kiln loop. */
+export function evalRate(evals = 500): EvalResult {
+  const { session } = kilnSession();
+  executeOrFail(session, '%opt 0', 1, 'eval rate');
+  const code = `for i in 0..${evals} {
+    eval("fn ev" + str(i) + "(x: int) -> int { return x * 2 + " + str(i) + " }")
+}`;
+  const compiled = compileOrFail(session, code, 2, 'eval rate');
+  const native = session.native as unknown as Record<string, unknown>;
+  const { ms, t } = withNativeTimers(native, (t) => ({ ...runOrFail(session, compiled, 'eval rate'), t: { ...t } }));
+  const check = executeOrFail(session, `ev0(1) + ev${evals - 1}(1)`, 3, 'eval rate');
+  if (check !== String(2 + 2 + evals - 1)) fail(`eval rate: ev0(1) + ev${evals - 1}(1) gave ${check}`);
+  return {
+    evals,
+    ms,
+    perSec: (evals / ms) * 1000,
+    optLevel: session.optLevel,
+    addModuleMs: t.addModule / evals,
+    lookupMs: t.lookup / evals,
+    restMs: (ms - t.addModule - t.lookup) / evals,
+  };
+}

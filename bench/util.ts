@@ -1,0 +1,103 @@
+// Small helpers shared by the bench modules: timing, statistics, an in-process Kiln
+// session with captured output, child processes, and Markdown tables.
+import { spawnSync } from 'child_process';
+import type { EngineHost, EngineOutput } from '../kernel/engine/api';
+import { Session } from '../kernel/engine/session';
+
+export const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+export class BenchError extends Error {}
+
+/** Fails the whole run (wrong answers, errors): the figures would mean nothing. */
+export function fail(message: string): never {
+  throw new BenchError(message);
+}
+
+/** A Session whose stdout is collected (or only counted, for the print benchmarks). */
+export function kilnSession(opts: { keepText?: boolean; input?: (prompt: string) => string; onOutput?: (o: EngineOutput) => void } = {}) {
+  const state = { stdout: '', stderr: '', newlines: 0, outputs: 0, lastChunk: '' };
+  const keep = opts.keepText ?? true;
+  const host: EngineHost = {
+    output(o: EngineOutput) {
+      state.outputs++;
+      opts.onOutput?.(o);
+      if (o.type !== 'stream') return;
+      if (o.name === 'stderr') state.stderr += o.text;
+      else if (keep) state.stdout += o.text;
+      else {
+        for (let i = o.text.indexOf('\n'); i >= 0; i = o.text.indexOf('\n', i + 1)) state.newlines++;
+        state.lastChunk = o.text;
+      }
+    },
+    input: opts.input ?? (() => fail('unexpected input() in a benchmark')),
+  };
+  const session = new Session(host);
+  return { session, state };
+}
+
+/** Compiles a cell (failing loudly on a compile error) and returns it. */
+export function compileOrFail(session: Session, code: string, cell: number, what: string) {
+  const compiled = session.compile(code, cell);
+  if ('ename' in compiled) fail(`${what}: Kiln compile error\n${compiled.traceback.join('\n')}`);
+  return compiled;
+}
+
+/** Runs a compiled cell and returns its run time in ms (failing loudly on a runtime error). */
+export function runOrFail(session: Session, compiled: ReturnType<typeof compileOrFail>, what: string): { ms: number; result?: string } {
+  const t0 = now();
+  const outcome = session.run(compiled);
+  const ms = now() - t0;
+  if (outcome.status === 'error') fail(`${what}: Kiln runtime error\n${outcome.traceback.join('\n')}`);
+  return { ms, result: outcome.result?.['text/plain'] as string | undefined };
+}
+
+/** Executes a whole cell (magics included) and fails loudly on an error. */
+export function executeOrFail(session: Session, code: string, cell: number, what: string): string | undefined {
+  const outcome = session.execute(code, cell);
+  if (outcome.status === 'error') fail(`${what}: ${outcome.traceback.join('\n')}`);
+  return outcome.result?.['text/plain'] as string | undefined;
+}
+
+/** Runs a process to completion: wall time (ms), stdout, and the "#time <ms>" it reports on stderr, if any. */
+export function runProcess(cmd: string, args: string[], timeoutMs = 300_000): { wallMs: number; selfMs?: number; stdout: string } {
+  const t0 = now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const wallMs = now() - t0;
+  if (r.error) fail(`${cmd} ${args.join(' ')}: ${r.error.message}`);
+  if (r.status !== 0) fail(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}\n${r.stderr}`);
+  const m = /#time ([0-9.eE+-]+)/.exec(r.stderr);
+  return { wallMs, selfMs: m ? Number(m[1]) : undefined, stdout: r.stdout };
+}
+
+export function fmtMs(ms: number): string {
+  if (ms >= 100) return ms.toFixed(0);
+  if (ms >= 10) return ms.toFixed(1);
+  if (ms >= 1) return ms.toFixed(2);
+  return ms.toFixed(3);
+}
+
+export function fmtRate(perSec: number): string {
+  if (perSec >= 1e6) return `${(perSec / 1e6).toFixed(2)} M/s`;
+  if (perSec >= 1e3) return `${(perSec / 1e3).toFixed(1)} k/s`;
+  return `${perSec.toFixed(0)} /s`;
+}
+
+export const ratio = (a: number, b: number): string => (a / b).toFixed(2);
+
+/** A Markdown table (also readable on a terminal): columns padded to their widths. */
+export function table(header: string[], rows: string[][]): string {
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (c ?? '').padEnd(w[i])).join(' | ')} |`;
+  return [line(header), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}

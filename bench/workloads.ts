@@ -1,0 +1,152 @@
+// The four workloads in Kiln (in-process, %opt 2, run time of the compiled cell only),
+// C (gcc -O2, process time), node and CPython (their own timing of the computation,
+// interpreter start-up excluded). Every run's output is checked against the known answer.
+import { mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { compileOrFail, fail, kilnSession, now, runOrFail, runProcess } from './util';
+
+/** bench/ in the source tree (this file runs from dist/bench/). */
+export const BENCH_DIR = path.resolve(__dirname, '..', '..', 'bench');
+export const PYTHON = '/usr/bin/python3';
+export const RUNS = 3;
+
+export interface Size {
+  label: string;
+  args: number[];
+  expected: string[];
+}
+
+export interface Workload {
+  name: string;
+  full: Size;
+  reduced: Size;
+  /** Substitutes the size into the Kiln source (bench/workloads/NAME.kiln). */
+  kiln(src: string, args: number[]): string;
+  /** Normalises output lines before comparison (floats: 9 digits). */
+  norm?: (line: string) => string;
+}
+
+/** Replaces `from` (which must occur exactly once) by `to`. */
+function subst(src: string, from: string, to: string): string {
+  const parts = src.split(from);
+  if (parts.length !== 2) fail(`workload source: expected exactly one \`${from}\``);
+  return parts.join(to);
+}
+
+export const WORKLOADS: Workload[] = [
+  {
+    name: 'fib',
+    full: { label: 'fib(38)', args: [38], expected: ['39088169'] },
+    reduced: { label: 'fib(30)', args: [30], expected: ['832040'] },
+    kiln: (src, [n]) => subst(src, 'print(fib(38))', `print(fib(${n}))`),
+  },
+  {
+    name: 'mandelbrot',
+    full: { label: 'mandelbrot 1200×800, 400 iters', args: [1200, 800, 400], expected: ['69002448'] },
+    reduced: { label: 'mandelbrot 300×200, 400 iters', args: [300, 200, 400], expected: ['4336163'] },
+    kiln: (src, [w, h, it]) => subst(src, 'print(mandelbrot(1200, 800, 400))', `print(mandelbrot(${w}, ${h}, ${it}))`),
+  },
+  {
+    name: 'sieve',
+    full: { label: 'sieve 2M ×10', args: [2000000, 10], expected: ['148933'] },
+    reduced: { label: 'sieve 2M ×1', args: [2000000, 1], expected: ['148933'] },
+    kiln: (src, [n, rounds]) => subst(subst(src, 'for round in 0..10 {', `for round in 0..${rounds} {`), 'sieve(2000000)', `sieve(${n})`),
+  },
+  {
+    name: 'nbody',
+    full: { label: 'n-body 2M steps', args: [2000000], expected: ['-0.169075164', '-0.169026286'] },
+    reduced: { label: 'n-body 100k steps', args: [100000], expected: ['-0.169075164', '-0.169079859'] },
+    kiln: (src, [steps]) => subst(src, 'advance(bodies, 0.01, 2000000)', `advance(bodies, 0.01, ${steps})`),
+    norm: (line) => Number(line).toFixed(9),
+  },
+];
+
+export type Lang = 'kiln' | 'c' | 'clang' | 'node' | 'cpython';
+
+export interface Timing {
+  best: number;
+  runs: number[];
+}
+
+function check(w: Workload, size: Size, lang: Lang, stdout: string): void {
+  const lines = stdout.trim().split('\n').map((l) => (w.norm ? w.norm(l.trim()) : l.trim()));
+  if (lines.join('\n') !== size.expected.join('\n')) {
+    fail(`WRONG ANSWER: ${lang} ${size.label}: got ${JSON.stringify(stdout.trim())}, expected ${JSON.stringify(size.expected.join('\n'))}`);
+  }
+}
+
+function bestOf(runs: number[]): Timing {
+  return { best: Math.min(...runs), runs: runs.map((x) => Math.round(x * 100) / 100) };
+}
+
+/** Kiln: a fresh session per run, %opt 2, the cell compiled first and its run timed. */
+export function timeKiln(w: Workload, size: Size, optLevel = 2): Timing & { compileMs: number } {
+  const src = w.kiln(readFileSync(path.join(BENCH_DIR, 'workloads', `${w.name}.kiln`), 'utf8'), size.args);
+  const runs: number[] = [];
+  let compileMs = Infinity;
+  for (let r = 0; r < RUNS; r++) {
+    const { session, state } = kilnSession();
+    session.optLevel = optLevel;
+    const compiled = compileOrFail(session, src, 1, `kiln ${size.label}`);
+    compileMs = Math.min(compileMs, compiled.compileMs);
+    const { ms } = runOrFail(session, compiled, `kiln ${size.label}`);
+    check(w, size, 'kiln', state.stdout);
+    runs.push(ms);
+  }
+  return { ...bestOf(runs), compileMs };
+}
+
+let cBinDir: string | undefined;
+
+/** Compiles bench/c/*.c with gcc -O2 (NAME) and, for reference, clang-14 -O2 (NAME.clang) into a temporary directory (once). */
+export function buildC(): string {
+  if (cBinDir) return cBinDir;
+  const dir = mkdtempSync(path.join(tmpdir(), 'kiln-bench-c-'));
+  for (const w of WORKLOADS) {
+    const src = path.join(BENCH_DIR, 'c', `${w.name}.c`);
+    runProcess('gcc', ['-O2', '-o', path.join(dir, w.name), src, '-lm']);
+    runProcess('clang-14', ['-O2', '-o', path.join(dir, `${w.name}.clang`), src, '-lm']);
+  }
+  cBinDir = dir;
+  return dir;
+}
+
+/** C (process wall time), node and CPython (the program's own timing of its computation). */
+export function timeExternal(w: Workload, size: Size, lang: Exclude<Lang, 'kiln'>): Timing {
+  const args = size.args.map(String);
+  const [cmd, argv] =
+    lang === 'c' || lang === 'clang'
+      ? [path.join(buildC(), lang === 'c' ? w.name : `${w.name}.clang`), args]
+      : lang === 'node'
+        ? [process.execPath, [path.join(BENCH_DIR, 'js', `${w.name}.js`), ...args]]
+        : [PYTHON, [path.join(BENCH_DIR, 'py', `${w.name}.py`), ...args]];
+  const runs: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const out = runProcess(cmd, argv);
+    check(w, size, lang, out.stdout);
+    if (lang !== 'c' && lang !== 'clang' && out.selfMs === undefined) fail(`${lang} ${size.label}: no "#time" line on stderr`);
+    runs.push(lang === 'c' || lang === 'clang' ? out.wallMs : out.selfMs!);
+  }
+  return bestOf(runs);
+}
+
+export interface WorkloadResult {
+  name: string;
+  full: { label: string; kiln: Timing & { compileMs: number }; c: Timing; clang: Timing; node: Timing };
+  reduced: { label: string; kiln: Timing; cpython: Timing; c: Timing };
+}
+
+export function runWorkloads(log: (s: string) => void): WorkloadResult[] {
+  buildC();
+  const results: WorkloadResult[] = [];
+  for (const w of WORKLOADS) {
+    const t0 = now();
+    const full = { label: w.full.label, c: timeExternal(w, w.full, 'c'), clang: timeExternal(w, w.full, 'clang'), node: timeExternal(w, w.full, 'node'), kiln: timeKiln(w, w.full) };
+    const reduced = { label: w.reduced.label, c: timeExternal(w, w.reduced, 'c'), cpython: timeExternal(w, w.reduced, 'cpython'), kiln: timeKiln(w, w.reduced) };
+    results.push({ name: w.name, full, reduced });
+    log(`  ${w.name}: kiln ${full.kiln.best.toFixed(1)} ms, C ${full.c.best.toFixed(1)} ms, node ${full.node.best.toFixed(1)} ms; ` +
+      `${reduced.label}: kiln ${reduced.kiln.best.toFixed(1)} ms, CPython ${reduced.cpython.best.toFixed(1)} ms (${((now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  return results;
+}
