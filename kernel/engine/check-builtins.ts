@@ -1,0 +1,235 @@
+// The typing rules of the built-in operations: the operators, and calls to built-in
+// functions (builtins.ts lists them) with the argument-list check shared with calls to
+// user functions. check.ts checks an operator's operands, or resolves a call's callee,
+// and calls in here; a call rule checks the arguments through `check` (the checker's
+// expression rule, in the caller's scope). Each rule sets the expression's type.
+//
+// Operators:
+// - `-x` takes int or float, `!x` takes bool.
+// - `+ - * / %` take int/float (mixed → float, the int side promoted); `+` also joins
+//   two strs.
+// - Comparisons: `< <= > >=` on int/float (mixed → float) and str; `==`/`!=` also on
+//   bool. Arrays and structs cannot be compared.
+// - `&&`/`||` take bools.
+// - `x op= v`: on an int, v must be an int; on a float, an int or a float; `+=` also
+//   appends to a str.
+// - A binary type error points at the right operand ("cannot add `int` and `str`"),
+//   unless the left one is an array, a struct or void.
+//
+// Builtins with fixed parameter types are checked like user functions (an `int`
+// argument is promoted where a `float` is expected). The generic ones have a rule each:
+// - `print`/`eprint` take any number of non-void values.
+// - `int(x)`/`float(x)` take int, float or str; `str(x)` takes any non-void value.
+// - `fill(n, x)` takes the element type from the context when there is one
+//   (`let v: [float] = fill(3, 0)` makes a `[float]`).
+// - `min`/`max` of two ints is an int; with a float, both are promoted.
+import { arrayOf, AssignOp, BOOL, Expr, FLOAT, INT, STR, Type, VOID } from './ast';
+import { Builtin } from './builtins';
+import { coerce, isNumeric, nonVoid, promote, q, typeErr } from './check-util';
+
+type Unary = Expr & { kind: 'unary' };
+type Binary = Expr & { kind: 'binary' };
+type Call = Expr & { kind: 'call' };
+
+/** Checks an expression in the caller's scope; `hint` is the type the context expects. */
+export type CheckExpr = (e: Expr, hint?: Type) => Expr;
+
+/** The messages of `a op b` when op cannot apply to the operand types (given quoted). */
+const ARITHMETIC_ERRORS: Record<'+' | '-' | '*' | '/' | '%', (l: string, r: string) => string> = {
+  '+': (l, r) => `cannot add ${l} and ${r}`,
+  '-': (l, r) => `cannot subtract ${r} from ${l}`,
+  '*': (l, r) => `cannot multiply ${l} and ${r}`,
+  '/': (l, r) => `cannot divide ${l} by ${r}`,
+  '%': (l, r) => `cannot take the remainder of ${l} by ${r}`,
+};
+
+/**
+ * The type of an arithmetic result over xs (already checked): `int` if all are ints,
+ * else `float` if all are numbers (the ints in xs are replaced by their promotion),
+ * else undefined.
+ */
+function numericType(xs: Expr[]): Type | undefined {
+  if (xs.every((x) => x.type!.kind === 'int')) return INT;
+  if (!xs.every((x) => isNumeric(x.type!))) return undefined;
+  xs.forEach((x, i) => (xs[i] = coerce(x, FLOAT)));
+  return FLOAT;
+}
+
+// ---- operators ----
+
+/** Types `-x` or `!x` (operand already checked). */
+export function checkUnary(e: Unary): Expr {
+  const t = e.operand.type!;
+  if (e.op === '-') {
+    if (!isNumeric(t)) typeErr(`cannot negate ${q(t)}`, e.operand.span);
+  } else if (t.kind !== 'bool') {
+    typeErr(`\`!\` needs a \`bool\` operand, found ${q(t)}`, e.operand.span);
+  }
+  e.type = t;
+  return e;
+}
+
+/** Types a binary operation (operands already checked), promoting int operands where the other is a float. */
+export function checkBinary(e: Binary): Expr {
+  const lt = e.left.type!;
+  const rt = e.right.type!;
+  const numeric = (): Type | undefined => {
+    const operands = [e.left, e.right];
+    const t = numericType(operands);
+    [e.left, e.right] = operands;
+    return t;
+  };
+  const fail = (msg: string): never => typeErr(msg, isOkOperand(lt) ? e.right.span : e.left.span);
+  switch (e.op) {
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%': {
+      let t = numeric();
+      if (!t && e.op === '+' && lt.kind === 'str' && rt.kind === 'str') t = STR;
+      if (!t) fail(ARITHMETIC_ERRORS[e.op](q(lt), q(rt)));
+      e.operandType = t;
+      e.type = t;
+      return e;
+    }
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+    case '==':
+    case '!=': {
+      let t = numeric();
+      if (!t && lt.kind === 'str' && rt.kind === 'str') t = STR;
+      if (!t && (e.op === '==' || e.op === '!=') && lt.kind === 'bool' && rt.kind === 'bool') t = BOOL;
+      if (!t) fail(`cannot compare ${q(lt)} and ${q(rt)}`);
+      e.operandType = t;
+      e.type = BOOL;
+      return e;
+    }
+    case '&&':
+    case '||': {
+      for (const x of [e.left, e.right]) {
+        if (x.type!.kind !== 'bool') typeErr(`\`${e.op}\` needs \`bool\` operands, found ${q(x.type!)}`, x.span);
+      }
+      e.operandType = BOOL;
+      e.type = BOOL;
+      return e;
+    }
+  }
+}
+
+/** Types the value of `target op= value` (both already checked): returns value, promoted where needed. */
+export function checkCompoundAssign(op: AssignOp, target: Expr, value: Expr): Expr {
+  const tt = target.type!;
+  const vt = value.type!;
+  if (tt.kind === 'str' && op === '+=') return coerce(value, STR);
+  if (tt.kind === 'int') {
+    if (vt.kind === 'float') typeErr(`expected \`int\`, found \`float\``, value.span);
+    if (vt.kind !== 'int') typeErr(`cannot apply \`${op}\` to \`int\` and ${q(vt)}`, value.span);
+    return value;
+  }
+  if (tt.kind === 'float') {
+    if (!isNumeric(vt)) typeErr(`cannot apply \`${op}\` to \`float\` and ${q(vt)}`, value.span);
+    return coerce(value, FLOAT);
+  }
+  typeErr(`cannot apply \`${op}\` to ${q(tt)}`, target.span);
+}
+
+function isOkOperand(t: Type): boolean {
+  return t.kind === 'int' || t.kind === 'float' || t.kind === 'str' || t.kind === 'bool';
+}
+
+// ---- calls ----
+
+function argCount(e: Call, n: number | [number, number]): void {
+  const [lo, hi] = typeof n === 'number' ? [n, n] : n;
+  const k = e.args.length;
+  if (k < lo || k > hi) {
+    const want = lo === hi ? `${lo} argument${lo === 1 ? '' : 's'}` : `${lo} to ${hi} arguments`;
+    typeErr(`\`${e.callee}\` takes ${want}, found ${k}`, e.span);
+  }
+}
+
+/** Checks a call against fixed parameter types (promoting int → float) and gives it type `ret`. */
+export function checkArgs(e: Call, params: Type[], ret: Type, check: CheckExpr): Expr {
+  argCount(e, params.length);
+  e.args = e.args.map((a, i) => coerce(check(a, params[i]), params[i]));
+  e.type = ret;
+  return e;
+}
+
+/** Checks a call of builtin `b` (e.target already set); `hint` is the type the context expects. */
+export function checkBuiltinCall(e: Call, b: Builtin, hint: Type | undefined, check: CheckExpr): Expr {
+  if (!b.generic) return checkArgs(e, b.params!, b.ret!, check);
+  const arg = (i: number, h?: Type): Expr => (e.args[i] = check(e.args[i], h));
+  switch (b.name) {
+    case 'print':
+    case 'eprint':
+      for (let i = 0; i < e.args.length; i++) nonVoid(arg(i));
+      e.type = VOID;
+      return e;
+    case 'len': {
+      argCount(e, 1);
+      const t = arg(0).type!;
+      if (t.kind !== 'str' && t.kind !== 'array') typeErr(`\`len\` needs a \`str\` or an array, found ${q(t)}`, e.args[0].span);
+      e.type = INT;
+      return e;
+    }
+    case 'push': {
+      argCount(e, 2);
+      const t = arg(0).type!;
+      if (t.kind !== 'array') typeErr(`\`push\` needs an array, found ${q(t)}`, e.args[0].span);
+      e.args[1] = coerce(arg(1, t.elem), t.elem);
+      e.type = VOID;
+      return e;
+    }
+    case 'pop': {
+      argCount(e, 1);
+      const t = arg(0).type!;
+      if (t.kind !== 'array') typeErr(`\`pop\` needs an array, found ${q(t)}`, e.args[0].span);
+      e.type = t.elem;
+      return e;
+    }
+    case 'fill': {
+      argCount(e, 2);
+      e.args[0] = coerce(arg(0, INT), INT);
+      const hintElem = hint && hint.kind === 'array' ? hint.elem : undefined;
+      let x = nonVoid(arg(1, hintElem));
+      if (hintElem && hintElem.kind === 'float' && x.type!.kind === 'int') x = promote(x);
+      e.args[1] = x;
+      e.type = arrayOf(x.type!);
+      return e;
+    }
+    case 'int':
+    case 'float': {
+      argCount(e, 1);
+      const t = arg(0).type!;
+      if (!['int', 'float', 'str'].includes(t.kind)) typeErr(`cannot convert ${q(t)} to \`${b.name}\``, e.args[0].span);
+      e.type = b.name === 'int' ? INT : FLOAT;
+      return e;
+    }
+    case 'str':
+      argCount(e, 1);
+      nonVoid(arg(0));
+      e.type = STR;
+      return e;
+    case 'abs': {
+      argCount(e, 1);
+      const t = arg(0).type!;
+      if (!isNumeric(t)) typeErr(`\`abs\` needs an \`int\` or a \`float\`, found ${q(t)}`, e.args[0].span);
+      e.type = t;
+      return e;
+    }
+    case 'min':
+    case 'max': {
+      argCount(e, 2);
+      for (const x of [arg(0), arg(1)]) {
+        if (!isNumeric(x.type!)) typeErr(`\`${b.name}\` needs \`int\` or \`float\` arguments, found ${q(x.type!)}`, x.span);
+      }
+      e.type = numericType(e.args);
+      return e;
+    }
+  }
+  throw new Error(`internal: no checking rule for builtin ${b.name}`);
+}
