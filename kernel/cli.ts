@@ -32,7 +32,7 @@ function terminalHost(): EngineHost {
 }
 
 export function splitCells(source: string): string[] {
-  return source.split(/^\/\/ ?%%.*$/m);
+  return source.split(/^\/\/ ?%%.*(?:\n|$)/m);
 }
 
 function report(outcome: ExecuteOutcome): boolean {

@@ -125,7 +125,15 @@ describe('runtime errors', () => {
 
   test('runaway recursion is a RecursionError and the session survives', () => {
     k.ok('fn down(n: int) -> int { return down(n + 1) + 1 }');
-    expect(k.run('down(0)').error).toBe('RecursionError: maximum recursion depth exceeded');
+    const r = k.run('down(0)');
+    expect(r.error).toBe('RecursionError: maximum recursion depth exceeded');
+    // The repeated frame is shown three times, then counted (as Python does).
+    const tb = r.outcome.status === 'error' ? r.outcome.traceback : [];
+    expect(tb).toHaveLength(7);
+    expect(tb[1]).toMatch(/^ {2}cell \d+, line 1, in <cell>$/);
+    expect(tb[2]).toMatch(/^ {2}cell \d+, line 1, in down$/);
+    expect(tb.slice(3, 5)).toEqual([tb[2], tb[2]]);
+    expect(tb[5]).toBe('  [Previous line repeated 9996 more times]');
     expect(k.ok('fn up(n: int) -> int { if n == 0 { return 0 } return up(n - 1) + 1 }\nup(5000)')).toBe('5000');
   });
 

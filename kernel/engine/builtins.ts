@@ -21,7 +21,7 @@ export interface Builtin {
   params?: Type[];
   /** Fixed return type (absent for generic builtins). */
   ret?: Type;
-  /** Checked by a special rule in check.ts. */
+  /** Checked by a special rule in check-builtins.ts. */
   generic?: boolean;
 }
 

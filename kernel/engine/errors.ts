@@ -67,7 +67,7 @@ export interface StackFrame {
  *    ZeroDivisionError: integer division or modulo by zero
  */
 export function renderRuntimeError(kind: string, message: string, frames: StackFrame[]): KilnError {
-  const lines = frames.map((f) => `  cell ${f.cell}, line ${f.line}, in ${f.name}`);
+  const lines = collapseRepeats(frames.map((f) => `  cell ${f.cell}, line ${f.line}, in ${f.name}`));
   return {
     ename: kind,
     evalue: message,
@@ -76,4 +76,18 @@ export function renderRuntimeError(kind: string, message: string, frames: StackF
       `${kind}: ${message}`,
     ],
   };
+}
+
+/** As Python does: a frame line repeated more than 3 times in a row (runaway recursion)
+ *  is shown 3 times, then `[Previous line repeated N more times]`. */
+function collapseRepeats(lines: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    let run = 1;
+    while (i + run < lines.length && lines[i + run] === lines[i]) run++;
+    out.push(...lines.slice(i, i + Math.min(run, 3)));
+    if (run > 3) out.push(`  [Previous line repeated ${run - 3} more times]`);
+    i += run;
+  }
+  return out;
 }
