@@ -37,6 +37,7 @@ function machine() {
     gcc: version('gcc --version'),
     llvm: version('llvm-config-14 --version'),
     python: version(`${PYTHON} --version`),
+    loadAvgAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
   };
 }
 
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
         fmtMs(w.full.node.best),
         ratio(w.full.kiln.best, w.full.c.best),
         ratio(w.full.kiln.best, w.full.node.best),
-        fmtMs(w.full.kiln.compileMs),
+        fmtMs(w.full.compileMs),
         mark(w.full.kiln.best / w.full.c.best <= 1.5),
         fmtMs(w.full.clang.best),
       ]),
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
   const report = out.join('\n');
   log(`\n${report}\n`);
   const totalS = (now() - started) / 1000;
-  log(`total bench time: ${totalS.toFixed(0)} s`);
+  log(`total bench time: ${totalS.toFixed(0)} s; 1-min load average at start ${m.loadAvgAtStart[0]}, at end ${os.loadavg()[0].toFixed(2)}`);
 
   const results = { machine: m, totalSeconds: totalS, workloads, compile, callbacks, printInProcess: printLocal, kernelPrint: kernelPrints, eval: evals, memory, latency: latency.rows, report };
   const file = path.join(BENCH_DIR, 'results.json');

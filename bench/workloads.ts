@@ -80,21 +80,15 @@ function bestOf(runs: number[]): Timing {
   return { best: Math.min(...runs), runs: runs.map((x) => Math.round(x * 100) / 100) };
 }
 
-/** Kiln: a fresh session per run, %opt 2, the cell compiled first and its run timed. */
-export function timeKiln(w: Workload, size: Size, optLevel = 2): Timing & { compileMs: number } {
+/** One Kiln run: a fresh session, %opt 2, the cell compiled first and only its run timed. */
+export function kilnOnce(w: Workload, size: Size, optLevel = 2): { ms: number; compileMs: number } {
   const src = w.kiln(readFileSync(path.join(BENCH_DIR, 'workloads', `${w.name}.kiln`), 'utf8'), size.args);
-  const runs: number[] = [];
-  let compileMs = Infinity;
-  for (let r = 0; r < RUNS; r++) {
-    const { session, state } = kilnSession();
-    session.optLevel = optLevel;
-    const compiled = compileOrFail(session, src, 1, `kiln ${size.label}`);
-    compileMs = Math.min(compileMs, compiled.compileMs);
-    const { ms } = runOrFail(session, compiled, `kiln ${size.label}`);
-    check(w, size, 'kiln', state.stdout);
-    runs.push(ms);
-  }
-  return { ...bestOf(runs), compileMs };
+  const { session, state } = kilnSession();
+  session.optLevel = optLevel;
+  const compiled = compileOrFail(session, src, 1, `kiln ${size.label}`);
+  const { ms } = runOrFail(session, compiled, `kiln ${size.label}`);
+  check(w, size, 'kiln', state.stdout);
+  return { ms, compileMs: compiled.compileMs };
 }
 
 let cBinDir: string | undefined;
@@ -112,8 +106,8 @@ export function buildC(): string {
   return dir;
 }
 
-/** C (process wall time), node and CPython (the program's own timing of its computation). */
-export function timeExternal(w: Workload, size: Size, lang: Exclude<Lang, 'kiln'>): Timing {
+/** One run of C (process wall time), node or CPython (the program's own timing of its computation). */
+export function externalOnce(w: Workload, size: Size, lang: Exclude<Lang, 'kiln'>): number {
   const args = size.args.map(String);
   const [cmd, argv] =
     lang === 'c' || lang === 'clang'
@@ -121,19 +115,33 @@ export function timeExternal(w: Workload, size: Size, lang: Exclude<Lang, 'kiln'
       : lang === 'node'
         ? [process.execPath, [path.join(BENCH_DIR, 'js', `${w.name}.js`), ...args]]
         : [PYTHON, [path.join(BENCH_DIR, 'py', `${w.name}.py`), ...args]];
-  const runs: number[] = [];
+  const out = runProcess(cmd, argv);
+  check(w, size, lang, out.stdout);
+  if (lang !== 'c' && lang !== 'clang' && out.selfMs === undefined) fail(`${lang} ${size.label}: no "#time" line on stderr`);
+  return lang === 'c' || lang === 'clang' ? out.wallMs : out.selfMs!;
+}
+
+/** Best of RUNS for each language, the languages interleaved run by run so that load from
+ *  elsewhere on the machine hits them alike. */
+function measure<L extends Lang>(w: Workload, size: Size, langs: L[]): Record<L, Timing> & { compileMs: number } {
+  const runs = Object.fromEntries(langs.map((l) => [l, [] as number[]])) as Record<L, number[]>;
+  let compileMs = Infinity;
   for (let r = 0; r < RUNS; r++) {
-    const out = runProcess(cmd, argv);
-    check(w, size, lang, out.stdout);
-    if (lang !== 'c' && lang !== 'clang' && out.selfMs === undefined) fail(`${lang} ${size.label}: no "#time" line on stderr`);
-    runs.push(lang === 'c' || lang === 'clang' ? out.wallMs : out.selfMs!);
+    for (const lang of langs) {
+      if (lang === 'kiln') {
+        const k = kilnOnce(w, size);
+        compileMs = Math.min(compileMs, k.compileMs);
+        runs[lang].push(k.ms);
+      } else runs[lang].push(externalOnce(w, size, lang as Exclude<Lang, 'kiln'>));
+    }
   }
-  return bestOf(runs);
+  const out = Object.fromEntries(langs.map((l) => [l, bestOf(runs[l])])) as Record<L, Timing>;
+  return { ...out, compileMs };
 }
 
 export interface WorkloadResult {
   name: string;
-  full: { label: string; kiln: Timing & { compileMs: number }; c: Timing; clang: Timing; node: Timing };
+  full: { label: string; kiln: Timing; c: Timing; clang: Timing; node: Timing; compileMs: number };
   reduced: { label: string; kiln: Timing; cpython: Timing; c: Timing };
 }
 
@@ -142,8 +150,9 @@ export function runWorkloads(log: (s: string) => void): WorkloadResult[] {
   const results: WorkloadResult[] = [];
   for (const w of WORKLOADS) {
     const t0 = now();
-    const full = { label: w.full.label, c: timeExternal(w, w.full, 'c'), clang: timeExternal(w, w.full, 'clang'), node: timeExternal(w, w.full, 'node'), kiln: timeKiln(w, w.full) };
-    const reduced = { label: w.reduced.label, c: timeExternal(w, w.reduced, 'c'), cpython: timeExternal(w, w.reduced, 'cpython'), kiln: timeKiln(w, w.reduced) };
+    const full = { label: w.full.label, ...measure(w, w.full, ['kiln', 'c', 'clang', 'node']) };
+    const { compileMs: _unused, ...reducedTimes } = measure(w, w.reduced, ['kiln', 'cpython', 'c']);
+    const reduced = { label: w.reduced.label, ...reducedTimes };
     results.push({ name: w.name, full, reduced });
     log(`  ${w.name}: kiln ${full.kiln.best.toFixed(1)} ms, C ${full.c.best.toFixed(1)} ms, node ${full.node.best.toFixed(1)} ms; ` +
       `${reduced.label}: kiln ${reduced.kiln.best.toFixed(1)} ms, CPython ${reduced.cpython.best.toFixed(1)} ms (${((now() - t0) / 1000).toFixed(1)} s)`);
