@@ -63,6 +63,9 @@ export class KernelTransport {
   ) {
     this.codec = new Codec(info.key);
     for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) s.linger = 0;
+    // A PUB socket silently drops messages once a subscriber's queue is full (1,000 by
+    // default): a slow front end would lose output. No limit: every message is queued.
+    this.iopub.sendHighWaterMark = 0;
     this.queues = {
       shell: new SendQueue(this.shell, 'shell', log),
       control: new SendQueue(this.control, 'control', log),

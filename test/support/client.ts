@@ -72,7 +72,7 @@ export class Client {
   readonly shell: zmq.Dealer;
   readonly control: zmq.Dealer;
   readonly stdin: zmq.Dealer;
-  readonly iopub = new zmq.Subscriber();
+  readonly iopub = new zmq.Subscriber({ receiveHighWaterMark: 0 });
   readonly hb = new zmq.Request();
   /** Every message received, in arrival order. */
   readonly received: Msg[] = [];
