@@ -2,7 +2,7 @@
 // runs them through the addon's guarded entry, and keeps what they define.
 // Nothing here knows about Jupyter: outputs go to an EngineHost.
 import { randomUUID } from 'node:crypto';
-import type { CheckedCell, Env, FnSig, Type } from './ast';
+import type { CheckedCell, Env, FnSig, Stmt, Type } from './ast';
 import type { CompletionResult, Engine, EngineHost, ExecuteOutcome, IsCompleteResult, MimeBundle } from './api';
 import { checkCell, sameSignature } from './check';
 import { complete, inspect, isComplete } from './complete';
@@ -35,6 +35,23 @@ export interface CompiledCell {
 let symbolCounter = 0;
 
 const PRIMITIVE_TYPE_IDS: Record<string, number> = { int: 0, float: 1, bool: 2, str: 3, void: 0 };
+
+function hasLoop(stmts: Stmt[]): boolean {
+  return stmts.some((s) => {
+    switch (s.kind) {
+      case 'while':
+      case 'for':
+      case 'foreach':
+        return true;
+      case 'if':
+        return hasLoop(s.then.stmts) || (s.else !== undefined && hasLoop(s.else.stmts));
+      case 'block':
+        return hasLoop(s.block.stmts);
+      default:
+        return false;
+    }
+  });
+}
 
 /** Thrown by host callbacks: the runtime raises a Kiln error of this name in the caller. */
 export function kilnError(name: string, message: string): Error {
@@ -105,7 +122,7 @@ export class Session implements Engine {
   }
 
   /** Compiles a cell and commits its definitions; on any error the session is unchanged. */
-  compile(code: string, cell: number, wantOptimizedIR = true): CompiledCell | KilnError {
+  compile(code: string, cell: number, showIR = false): CompiledCell | KilnError {
     const started = performance.now();
     let checked: CheckedCell;
     try {
@@ -125,7 +142,9 @@ export class Session implements Engine {
       typeId: (t) => this.typeId(t),
       location: (fid, line) => this.location(fid, line),
     });
-    const added = this.native.addModule(ir, this.optLevel, wantOptimizedIR);
+    // The optimized IR is kept for the cell's functions (%ir name) or shown (%ir).
+    const keepIR = showIR || checked.functions.length > 0;
+    const added = this.native.addModule(ir, this.levelFor(checked, showIR), keepIR);
     let entry: number;
     const bodies: [FnSig, number][] = [];
     try {
@@ -142,6 +161,17 @@ export class Session implements Engine {
     }
     this.env = checked.env;
     return { entry, checked, ir, optimizedIR: added.optimizedIR, compileMs: performance.now() - started };
+  }
+
+  /**
+   * The optimisation level for a cell: the session's, except that a cell with no function
+   * and no loop (straight-line code that runs once, like `fib(30)` or `x + 1`) is compiled
+   * at 0, which makes a trivial cell about 3× quicker and cannot make it slower to run in
+   * any way that matters. Asking for the IR (%ir) always gets the session's level.
+   */
+  private levelFor(checked: CheckedCell, showingIR: boolean): number {
+    if (showingIR || checked.functions.length > 0 || hasLoop(checked.cell.stmts)) return this.optLevel;
+    return 0;
   }
 
   run(compiled: CompiledCell): ExecuteOutcome {
