@@ -869,3 +869,95 @@ describe('reset', () => {
     expect(() => n.lookup('main_0')).toThrow();
   });
 });
+
+describe('slab memory manager (native/src/slab.cc)', () => {
+  const maps = () => fs.readFileSync('/proc/self/maps', 'utf8').split('\n').filter((l) => l).length;
+  const tiny = (k: number) =>
+    `@slab_ro_${k} = constant i64 ${k}\n@slab_rw_${k} = global i64 ${2 * k}\n` +
+    `define i64 @slab_f_${k}() {\n  %a = load i64, i64* @slab_ro_${k}\n  ret i64 %a\n}\n`;
+  /** A module that calls slab_f_<k> for k in [0, count) and stores how many returned != k. */
+  function checker(name: string, count: number, slot: number): string {
+    const lines: string[] = [];
+    for (let k = 0; k < count; k++) lines.push(`declare i64 @slab_f_${k}()`);
+    lines.push(`define void @${name}() {`, '  %s0 = add i64 0, 0');
+    for (let k = 0; k < count; k++) {
+      lines.push(
+        `  %v${k} = call i64 @slab_f_${k}()`,
+        `  %e${k} = icmp ne i64 %v${k}, ${k}`,
+        `  %z${k} = zext i1 %e${k} to i64`,
+        `  %s${k + 1} = add i64 %s${k}, %z${k}`,
+      );
+    }
+    lines.push(`  store i64 %s${count}, i64* inttoptr (i64 ${slot} to i64*)`, '  ret void', '}');
+    return lines.join('\n');
+  }
+
+  test('5,000 tiny modules add almost no mappings, stay W^X and all still work', () => {
+    n.createJit();
+    n.addModule(tiny(0), 0, false);
+    n.lookup('slab_f_0');
+    const before = maps();
+    const beforeText = fs.readFileSync('/proc/self/maps', 'utf8');
+    const N = 5000;
+    let missing = 0;
+    for (let k = 1; k < N; k++) {
+      n.addModule(tiny(k), 0, false);
+      if (!(n.lookup(`slab_f_${k}`) > 0)) missing++;
+    }
+    const grown = maps() - before;
+    expect(missing).toBe(0);
+    // (V8 heap growth is in the count too.) No new writable+executable mapping: code pages
+    // are RW while written, RX after finalizeMemory.
+    const old = new Set(beforeText.split('\n'));
+    const added = fs.readFileSync('/proc/self/maps', 'utf8').split('\n').filter((l) => l && !old.has(l));
+    expect(grown).toBeLessThan(50);
+    expect(added.filter((l) => / rwxp /.test(l))).toEqual([]);
+    for (let k = 0; k < N; k++) expect(n.readWord(n.lookup(`slab_rw_${k}`))).toBe(2 * k);
+    const slot = n.allocGlobal();
+    n.writeWord(slot, -1);
+    n.addModule(checker('slab_check', N, slot), 0, false);
+    expect(n.run(n.lookup('slab_check'))).toEqual({ ok: true });
+    expect(n.readWord(slot)).toBe(0);
+  });
+
+  test('createJit again releases the old slab; a module after it works', () => {
+    const before = maps();
+    n.createJit();
+    expect(maps()).toBeLessThanOrEqual(before + 2);
+    n.addModule(tiny(7), 2, false);
+    const slot = n.allocGlobal();
+    n.addModule(checker('slab_check_after_reset', 8, slot).replace(/declare i64 @slab_f_[0-68]\(\)\n/g, '').replace(/  %v(\d)\b[^\n]*\n/g, (m, k) => (k === '7' ? m : `  %v${k} = add i64 ${k}, 0\n`)), 0, false);
+    expect(n.run(n.lookup('slab_check_after_reset'))).toEqual({ ok: true });
+    expect(n.readWord(slot)).toBe(0);
+  });
+
+  test('an exhausted slab falls back to a new one (small slabs, big modules)', () => {
+    const saved = process.env.KILN_JIT_SLAB_MB;
+    process.env.KILN_JIT_SLAB_MB = '8';
+    try {
+      n.createJit();
+      const before = maps();
+      const M = 6;
+      for (let k = 0; k < M; k++) {
+        // 3.2 MB of zero-initialized data (.bss) per module: a few modules per 8 MB slab at most.
+        n.addModule(
+          `@slab_big_${k} = global [400000 x i64] zeroinitializer
+define void @slab_big_f_${k}() {
+  %p = getelementptr [400000 x i64], [400000 x i64]* @slab_big_${k}, i64 0, i64 399999
+  store i64 ${k + 100}, i64* %p
+  ret void
+}`,
+          0,
+          false,
+        );
+        expect(n.run(n.lookup(`slab_big_f_${k}`))).toEqual({ ok: true });
+      }
+      for (let k = 0; k < M; k++) expect(n.readWord(n.lookup(`slab_big_${k}`) + 399999 * 8)).toBe(k + 100);
+      expect(maps() - before).toBeLessThan(50);
+    } finally {
+      if (saved === undefined) delete process.env.KILN_JIT_SLAB_MB;
+      else process.env.KILN_JIT_SLAB_MB = saved;
+      n.createJit();
+    }
+  });
+});

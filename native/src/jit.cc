@@ -1,5 +1,6 @@
 // The JIT: one LLVM 14 ORC LLJIT per session (createJit), IR text in, addresses out.
 #include "kiln.h"
+#include "slab.h"
 
 #include <dlfcn.h>
 #include <link.h>
@@ -15,6 +16,7 @@
 #include "llvm/ExecutionEngine/Orc/IRCompileLayer.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/ExecutionEngine/Orc/RTDyldObjectLinkingLayer.h"
 #include "llvm/ExecutionEngine/Orc/ThreadSafeModule.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -105,6 +107,7 @@ struct Jit {
   std::map<int64_t, ResourceTrackerSP> trackers;
   int64_t nextTracker = 1;
   std::string reported;                      // ExecutionSession error reporter text
+  std::shared_ptr<JitArena> arena;           // all sections of this JIT (slab.cc)
 };
 
 // ---- process symbols: libc, libm and loaded libraries, never node's own exports ----
@@ -165,8 +168,18 @@ std::string jitCreate(Session* s, Jit** out) {
   auto* j = new Jit();
   j->jtmb = hostJTMB();
   JITTargetMachineBuilder jtmb = j->jtmb;
+  // Sections of every module come from this JIT's slabs (slab.cc): O(1) mappings per
+  // session and each module within ±2 GB (small code model). Freed with the LLJIT.
+  j->arena = newJitArena();
+  std::shared_ptr<JitArena> arena = j->arena;
   auto built = LLJITBuilder()
                    .setJITTargetMachineBuilder(jtmb)
+                   .setObjectLinkingLayerCreator(
+                       [arena](ExecutionSession& es, const Triple&) -> Expected<std::unique_ptr<ObjectLayer>> {
+                         auto layer = std::make_unique<RTDyldObjectLinkingLayer>(
+                             es, [arena]() { return newSlabMemoryManager(arena); });
+                         return std::unique_ptr<ObjectLayer>(std::move(layer));
+                       })
                    .setCompileFunctionCreator(
                        [](JITTargetMachineBuilder b) -> Expected<std::unique_ptr<IRCompileLayer::IRCompiler>> {
                          auto tm = b.createTargetMachine();
