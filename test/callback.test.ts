@@ -133,9 +133,11 @@ total`;
     expect(k.ok(code)).toBe('19.0');
   });
 
-  test('nested eval to depth 50', () => {
+  test('nested eval to depth 50; far deeper is a RecursionError, not a crash', () => {
     k.ok('fn nest(n: int) -> int {\n    if n == 0 { return 0 }\n    return int(eval("nest(" + str(n - 1) + ")")) + 1\n}');
     expect(k.ok('nest(50)')).toBe('50');
+    expect(k.run('nest(100000)').error).toBe('EvalError: RecursionError: maximum recursion depth exceeded');
+    expect(k.ok('nest(3)')).toBe('3');
   });
 });
 

@@ -317,7 +317,9 @@ export class Session implements Engine {
     if ('ename' in compiled) throw kilnError('EvalError', `${compiled.ename}: ${compiled.evalue}`);
     const outcome = this.native.run(compiled.entry);
     if (!outcome.ok) {
-      throw kilnError(outcome.kind === 'KeyboardInterrupt' ? 'KeyboardInterrupt' : 'EvalError', outcome.kind === 'KeyboardInterrupt' ? outcome.message : `${outcome.kind}: ${outcome.message}`);
+      if (outcome.kind === 'KeyboardInterrupt') throw kilnError('KeyboardInterrupt', outcome.message);
+      // An EvalError from a nested eval already names the innermost error.
+      throw kilnError('EvalError', outcome.kind === 'EvalError' ? outcome.message : `${outcome.kind}: ${outcome.message}`);
     }
     return outcome.result ?? '';
   }

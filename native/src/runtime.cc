@@ -666,6 +666,12 @@ static void describeException(napi_env env, napi_value exc, Session* s) {
       napi_get_and_clear_last_exception(env, &e);
     }
     if (s->errKind.empty()) s->errKind = "Error";
+    // JavaScript's own stack ran out under deep nesting (eval inside eval...): in Kiln
+    // terms that is runaway recursion.
+    if (s->errKind == "RangeError" && s->errMsg.find("call stack") != std::string::npos) {
+      s->errKind = "RecursionError";
+      s->errMsg = "maximum recursion depth exceeded";
+    }
   } else {
     s->errKind = "Error";
     excToText(env, exc, s->errMsg);
