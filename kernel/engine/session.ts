@@ -9,7 +9,7 @@ import { complete, inspect, isComplete } from './complete';
 import { CompileError, KilnError, renderCompileError, renderRuntimeError } from './errors';
 import { lowerCell } from './lower';
 import { runMagic } from './magics';
-import type { NativeAddon, RunOutcome } from './native-api';
+import type { AddedModule, NativeAddon, RunOutcome } from './native-api';
 import { loadNative } from './native';
 import { parseCell } from './parser';
 import { renderChart, startPlotWorker, type Chart } from './plots';
@@ -144,14 +144,16 @@ export class Session implements Engine {
     });
     // The optimized IR is kept for the cell's functions (%ir name) or shown (%ir).
     const keepIR = showIR || checked.functions.length > 0;
-    const added = this.native.addModule(ir, this.levelFor(checked, showIR), keepIR);
+    let added: AddedModule | undefined;
     let entry: number;
     const bodies: [FnSig, number][] = [];
     try {
+      added = this.native.addModule(ir, this.levelFor(checked, showIR), keepIR);
       for (const decl of checked.functions) bodies.push([decl.sig!, this.native.lookup(decl.sig!.symbol!)]);
       entry = this.native.lookup(entrySymbol);
     } catch (err) {
-      this.native.removeModule(added.tracker);
+      // Out of JIT memory, or a bug of ours (invalid IR): the cell is dropped whole.
+      if (added) this.native.removeModule(added.tracker);
       return renderRuntimeError('SyntaxError', `could not compile the cell: ${(err as Error).message}`, []);
     }
     // Commit: from here on the cell's definitions are part of the session.
