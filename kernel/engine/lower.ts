@@ -56,6 +56,8 @@ export class FunctionLowerer {
   fid = 0;
   /** The depth this frame runs at (an i64 value). */
   frameDepth!: llvm.Value;
+  /** The location last stored in kiln_lstack, and the block that stored it. */
+  private recorded?: { block: llvm.BasicBlock; location: number };
   /** For the entry function: the depth in kiln_depth when it started. */
   private entryDepth?: llvm.Value;
 
@@ -169,9 +171,13 @@ export class FunctionLowerer {
     const fail = this.block('fail');
     const ok = this.block('ok');
     this.b.CreateCondBr(failed, fail, ok);
+    const recorded = this.recorded;
     this.b.SetInsertPoint(fail);
     onFailure();
     this.b.SetInsertPoint(ok);
+    // `ok` is reached only from the block before the check (the cold path never returns),
+    // so what that block recorded still holds.
+    this.recorded = recorded && { ...recorded, block: ok };
   }
 
   /** Records the current place (function and line, as a location id) in this frame's
@@ -181,6 +187,11 @@ export class FunctionLowerer {
   }
 
   private setLocation(location: number): void {
+    // A store of the location this block already recorded is skipped: callees write
+    // only deeper entries, so the value is still there (fib's two calls share a line).
+    const block = this.b.GetInsertBlock()!;
+    if (this.recorded?.block === block && this.recorded.location === location) return;
+    this.recorded = { block, location };
     this.b.CreateStore(this.mb.i32c(location), this.mb.stackSlot('kiln_lstack', this.frameDepth));
   }
 
