@@ -91,6 +91,9 @@ describe('isComplete', () => {
 
   test('unclosed brackets and braces, with 4 spaces per open bracket', () => {
     expect(isComplete('fn f() {')).toEqual({ status: 'incomplete', indent: '    ' });
+    expect(isComplete('/// Adds one.')).toEqual({ status: 'incomplete', indent: '' });
+    expect(isComplete('let x = 1 // a comment')).toEqual({ status: 'complete' });
+    expect(isComplete('//// not a doc comment')).toEqual({ status: 'complete' });
     expect(isComplete('fn f() {\n  if x {\n')).toEqual({ status: 'incomplete', indent: '        ' });
     expect(isComplete('print(1,')).toEqual({ status: 'incomplete', indent: '    ' });
     expect(isComplete('let v = [1,\n2')).toEqual({ status: 'incomplete', indent: '    ' });

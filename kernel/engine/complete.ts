@@ -233,6 +233,9 @@ export function isComplete(code: string): IsCompleteResult {
   }
   const indent = '    '.repeat(stack.length);
   if (stack.length) return { status: 'incomplete', indent };
+  // A doc comment at the end is waiting for the fn or struct it documents.
+  const lastLine = code.trimEnd().split('\n').pop() ?? '';
+  if (/^\s*\/\/\/(?!\/)/.test(lastLine)) return { status: 'incomplete', indent: '' };
   const significant = tokens.filter((t) => t.kind !== 'newline' && t.kind !== 'eof');
   if (significant.length === 0) return { status: 'complete' };
   const last = significant[significant.length - 1];
