@@ -1,6 +1,8 @@
 // The Jupyter side of Kiln: one handler per msg_type (xeus style), status busy/idle around
 // every request, the execution count and queue, stop_on_error, interrupt and shutdown.
 // The engine runs in a worker (see worker.ts); this thread never loads LLVM.
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { EngineOutput } from './engine/api';
 import type { ConnectionInfo } from './protocol/connection';
 import { EngineClient } from './protocol/engine-client';
@@ -11,6 +13,9 @@ import { CellOutput } from './protocol/outputs';
 import type { Log } from './protocol/transport';
 import { KernelTransport, stderrLog } from './protocol/transport';
 import type { ExecuteDone } from './protocol/worker-messages';
+
+/** The repository root (this file is kernel/kernel.ts, or dist/kernel/kernel.js). */
+const REPO_ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
 export const KERNEL_INFO = {
   status: 'ok',
@@ -26,7 +31,11 @@ export const KERNEL_INFO = {
     codemirror_mode: 'rust',
   },
   banner: 'Kiln 0.1 — a small statically typed language, compiled cell by cell to native code (LLVM ORC JIT)',
-  help_links: [{ text: 'Kiln language', url: 'https://github.com/kiln-lang/kiln/blob/main/docs/LANGUAGE.md' }],
+  // The project's own docs, where this kernel is installed (there is no public site).
+  help_links: [
+    { text: 'Kiln README', url: pathToFileURL(path.join(REPO_ROOT, 'README.md')).href },
+    { text: 'Kiln language decisions', url: pathToFileURL(path.join(REPO_ROOT, 'docs', 'decisions.md')).href },
+  ],
   debugger: false,
 };
 

@@ -114,11 +114,11 @@ export class ModuleBuilder {
     // Wider than a double holds exactly: build it from two 32-bit halves (the builder folds it).
     const hi = Number(BigInt.asUintN(64, v) >> 32n);
     const lo = Number(BigInt.asUintN(64, v) & 0xffffffffn);
-    const high = this.b.CreateShl(llvm.ConstantInt.get(this.i64, hi, false), this.i32Const64(32));
+    const high = this.b.CreateShl(llvm.ConstantInt.get(this.i64, hi, false), this.smallInt64(32));
     return this.b.CreateOr(high, llvm.ConstantInt.get(this.i64, lo, false));
   }
 
-  private i32Const64(n: number): llvm.Value {
+  private smallInt64(n: number): llvm.Value {
     return llvm.ConstantInt.get(this.i64, n, false);
   }
 
@@ -213,7 +213,7 @@ export class ModuleBuilder {
 
   /** The address of element `index` of kiln_fstack or kiln_lstack. */
   stackSlot(name: 'kiln_fstack' | 'kiln_lstack', index: llvm.Value): llvm.Value {
-    return this.b.CreateInBoundsGEP(this.stackType, this.runtimeGlobal(name), [this.i32Const64(0), index]);
+    return this.b.CreateInBoundsGEP(this.stackType, this.runtimeGlobal(name), [this.smallInt64(0), index]);
   }
 
   /** The module as IR text, with two edits the bindings cannot make: the interrupt flag's
