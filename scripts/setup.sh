@@ -13,6 +13,8 @@ apt_packages=(
   libgc-dev                           # Boehm GC, the runtime's collector
   python3-jupyter-client jupyter-client jupyter-console python3-nbconvert python3-ipykernel
 )
+# `setup.sh --bench` (npm run bench) also brings clang-14, the benchmarks' reference C compiler.
+[ "${1:-}" = "--bench" ] && apt_packages+=(clang-14)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
