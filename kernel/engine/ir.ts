@@ -67,6 +67,9 @@ export class ModuleBuilder {
   readonly ptr: llvm.PointerType;
   private readonly stackType: llvm.ArrayType;
   private stringCount = 0;
+  /** Declarations made so far (a lookup in the module costs a trip through the bindings). */
+  private readonly declared = new Map<string, llvm.Function>();
+  private readonly globals = new Map<string, llvm.GlobalVariable>();
 
   constructor(context: llvm.LLVMContext, name: string) {
     this.context = context;
@@ -179,10 +182,13 @@ export class ModuleBuilder {
 
   /** Declares (once) and returns a function of the given signature. */
   declare(name: string, ret: llvm.Type, params: llvm.Type[]): llvm.Function {
-    const existing = this.module.getFunction(name);
-    if (existing) return existing;
-    const fnType = llvm.FunctionType.get(ret, params, false);
-    return llvm.Function.Create(fnType, llvm.Function.LinkageTypes.ExternalLinkage, name, this.module);
+    let fn = this.declared.get(name);
+    if (!fn) {
+      const fnType = llvm.FunctionType.get(ret, params, false);
+      fn = llvm.Function.Create(fnType, llvm.Function.LinkageTypes.ExternalLinkage, name, this.module);
+      this.declared.set(name, fn);
+    }
+    return fn;
   }
 
   runtime(name: string): llvm.Function {
@@ -198,18 +204,15 @@ export class ModuleBuilder {
 
   /** An external data symbol of the runtime. */
   runtimeGlobal(name: 'kiln_depth' | 'kiln_interrupt' | 'kiln_fstack' | 'kiln_lstack'): llvm.GlobalVariable {
-    const existing = this.module.getGlobalVariable(name);
-    if (existing) return existing;
-    const type = name === 'kiln_depth' ? this.i64 : name === 'kiln_interrupt' ? this.i32 : this.stackType;
-    return new llvm.GlobalVariable(
-      this.module,
-      type,
-      false,
-      llvm.Function.LinkageTypes.ExternalLinkage,
-      null,
-      name,
-    );
+    let global = this.globals.get(name);
+    if (!global) {
+      const type = name === 'kiln_depth' ? this.i64 : name === 'kiln_interrupt' ? this.i32 : this.stackType;
+      global = new llvm.GlobalVariable(this.module, type, false, llvm.Function.LinkageTypes.ExternalLinkage, null, name);
+      this.globals.set(name, global);
+    }
+    return global;
   }
+
 
   /** The address of element `index` of kiln_fstack or kiln_lstack. */
   stackSlot(name: 'kiln_fstack' | 'kiln_lstack', index: llvm.Value): llvm.Value {

@@ -18,7 +18,7 @@ import { ProgressBar } from './progress';
 export interface SessionOptions {
   /** Element 0 of an Int32Array on a SharedArrayBuffer: set it to 1 to interrupt. */
   interruptFlag?: Int32Array;
-  /** Start the chart renderer in the background now, so the first chart is quick. */
+  /** Start the chart renderer in the background soon, so the first chart is quick. */
   prepareCharts?: boolean;
 }
 
@@ -83,7 +83,9 @@ export class Session implements Engine {
     if (options.interruptFlag) this.native.setInterruptFlag(options.interruptFlag);
     this.native.setHost((op, ...args) => this.callback(op, args));
     this.native.createJit();
-    if (options.prepareCharts) startPlotWorker();
+    // Vega takes ~0.5 s of CPU to load: start it a little after start-up, when the first
+    // cells are not competing with it (a chart before then starts it at once).
+    if (options.prepareCharts) setTimeout(startPlotWorker, 2000).unref();
   }
 
   // ---- the Engine interface --------------------------------------------------------------
