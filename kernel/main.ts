@@ -30,6 +30,29 @@ export async function main(argv: string[]): Promise<void> {
   process.on('uncaughtException', (e) => stderrLog(`uncaught: ${e.stack ?? e}`));
   process.on('unhandledRejection', (e) => stderrLog(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
   await kernel.start();
+  watchParent(() => void kernel.shutdown());
+}
+
+/** How often the kernel checks that the process that started it is still there. */
+const PARENT_POLL_MS = 1000;
+
+/**
+ * A kernel whose front end died without a shutdown_request (a closed terminal, a killed
+ * console) would otherwise run on, orphaned, perhaps in a busy cell. Like ipykernel's
+ * parent poller: when the parent that jupyter_client names in JPY_PARENT_PID is gone (we
+ * were re-parented), shut down.
+ */
+function watchParent(shutdown: () => void): void {
+  const parent = Number(process.env.JPY_PARENT_PID);
+  if (!parent || parent !== process.ppid) return; // not started by a Jupyter client we can watch
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      stderrLog(`parent process ${parent} is gone: shutting down`);
+      clearInterval(timer);
+      shutdown();
+    }
+  }, PARENT_POLL_MS);
+  timer.unref();
 }
 
 if (require.main === module) void main(process.argv.slice(2));
