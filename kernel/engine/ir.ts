@@ -53,6 +53,26 @@ export const NORETURN = new Set([
   'kiln_assert_fail',
 ]);
 
+/**
+ * Type-based alias information for heap accesses, attached (as text, which the bindings
+ * cannot do) to loads and stores through pointers that lowering names after the region
+ * they point into: an array's header (`hdr`: length, capacity, data pointer), an array's
+ * elements (`elem`) or a struct's fields (`field`). The three never overlap, so a store to
+ * an element cannot change an array's length: the optimizer keeps the length and data
+ * pointer in registers across a loop that writes elements (the sieve's inner loop).
+ */
+const TBAA_TAGS = { hdr: '!1001', elem: '!1002', field: '!1003' };
+const HEAP_ACCESS = /^(\s+(?:%\S+ = )?(?:load|store) .*\* (%(hdr|elem|field)\d*), align \d+)$/gm;
+const TBAA_METADATA = `
+!1000 = !{!"kiln heap"}
+!1004 = !{!"kiln array header", !1000, i64 0}
+!1005 = !{!"kiln array element", !1000, i64 0}
+!1006 = !{!"kiln struct field", !1000, i64 0}
+!1001 = !{!1004, !1004, i64 0}
+!1002 = !{!1005, !1005, i64 0}
+!1003 = !{!1006, !1006, i64 0}
+`;
+
 /** One module under construction, with the types and declarations it uses. */
 export class ModuleBuilder {
   readonly context: llvm.LLVMContext;
@@ -224,9 +244,14 @@ export class ModuleBuilder {
    *  module's own functions become dso_local (so they call each other directly, not
    *  through a PLT stub, under the JIT's PIC code model). */
   print(): string {
-    return this.module
-      .print()
-      .replace(/load i32, i32\* @kiln_interrupt\b/g, 'load volatile i32, i32* @kiln_interrupt')
-      .replace(/^define /gm, 'define dso_local ');
+    return (
+      this.module
+        .print()
+        .replace(/load i32, i32\* @kiln_interrupt\b/g, 'load volatile i32, i32* @kiln_interrupt')
+        .replace(/^define /gm, 'define dso_local ')
+        .replace(HEAP_ACCESS, (_line, access: string, _pointer: string, region: keyof typeof TBAA_TAGS) =>
+          `${access}, !tbaa ${TBAA_TAGS[region]}`) +
+      TBAA_METADATA
+    );
   }
 }

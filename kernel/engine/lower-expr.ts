@@ -42,10 +42,9 @@ export function lowerExpr(f: FunctionLowerer, e: Expr): llvm.Value {
     case 'array': {
       const elem = (e.type as Extract<Type, { kind: 'array' }>).elem;
       const array = f.callRuntime('kiln_array_new', [mb.int(e.elems.length), f.typeIdConst(elem)], e.span.line);
-      const data = b.CreateBitCast(b.CreateLoad(mb.ptr, f.word(array, 16, mb.ptr)), llvm.PointerType.getUnqual(mb.memType(elem)));
+      const data = f.dataPointer(array, elem);
       e.elems.forEach((el, i) => {
-        const value = f.toMem(lowerExpr(f, el), elem);
-        b.CreateStore(value, b.CreateInBoundsGEP(mb.memType(elem), data, [mb.int(i)]));
+        b.CreateStore(f.toMem(lowerExpr(f, el), elem), f.elementSlot(data, mb.int(i), elem));
       });
       return array;
     }

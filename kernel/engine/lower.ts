@@ -267,14 +267,26 @@ export class FunctionLowerer {
   }
 
   /** Pointer to the 8-byte word at `offset` bytes into a heap object, typed for `memType`. */
-  word(base: llvm.Value, offsetBytes: number, memType: llvm.Type): llvm.Value {
+  /** The pointer's name says what it points into (see ModuleBuilder.print: type-based alias info). */
+  word(base: llvm.Value, offsetBytes: number, memType: llvm.Type, region: 'hdr' | 'field'): llvm.Value {
     const raw = offsetBytes === 0 ? base : this.b.CreateInBoundsGEP(this.mb.i8, base, [this.mb.int(offsetBytes)]);
-    return this.b.CreateBitCast(raw, llvm.PointerType.getUnqual(memType));
+    return this.b.CreateBitCast(raw, llvm.PointerType.getUnqual(memType), region);
+  }
+
+  /** An array's element storage (`data`, in its header). */
+  dataPointer(array: llvm.Value, elem: Type): llvm.Value {
+    const data = this.b.CreateLoad(this.mb.ptr, this.word(array, 16, this.mb.ptr, 'hdr'));
+    return this.b.CreateBitCast(data, llvm.PointerType.getUnqual(this.mb.memType(elem)));
+  }
+
+  /** Address of element `index` in an array's storage (no check). */
+  elementSlot(data: llvm.Value, index: llvm.Value, elem: Type): llvm.Value {
+    return this.b.CreateInBoundsGEP(this.mb.memType(elem), data, [index], 'elem');
   }
 
   /** Length of a str or an array (both keep it in their first word). */
   lengthOf(base: llvm.Value): llvm.Value {
-    return this.b.CreateLoad(this.mb.i64, this.word(base, 0, this.mb.i64));
+    return this.b.CreateLoad(this.mb.i64, this.word(base, 0, this.mb.i64, 'hdr'));
   }
 
   /** Address of element `index` of an array of `elem`, after the bounds check. */
@@ -285,13 +297,11 @@ export class FunctionLowerer {
       this.setLine(line);
       this.raise('kiln_index_error', [index, length]);
     });
-    const memType = mb.memType(elem);
-    const data = b.CreateLoad(mb.ptr, this.word(array, 16, mb.ptr));
-    return b.CreateInBoundsGEP(memType, b.CreateBitCast(data, llvm.PointerType.getUnqual(memType)), [index]);
+    return this.elementSlot(this.dataPointer(array, elem), index, elem);
   }
 
   fieldAddress(object: llvm.Value, fieldIndex: number, fieldType: Type): llvm.Value {
-    return this.word(object, 8 * fieldIndex, this.mb.memType(fieldType));
+    return this.word(object, 8 * fieldIndex, this.mb.memType(fieldType), 'field');
   }
 
   private globalAddress(ref: Extract<VarRef, { kind: 'global' }>): llvm.Value {
