@@ -157,6 +157,13 @@ describe('magics', () => {
     expect(shown(k.run('%ir sq'))).toMatch(/^define dso_local i64 @sq\.v\d+[\s\S]*mul i64[\s\S]*}$/);
   });
 
+  test('heap accesses carry type-based alias info (array header, elements, struct fields)', () => {
+    const ir = shown(k.run('%ir\nstruct Box { v: int }\nfn touch(a: [int], b: Box) -> int {\n    a[0] = b.v\n    return len(a)\n}'));
+    expect(ir).toMatch(/load i64, i64\* %\S+, align \d+, !tbaa !\d+/);
+    expect(ir).toMatch(/store i64 %\S+, i64\* %\S+, align \d+, !tbaa !\d+/);
+    expect(ir).toContain('!"kiln array header"');
+  });
+
   test('%asm shows native assembly of a function', () => {
     expect(shown(k.run('%asm sq'))).toMatch(/^sq\.v\d+:[\s\S]*imul/);
     expect(k.run('%asm nothere').error).toBe('NameError: unknown function `nothere`');
