@@ -9,7 +9,7 @@ import { complete, inspect, isComplete } from './complete';
 import { CompileError, KilnError, renderCompileError, renderRuntimeError } from './errors';
 import { lowerCell } from './lower';
 import { runMagic } from './magics';
-import type { AddedModule, NativeAddon, RunOutcome } from './native-api';
+import type { AddedModule, NativeAddon, RunOutcome, TypeDescription } from './native-api';
 import { loadNative } from './native';
 import { parseCell } from './parser';
 import { renderChart, startPlotWorker, type Chart } from './plots';
@@ -243,23 +243,22 @@ export class Session implements Engine {
     return this.frames.length - 1;
   }
 
+  /** The runtime's formatter id of a type; composite types are registered on first use. */
   typeId(t: Type): number {
-    if (t.kind in PRIMITIVE_TYPE_IDS) return PRIMITIVE_TYPE_IDS[t.kind];
-    const key = t.kind === 'array' ? `[${this.typeId(t.elem)}]` : `struct#${(t as { def: { id: number } }).def.id}`;
+    if (t.kind !== 'array' && t.kind !== 'struct') return PRIMITIVE_TYPE_IDS[t.kind];
+    const key = t.kind === 'array' ? `[${this.typeId(t.elem)}]` : `struct#${t.def.id}`;
     let id = this.typeIds.get(key);
     if (id === undefined) {
-      id =
+      const description: TypeDescription =
         t.kind === 'array'
-          ? this.native.registerType({ kind: 'array', elem: this.typeId(t.elem) })
-          : this.native.registerType({
-              kind: 'struct',
-              name: (t as Extract<Type, { kind: 'struct' }>).def.name,
-              fields: (t as Extract<Type, { kind: 'struct' }>).def.fields.map((f) => ({ name: f.name, type: this.typeId(f.type) })),
-            });
+          ? { kind: 'array', elem: this.typeId(t.elem) }
+          : { kind: 'struct', name: t.def.name, fields: t.def.fields.map((f) => ({ name: f.name, type: this.typeId(f.type) })) };
+      id = this.native.registerType(description);
       this.typeIds.set(key, id);
     }
     return id;
   }
+
 
   // ---- callbacks from running code ---------------------------------------------------------
 
