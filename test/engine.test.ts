@@ -175,6 +175,12 @@ describe('compile errors', () => {
     expect(r.outcome.traceback[2]).toMatch(/^ {4}\s*\^+$/);
   });
 
+  test('absurdly deep nesting is a SyntaxError, not a crash', () => {
+    expect(k.run('('.repeat(100000) + '1' + ')'.repeat(100000)).error).toBe('SyntaxError: the cell is nested too deeply to compile');
+    expect(k.run('let x = ' + '-'.repeat(100000) + '1').error).toBe('SyntaxError: the cell is nested too deeply to compile');
+    expect(k.ok('(((1 + 2)))')).toBe('3');
+  });
+
   test('an unknown C symbol is an error naming it', () => {
     const r = k.run('extern fn no_such_symbol_here(x: int) -> int');
     expect(r.error).toMatch(/no_such_symbol_here/);

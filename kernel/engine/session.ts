@@ -127,23 +127,25 @@ export class Session implements Engine {
   compile(code: string, cell: number, showIR = false): CompiledCell | KilnError {
     const started = performance.now();
     let checked: CheckedCell;
+    let ir: string;
+    const entrySymbol = `cell${cell}.entry.${symbolCounter++}`;
     try {
       checked = checkCell(parseCell(code), this.env, cell);
       this.checkExterns(checked);
+      this.assignAddresses(checked, cell);
+      ir = lowerCell(checked, {
+        cellNumber: cell,
+        entrySymbol,
+        entryFid: this.registerFrame('<cell>', cell),
+        typeId: (t) => this.typeId(t),
+        location: (fid, line) => this.location(fid, line),
+      });
     } catch (err) {
       if (err instanceof CompileError) return renderCompileError(err, code, cell);
+      // The compiler recurses on nesting: thousands of nested brackets exhaust its stack.
+      if (err instanceof RangeError && /call stack/.test(err.message)) return renderRuntimeError('SyntaxError', 'the cell is nested too deeply to compile', []);
       throw err;
     }
-    this.assignAddresses(checked, cell);
-    const entrySymbol = `cell${cell}.entry.${symbolCounter++}`;
-    const entryFid = this.registerFrame('<cell>', cell);
-    const ir = lowerCell(checked, {
-      cellNumber: cell,
-      entrySymbol,
-      entryFid,
-      typeId: (t) => this.typeId(t),
-      location: (fid, line) => this.location(fid, line),
-    });
     // The optimized IR is kept for the cell's functions (%ir name) or shown (%ir).
     const keepIR = showIR || checked.functions.length > 0;
     let added: AddedModule | undefined;
