@@ -68,6 +68,25 @@ describe('values and output formats', () => {
     expect(k.ok('p.x = 3\np.x + p.y')).toBe('5.5');
   });
 
+  test('a struct can contain itself through an array (trees, lists); a cycle prints as ...', () => {
+    const code = `
+struct Tree { value: int, children: [Tree] }
+fn total(t: Tree) -> int {
+    let sum = t.value
+    for c in t.children { sum += total(c) }
+    return sum
+}
+let root = Tree { value: 1, children: [Tree { value: 2, children: [] }, Tree { value: 3, children: [] }] }
+print(total(root))
+root`;
+    const r = k.run(code);
+    expect(r.stdout).toBe('6\n');
+    expect(r.result).toBe('Tree { value: 1, children: [Tree { value: 2, children: [] }, Tree { value: 3, children: [] }] }');
+    expect(k.ok('push(root.children, root)\nroot')).toBe(
+      'Tree { value: 1, children: [Tree { value: 2, children: [] }, Tree { value: 3, children: [] }, ...] }',
+    );
+  });
+
   test('arrays have reference semantics', () => {
     expect(k.ok('let a = [1, 2]\nlet b = a\npush(b, 3)\na')).toBe('[1, 2, 3]');
     expect(k.ok('let f = fill(3, 1.5)\nf[1] = 0\nf')).toBe('[1.5, 0.0, 1.5]');

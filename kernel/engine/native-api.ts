@@ -10,7 +10,8 @@ export type RunOutcome =
 
 export type TypeDescription =
   | { kind: 'array'; elem: number }
-  | { kind: 'struct'; name: string; fields: { name: string; type: number }[] };
+  /** With `id`: updates that (struct) type in place, for a struct that contains itself. */
+  | { kind: 'struct'; name: string; fields: { name: string; type: number }[]; id?: number };
 
 export interface AddedModule {
   /** Handle of the module's ResourceTracker. */
@@ -38,7 +39,7 @@ export interface NativeAddon {
   setHost(host: (op: string, ...args: unknown[]) => string | undefined): void;
   /** Uses element 0 of this Int32Array (on a SharedArrayBuffer) as kiln_interrupt. */
   setInterruptFlag(flag: Int32Array): void;
-  /** Registers a composite type for formatting; returns its id (>= 16). */
+  /** Registers a composite type for formatting; returns its id (>= 16), or updates type `id`. */
   registerType(desc: TypeDescription): number;
   /** An 8-byte function-pointer slot (not scanned by the GC). */
   allocSlot(): number;

@@ -72,6 +72,8 @@ export class Session implements Engine {
   private progress?: ProgressBar;
   private progressSerial = 0;
   private currentCell = 0;
+  /** How many eval calls are running (nested). */
+  private evalDepth = 0;
   /** Sources of the functions' defining cells, for %ir / %asm. */
   readonly functionIR = new Map<string, { ir: string; optimizedIR?: string; symbol: string }>();
 
@@ -142,8 +144,13 @@ export class Session implements Engine {
       });
     } catch (err) {
       if (err instanceof CompileError) return renderCompileError(err, code, cell);
-      // The compiler recurses on nesting: thousands of nested brackets exhaust its stack.
-      if (err instanceof RangeError && /call stack/.test(err.message)) return renderRuntimeError('SyntaxError', 'the cell is nested too deeply to compile', []);
+      // The compiler recurses on nesting: thousands of nested brackets exhaust its stack;
+      // so does compiling inside eval nested thousands deep (runaway recursion).
+      if (err instanceof RangeError && /call stack/.test(err.message)) {
+        return this.evalDepth > 0
+          ? renderRuntimeError('RecursionError', 'maximum recursion depth exceeded', [])
+          : renderRuntimeError('SyntaxError', 'the cell is nested too deeply to compile', []);
+      }
       throw err;
     }
     // The optimized IR is kept for the cell's functions (%ir name) or shown (%ir).
@@ -250,16 +257,20 @@ export class Session implements Engine {
     if (t.kind !== 'array' && t.kind !== 'struct') return PRIMITIVE_TYPE_IDS[t.kind];
     const key = t.kind === 'array' ? `[${this.typeId(t.elem)}]` : `struct#${t.def.id}`;
     let id = this.typeIds.get(key);
-    if (id === undefined) {
-      const description: TypeDescription =
-        t.kind === 'array'
-          ? { kind: 'array', elem: this.typeId(t.elem) }
-          : { kind: 'struct', name: t.def.name, fields: t.def.fields.map((f) => ({ name: f.name, type: this.typeId(f.type) })) };
-      id = this.native.registerType(description);
+    if (id !== undefined) return id;
+    if (t.kind === 'array') {
+      id = this.native.registerType({ kind: 'array', elem: this.typeId(t.elem) });
       this.typeIds.set(key, id);
+      return id;
     }
-    return id;
+    // A struct may contain itself (through an array): it gets its id before its fields.
+    const { name, fields } = t.def;
+    id = this.native.registerType({ kind: 'struct', name, fields: [] });
+    this.typeIds.set(key, id);
+    const typed = fields.map((f) => ({ name: f.name, type: this.typeId(f.type) }));
+    return this.native.registerType({ kind: 'struct', name, fields: typed, id });
   }
+
 
 
   // ---- callbacks from running code ---------------------------------------------------------
@@ -318,6 +329,15 @@ export class Session implements Engine {
 
   /** eval(src): the whole pipeline on src while the caller's frame is live. */
   private evalSource(src: string): string {
+    this.evalDepth++;
+    try {
+      return this.evalNested(src);
+    } finally {
+      this.evalDepth--;
+    }
+  }
+
+  private evalNested(src: string): string {
     const compiled = this.compile(src, this.currentCell);
     if ('ename' in compiled) throw kilnError('EvalError', `${compiled.ename}: ${compiled.evalue}`);
     const outcome = this.native.run(compiled.entry);

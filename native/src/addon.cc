@@ -342,6 +342,15 @@ napi_value RegisterType(napi_env env, napi_callback_info info) {
   } else {
     return throwError(env, "registerType: kind must be 'array' or 'struct'");
   }
+  // A struct that refers to itself (a list node, a tree) is registered first without its
+  // fields, to get an id, then again with `id` and the fields, which updates it in place.
+  bool hasId = false;
+  if (napi_has_named_property(env, d, "id", &hasId) == napi_ok && hasId) {
+    CHECK(napi_get_named_property(env, d, "id", &v));
+    if (!getNumber(env, v, &dn) || !updateType((int32_t)dn, std::move(t)))
+      return throwError(env, "registerType: id must be a registered type id");
+    return num(env, dn);
+  }
   return num(env, registerType(std::move(t)));
 }
 

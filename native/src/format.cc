@@ -1,6 +1,8 @@
 // text/plain formatting of Kiln values (LANGUAGE.md "Output formats").
 #include "kiln.h"
 
+#include <vector>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -86,6 +88,8 @@ void reprString(std::string& out, const char* p, size_t n) {
 }
 
 static constexpr int kMaxNesting = 100;
+/** The composite values being formatted, outermost first. */
+static thread_local std::vector<int64_t> path;
 
 void formatValue(std::string& out, int64_t bits, int32_t type, bool repr, int nesting) {
   switch (type) {
@@ -115,6 +119,12 @@ void formatValue(std::string& out, int64_t bits, int32_t type, bool repr, int ne
   if (!t) { out += "<?>"; return; }
   if (bits == 0) { out += "null"; return; }
   if (nesting >= kMaxNesting) { out += "..."; return; }
+  // A value that contains itself (a node in its own list) is shown as `...` where it recurs.
+  if (nesting == 0) path.clear();  // (a fault in an earlier format may have left entries)
+  for (int64_t p : path)
+    if (p == bits) { out += "..."; return; }
+  path.push_back(bits);
+  struct PopOnExit { ~PopOnExit() { path.pop_back(); } } popOnExit;
   if (t->isArray) {
     const KilnArray* a = (const KilnArray*)(uintptr_t)bits;
     int64_t n = a->len;

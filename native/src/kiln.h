@@ -75,6 +75,7 @@ inline Session* session() { return tlsSession; }   // current thread's session
 
 // types registry (process-wide; ids >= 16)
 int32_t registerType(TypeDesc d);
+bool updateType(int32_t id, TypeDesc d);      // false if id is not a registered composite type
 const TypeDesc* getType(int32_t id);
 
 // runtime

@@ -34,6 +34,14 @@ int32_t registerType(TypeDesc d) {
   return (int32_t)(T_FIRST_COMPOSITE + types.size() - 1);
 }
 
+bool updateType(int32_t id, TypeDesc d) {
+  std::lock_guard<std::mutex> g(typesMu);
+  size_t index = (size_t)(id - T_FIRST_COMPOSITE);
+  if (id < T_FIRST_COMPOSITE || index >= types.size()) return false;
+  *types[index] = std::move(d);
+  return true;
+}
+
 const TypeDesc* getType(int32_t id) {
   if (id < T_FIRST_COMPOSITE) return nullptr;
   std::lock_guard<std::mutex> g(typesMu);
