@@ -156,6 +156,12 @@ describe('runtime errors', () => {
     expect(k.ok('fn up(n: int) -> int { if n == 0 { return 0 } return up(n - 1) + 1 }\nup(5000)')).toBe('5000');
   });
 
+  test('a function reading an array or struct global before its let ran is a NameError', () => {
+    const r = k.run('fn early() -> int { return len(notYet) }\nprint(early())\nlet notYet = [1, 2]');
+    expect(r.error).toBe('NameError: global `notYet` is used before its `let` has run');
+    expect(k.ok('let notYet = [1, 2]\nearly()')).toBe('2');
+  });
+
   test('a runtime error keeps what the cell did before it', () => {
     const r = k.run('let before = 41\nprint("first")\nbefore = before + 1\nlet bad = 1 / 0\nprint("never")');
     expect(r.stdout).toBe('first\n');

@@ -14,6 +14,7 @@ const RUNTIME: Record<string, RuntimeSig> = {
   kiln_zero_division: ['void', []],
   kiln_index_error: ['void', ['i64', 'i64']],
   kiln_assert_fail: ['void', ['ptr']],
+  kiln_uninitialized: ['void', ['ptr']],
   kiln_alloc: ['ptr', ['i64']],
   kiln_str_concat: ['ptr', ['ptr', 'ptr']],
   kiln_str_cmp: ['i64', ['ptr', 'ptr']],
@@ -51,6 +52,7 @@ export const NORETURN = new Set([
   'kiln_zero_division',
   'kiln_index_error',
   'kiln_assert_fail',
+  'kiln_uninitialized',
 ]);
 
 /**

@@ -17,7 +17,7 @@ export function lowerExpr(f: FunctionLowerer, e: Expr): llvm.Value {
     case 'str':
       return mb.stringLiteral(e.value);
     case 'name':
-      return f.loadVar(e.ref!);
+      return f.loadVar(e.ref!, e.span.line);
     case 'promote':
       return b.CreateSIToFP(lowerExpr(f, e.operand), mb.f64);
     case 'unary': {

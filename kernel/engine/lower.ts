@@ -449,10 +449,19 @@ export class FunctionLowerer {
     else this.b.CreateStore(this.toMem(value, ref.global.type), this.globalAddress(ref));
   }
 
-  loadVar(ref: VarRef): llvm.Value {
+  loadVar(ref: VarRef, line = 0): llvm.Value {
     if (ref.kind === 'local') return this.b.CreateLoad(this.mb.regType(ref.type), this.locals[ref.id]);
     const t = ref.global.type;
-    return this.fromMem(this.b.CreateLoad(this.mb.memType(t), this.globalAddress(ref)), t);
+    const value = this.fromMem(this.b.CreateLoad(this.mb.memType(t), this.globalAddress(ref)), t);
+    if (t.kind === 'array' || t.kind === 'struct') {
+      // A function may run before the `let` of a global it reads (numbers read 0 and strings
+      // "" then): an array or struct is not there yet, which is a NameError, not a crash.
+      this.guard(this.b.CreateIsNull(value), () => {
+        this.setLine(line);
+        this.raise('kiln_uninitialized', [this.mb.stringLiteral(ref.global.name)]);
+      });
+    }
+    return value;
   }
 
   /** Assignment and compound assignment to a name, an element or a field. */
@@ -462,7 +471,7 @@ export class FunctionLowerer {
     let load: () => llvm.Value;
     let store: (v: llvm.Value) => void;
     if (t.kind === 'name') {
-      load = () => this.loadVar(t.ref!);
+      load = () => this.loadVar(t.ref!, s.span.line);
       store = (v) => this.storeVar(t.ref!, v);
     } else if (t.kind === 'index' || t.kind === 'field') {
       const valueType = t.type!;

@@ -132,6 +132,13 @@ extern "C" {
   raiseError("IndexError", m);
 }
 
+[[noreturn]] void kiln_uninitialized(const KilnStr* name) {
+  Session* s = tlsSession;
+  s->errKind = "NameError";
+  s->errMsg = "global `" + std::string(S(name)->bytes, (size_t)S(name)->len) + "` is used before its `let` has run";
+  raisePending();
+}
+
 [[noreturn]] void kiln_assert_fail(const KilnStr* msg) {
   Session* s = tlsSession;
   s->errKind = "AssertionError";
@@ -451,7 +458,7 @@ std::vector<RuntimeSymbol> runtimeSymbols(Session* s) {
       {"kiln_fstack", (void*)s->fstack, false},
       {"kiln_lstack", (void*)s->lstack, false},
       F(kiln_recursion_error), F(kiln_interrupted), F(kiln_zero_division), F(kiln_index_error),
-      F(kiln_assert_fail), F(kiln_alloc), F(kiln_str_concat), F(kiln_str_cmp), F(kiln_substr),
+      F(kiln_assert_fail), F(kiln_uninitialized), F(kiln_alloc), F(kiln_str_concat), F(kiln_str_cmp), F(kiln_substr),
       F(kiln_str_from_c), F(kiln_fmt), F(kiln_repr), F(kiln_parse_int), F(kiln_parse_float), F(kiln_array_new),
       F(kiln_array_push), F(kiln_array_pop), F(kiln_array_fill), F(kiln_print_value), F(kiln_random),
       F(kiln_seed), F(kiln_clock), F(kiln_result), F(kiln_display), F(kiln_display_id),
