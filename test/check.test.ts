@@ -3,6 +3,7 @@ import { typeName } from '../kernel/engine/ast';
 import { checkCell, sameSignature } from '../kernel/engine/check';
 import { CompileError } from '../kernel/engine/errors';
 import { parseCell } from '../kernel/engine/parser';
+import { sexpr } from './support/sexpr';
 
 /** A deep, acyclic text snapshot of an Env (struct types by name#id). */
 function snap(env: Env): string {
@@ -35,24 +36,8 @@ function err(...cells: string[]): string {
   throw new Error('no error');
 }
 
-/** A compact s-expression with types: promote nodes shown. */
-function sx(e: Expr): string {
-  switch (e.kind) {
-    case 'int': return `${e.value}`;
-    case 'float': return `${e.value}f`;
-    case 'bool': return `${e.value}`;
-    case 'str': return JSON.stringify(e.value);
-    case 'name': return e.name;
-    case 'unary': return `(${e.op} ${sx(e.operand)})`;
-    case 'binary': return `(${e.op} ${sx(e.left)} ${sx(e.right)})`;
-    case 'call': return `(${e.callee}${e.args.map((a) => ' ' + sx(a)).join('')})`;
-    case 'index': return `(index ${sx(e.target)} ${sx(e.index)})`;
-    case 'field': return `(. ${sx(e.target)} ${e.field})`;
-    case 'array': return `[${e.elems.map(sx).join(' ')}]`;
-    case 'structlit': return `(${e.name} {${e.fields.map((f) => ` ${f.name}: ${sx(f.value)}`).join(',')} })`;
-    case 'promote': return `(float ${sx(e.operand)})`;
-  }
-}
+/** A compact s-expression of an expression. */
+const sx = (e: Expr): string => sexpr(e, { callPrefix: '', promote: 'float' });
 
 /** The checked init of the last `let`, or the last expression statement, with its type. */
 function typed(...cells: string[]): string {

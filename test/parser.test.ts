@@ -1,6 +1,7 @@
 import type { Expr, Stmt } from '../kernel/engine/ast';
 import { CompileError } from '../kernel/engine/errors';
 import { parseCell } from '../kernel/engine/parser';
+import { sexpr } from './support/sexpr';
 
 const SPAN_KEYS = new Set(['span', 'nameSpan', 'calleeSpan', 'fieldSpan', 'varSpan']);
 
@@ -16,23 +17,7 @@ function strip(x: unknown): unknown {
 }
 
 /** A compact s-expression of an expression. */
-function sx(e: Expr): string {
-  switch (e.kind) {
-    case 'int': return `${e.value}`;
-    case 'float': return `${e.value}f`;
-    case 'bool': return `${e.value}`;
-    case 'str': return JSON.stringify(e.value);
-    case 'name': return e.name;
-    case 'unary': return `(${e.op} ${sx(e.operand)})`;
-    case 'binary': return `(${e.op} ${sx(e.left)} ${sx(e.right)})`;
-    case 'call': return `(call ${e.callee}${e.args.map((a) => ' ' + sx(a)).join('')})`;
-    case 'index': return `(index ${sx(e.target)} ${sx(e.index)})`;
-    case 'field': return `(. ${sx(e.target)} ${e.field})`;
-    case 'array': return `[${e.elems.map(sx).join(' ')}]`;
-    case 'structlit': return `(${e.name} {${e.fields.map((f) => ` ${f.name}: ${sx(f.value)}`).join(',')} })`;
-    case 'promote': return `(promote ${sx(e.operand)})`;
-  }
-}
+const sx = (e: Expr): string => sexpr(e, { callPrefix: 'call ', promote: 'promote' });
 
 function expr(src: string): string {
   const cell = parseCell(src);
