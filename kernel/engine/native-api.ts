@@ -45,7 +45,8 @@ export interface NativeAddon {
   allocSlot(): number;
   /** An 8-byte global variable slot, zeroed, scanned by the GC (a root). */
   allocGlobal(): number;
-  writeWord(address: number, value: number): void;
+  /** A bigint writes words that do not fit in 53 bits (e.g. float bits). */
+  writeWord(address: number, value: number | bigint): void;
   readWord(address: number): number;
   /** Address of the runtime's static empty KilnStr (initial value of str globals). */
   emptyString(): number;
