@@ -90,6 +90,26 @@ function runIR(text: string, entry: string, opt = 0) {
   n.addModule(ir, opt, false);
   return n.run(n.lookup(entry));
 }
+
+/** Makes garbage from JIT code: `count` arrays of `length` ints, each dropped at once. */
+function churnArrays(length: number, count: number): void {
+  const name = fresh('churn');
+  runIR(
+    kfn(
+      name,
+      1,
+      `  br label %loop
+loop:
+  %i = phi i64 [0, %ok], [%i1, %loop]
+  %a = call i8* @kiln_array_fill(i64 ${length}, i64 9, i32 0)
+  %i1 = add i64 %i, 1
+  %c = icmp slt i64 %i1, ${count}
+  br i1 %c, label %loop, label %done
+done:`,
+    ),
+    name,
+  );
+}
 const fresh = (base: string) => `${base}_${cellNo++}`;
 
 type HostCall = [string, ...unknown[]];
@@ -753,22 +773,7 @@ ${kfn(
     );
     // churn garbage and collect
     for (let i = 0; i < 3; i++) n.gcCollect();
-    const junk = fresh('junk');
-    runIR(
-      kfn(
-        junk,
-        1,
-        `  br label %loop
-loop:
-  %i = phi i64 [0, %ok], [%i1, %loop]
-  %a = call i8* @kiln_array_fill(i64 1000, i64 9, i32 0)
-  %i1 = add i64 %i, 1
-  %c = icmp slt i64 %i1, 20000
-  br i1 %c, label %loop, label %done
-done:`,
-      ),
-      junk,
-    );
+    churnArrays(1000, 20000);
     n.gcCollect();
     const out = n.run(n.lookup(check));
     expect(out.ok).toBe(true);
@@ -836,22 +841,7 @@ parentPort.postMessage(results);
       expect(r.ovf.kind).toBe('RecursionError');
       expect(r.churn).toEqual({ ok: true });
     }
-    const junk = fresh('junk2');
-    runIR(
-      kfn(
-        junk,
-        1,
-        `  br label %loop
-loop:
-  %i = phi i64 [0, %ok], [%i1, %loop]
-  %a = call i8* @kiln_array_fill(i64 100, i64 9, i32 0)
-  %i1 = add i64 %i, 1
-  %c = icmp slt i64 %i1, 100000
-  br i1 %c, label %loop, label %done
-done:`,
-      ),
-      junk,
-    );
+    churnArrays(100, 100000);
     n.gcCollect();
     const name = fresh('segv2');
     const out = runIR(kfn(name, 1, '  store volatile i64 1, i64* null'), name);
