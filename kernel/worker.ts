@@ -11,6 +11,7 @@
 import * as path from 'path';
 import { parentPort, receiveMessageOnPort, workerData as rawWorkerData } from 'worker_threads';
 import type { Engine, EngineHost, EngineOutput } from './engine/api';
+import { kilnError } from './engine/errors';
 import type { FromWorker, RequestResult, ToWorker, UserExpressionResult, WorkerData } from './protocol/worker-messages';
 import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState } from './protocol/worker-messages';
 
@@ -24,10 +25,11 @@ function post(m: FromWorker): void {
   port.postMessage(m);
 }
 
-function kilnError(name: string, message: string): Error {
-  const e = new Error(message);
-  e.name = name;
-  return e;
+/** An engine call that threw (a bug, or an error thrown by input()) as a Kiln error. */
+function thrownError(e: unknown): { status: 'error'; ename: string; evalue: string; traceback: string[] } {
+  const err = e as Error;
+  const ename = err.name || 'InternalError';
+  return { status: 'error', ename, evalue: err.message, traceback: [`${ename}: ${err.message}`] };
 }
 
 /** What the engine's host calls go to at the moment: set per request, never guessed later. */
@@ -92,8 +94,7 @@ function runUserExpressions(engine: Engine, exprs: Record<string, string>, cell:
           ? { status: 'ok', data: r.result ?? { 'text/plain': '' }, metadata: {} }
           : { status: 'error', ename: r.ename, evalue: r.evalue, traceback: r.traceback };
     } catch (e) {
-      const err = e as Error;
-      results[name] = { status: 'error', ename: err.name || 'Error', evalue: err.message, traceback: [`${err.name}: ${err.message}`] };
+      results[name] = thrownError(e);
     }
   }
   return results;
@@ -107,13 +108,7 @@ function handle(engine: Engine, req: ToWorker): RequestResult {
       try {
         outcome = engine.execute(req.code, req.cell);
       } catch (e) {
-        const err = e as Error;
-        outcome = {
-          status: 'error' as const,
-          ename: err.name || 'InternalError',
-          evalue: err.message,
-          traceback: [`${err.name || 'InternalError'}: ${err.message}`],
-        };
+        outcome = thrownError(e);
       }
       let userExpressions: Record<string, UserExpressionResult> = {};
       if (outcome.status === 'ok' && Object.keys(req.userExpressions).length > 0) {

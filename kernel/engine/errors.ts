@@ -15,6 +15,14 @@ export class CompileError extends Error {
   }
 }
 
+/** An Error whose name is a Kiln error kind: thrown by host callbacks (the runtime raises
+ *  that kind in the calling Kiln code) and by the kernel's input(). */
+export function kilnError(name: string, message: string): Error {
+  const err = new Error(message);
+  err.name = name;
+  return err;
+}
+
 /** A Kiln error as the front ends show it: name, message and the full text (traceback). */
 export interface KilnError {
   ename: string;

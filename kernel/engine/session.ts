@@ -6,7 +6,7 @@ import type { CheckedCell, Env, FnSig, Stmt, Type } from './ast';
 import type { CompletionResult, Engine, EngineHost, ExecuteOutcome, IsCompleteResult, MimeBundle } from './api';
 import { checkCell, sameSignature } from './check';
 import { complete, inspect, isComplete } from './complete';
-import { CompileError, KilnError, renderCompileError, renderRuntimeError } from './errors';
+import { CompileError, KilnError, kilnError, renderCompileError, renderRuntimeError } from './errors';
 import { lowerCell } from './lower';
 import { runMagic } from './magics';
 import type { AddedModule, NativeAddon, RunOutcome, TypeDescription } from './native-api';
@@ -51,13 +51,6 @@ function hasLoop(stmts: Stmt[]): boolean {
         return false;
     }
   });
-}
-
-/** Thrown by host callbacks: the runtime raises a Kiln error of this name in the caller. */
-export function kilnError(name: string, message: string): Error {
-  const err = new Error(message);
-  err.name = name;
-  return err;
 }
 
 export class Session implements Engine {
