@@ -1,5 +1,6 @@
 // A Session driven as the kernel drives it, recording every output.
 import type { EngineOutput, ExecuteOutcome } from '../../kernel/engine/api';
+import { kilnError } from '../../kernel/engine/errors';
 import { Session } from '../../kernel/engine/session';
 
 export interface CellRun {
@@ -29,11 +30,7 @@ export class TestSession {
         output: (out) => this.outputs.push(out),
         input: (prompt) => {
           const answer = this.inputs.shift();
-          if (answer === undefined) {
-            const err = new Error('no input available');
-            err.name = 'EOFError';
-            throw err;
-          }
+          if (answer === undefined) throw kilnError('EOFError', 'no input available');
           this.outputs.push({ type: 'stream', name: 'stdout', text: prompt });
           return answer;
         },
