@@ -6,6 +6,7 @@ import { execSync, spawnSync } from 'child_process';
 import { readFileSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { runDataWorkloads } from './data-workloads';
 import { kernelLatency, kernelPrint } from './kernel-io';
 import { compileTime, engineInputCallbacks, engineVoidCallbacks, evalRate, printInProcess, rawCallbacks } from './micro';
 import { BENCH_DIR, PYTHON, RUNS, runWorkloads } from './workloads';
@@ -46,25 +47,27 @@ async function main(): Promise<void> {
   const m = machine();
   log(`Kiln benchmarks — ${m.date}\n${m.cores} cores (${m.cpu}), ${m.memGB} GB, ${m.os}; node ${m.node}; ${m.gcc}; LLVM ${m.llvm}; ${m.python}\n`);
 
-  log(`[1/7] workloads (best of ${RUNS}; outputs checked)`);
+  log(`[1/8] workloads (best of ${RUNS}; outputs checked)`);
   const workloads = runWorkloads(log);
+  log(`[2/8] data workloads (best of ${RUNS}; outputs of Kiln, CPython and node must agree)`);
+  const dataWorkloads = runDataWorkloads(log);
 
-  log('[2/7] compile time');
+  log('[3/8] compile time');
   const compile = [compileTime(0), compileTime(2)];
-  log('[3/7] callbacks');
+  log('[4/8] callbacks');
   const callbacks = [rawCallbacks(), engineVoidCallbacks(), engineInputCallbacks()];
-  log('[4/7] print throughput, eval rate');
+  log('[5/8] print throughput, eval rate');
   const printLocal = printInProcess();
   const evals = evalRate();
 
-  log('[5/7] memory (child process)');
+  log('[6/8] memory (child process)');
   const memRun = spawnSync(process.execPath, [path.join(__dirname, 'memory.js')], { encoding: 'utf8', timeout: 300_000 });
   if (memRun.status !== 0) throw new BenchError(`memory benchmark failed (${memRun.status ?? memRun.signal})\n${memRun.stderr}`);
   const memory = JSON.parse(memRun.stdout.trim().split('\n').pop()!);
 
-  log('[6/7] print through the kernels (200k lines)');
+  log('[7/8] print through the kernels (200k lines)');
   const kernelPrints = [await kernelPrint('kiln'), await kernelPrint('ipykernel')];
-  log('[7/7] kernel latency (bench/kernel-latency.js 10 50)');
+  log('[8/8] kernel latency (bench/kernel-latency.js 10 50)');
   const latency = kernelLatency(10, 50);
 
   // ---- report ---------------------------------------------------------------------------
@@ -91,6 +94,13 @@ async function main(): Promise<void> {
     table(
       ['workload (reduced)', 'Kiln', 'CPython', 'C gcc -O2', 'CPython/Kiln'],
       workloads.map((w) => [w.reduced.label, fmtMs(w.reduced.kiln.best), fmtMs(w.reduced.cpython.best), fmtMs(w.reduced.c.best), ratio(w.reduced.cpython.best, w.reduced.kiln.best)]),
+    ),
+  );
+  out.push(`\n### Data workloads (ms, best of ${RUNS}; file reading and parsing included)\n`);
+  out.push(
+    table(
+      ['workload', 'Kiln', 'CPython', 'node', 'CPython/Kiln', 'CPython/Kiln ≥ 3', 'Kiln/node'],
+      dataWorkloads.map((d) => [d.label, fmtMs(d.kiln), fmtMs(d.cpython), fmtMs(d.node), ratio(d.cpython, d.kiln), mark(d.cpython / d.kiln >= 3), ratio(d.kiln, d.node)]),
     ),
   );
   out.push('\n### Engine\n');
@@ -128,7 +138,7 @@ async function main(): Promise<void> {
   const totalS = (now() - started) / 1000;
   log(`total bench time: ${totalS.toFixed(0)} s; 1-min load average at start ${m.loadAvgAtStart[0]}, at end ${os.loadavg()[0].toFixed(2)}`);
 
-  const results = { machine: m, totalSeconds: totalS, workloads, compile, callbacks, printInProcess: printLocal, kernelPrint: kernelPrints, eval: evals, memory, latency: latency.rows, report };
+  const results = { machine: m, totalSeconds: totalS, workloads, dataWorkloads, compile, callbacks, printInProcess: printLocal, kernelPrint: kernelPrints, eval: evals, memory, latency: latency.rows, report };
   const file = path.join(BENCH_DIR, 'results.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   log(`wrote ${path.relative(process.cwd(), file)}`);
