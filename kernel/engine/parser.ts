@@ -1,6 +1,8 @@
 // The Kiln parser: tokens → Cell (recursive descent). Precedence, highest first:
 // call/index/field → unary `- !` → `* / %` → `+ -` → `..` (only in a `for` header)
 // → comparisons (non-associative) → `&&` → `||`.
+// A `{` that starts a statement is a block; elsewhere in an expression it starts a map
+// literal, except in an `if`/`while`/`for` header (where it starts the body).
 import type {
   AssignOp, BinaryOp, Block, Cell, Expr, ExternDecl, FnDecl, Item, Param, Span, Stmt, StructDecl, TypeExpr,
 } from './ast';
@@ -197,6 +199,14 @@ export class Parser {
       const elem = this.parseType();
       const close = this.expectOp(']');
       return { kind: 'array', elem, span: spanFrom(t.span, close.span) };
+    }
+    if (this.isOp('{')) {
+      this.next();
+      const key = this.parseType();
+      this.expectOp(':');
+      const value = this.parseType();
+      const close = this.expectOp('}');
+      return { kind: 'map', key, value, span: spanFrom(t.span, close.span) };
     }
     if (t.kind === 'ident') {
       if (t.text === 'void' && !allowVoid) this.error('`void` is only allowed as a return type');
@@ -484,9 +494,35 @@ export class Parser {
           const elems = this.parseArgs(']');
           return { kind: 'array', elems, span: spanFrom(t.span, this.prevEnd()) };
         }
+        if (t.text === '{') {
+          if (ns) this.error('expected an expression, found `{` (a map literal in an `if`/`while`/`for` header needs parentheses)');
+          return this.parseMapLit();
+        }
         break;
     }
     this.error(`expected an expression, found ${tokenDescription(t)}`);
+  }
+
+  /** `{k: v, ...}`; newlines may follow `{`, each entry and `,`. */
+  private parseMapLit(): Expr {
+    const open = this.next();
+    const entries: { key: Expr; value: Expr }[] = [];
+    this.skipTerminators();
+    while (!this.isOp('}')) {
+      const key = this.parseExpr();
+      this.expectOp(':');
+      const value = this.parseExpr();
+      entries.push({ key, value });
+      this.skipTerminators();
+      if (this.isOp(',')) {
+        this.next();
+        this.skipTerminators();
+      } else if (!this.isOp('}')) {
+        this.error(`expected \`,\` or \`}\`, found ${tokenDescription(this.tok)}`);
+      }
+    }
+    const close = this.next();
+    return { kind: 'map', entries, span: spanFrom(open.span, close.span) };
   }
 
   private parseStructLit(nameTok: Token): Expr {
