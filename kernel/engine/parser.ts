@@ -503,16 +503,35 @@ export class Parser {
     this.error(`expected an expression, found ${tokenDescription(t)}`);
   }
 
-  /** `{k: v, ...}`; newlines may follow `{`, each entry and `,`. */
+  /** `{k: v, ...}` (the `{` is the current token). */
   private parseMapLit(): Expr {
     const open = this.next();
-    const entries: { key: Expr; value: Expr }[] = [];
-    this.skipTerminators();
-    while (!this.isOp('}')) {
+    const { items: entries, close } = this.parseBracedItems(() => {
       const key = this.parseExpr();
       this.expectOp(':');
+      return { key, value: this.parseExpr() };
+    });
+    return { kind: 'map', entries, span: spanFrom(open.span, close.span) };
+  }
+
+  private parseStructLit(nameTok: Token): Expr {
+    this.next(); // {
+    const { items: fields, close } = this.parseBracedItems(() => {
+      const f = this.expectIdent('a field name');
+      this.expectOp(':');
       const value = this.parseExpr();
-      entries.push({ key, value });
+      return { name: f.text, value, span: spanFrom(f.span, value.span) };
+    });
+    return { kind: 'structlit', name: nameTok.text, fields, span: spanFrom(nameTok.span, close.span) };
+  }
+
+  /** The items of a literal in braces, after its `{`, up to and including its `}`: newlines
+   *  may follow the `{`, each item and each `,`; a trailing `,` is allowed. */
+  private parseBracedItems<T>(parseItem: () => T): { items: T[]; close: Token } {
+    const items: T[] = [];
+    this.skipTerminators();
+    while (!this.isOp('}')) {
+      items.push(parseItem());
       this.skipTerminators();
       if (this.isOp(',')) {
         this.next();
@@ -521,28 +540,6 @@ export class Parser {
         this.error(`expected \`,\` or \`}\`, found ${tokenDescription(this.tok)}`);
       }
     }
-    const close = this.next();
-    return { kind: 'map', entries, span: spanFrom(open.span, close.span) };
-  }
-
-  private parseStructLit(nameTok: Token): Expr {
-    this.next(); // {
-    const fields: { name: string; value: Expr; span: Span }[] = [];
-    this.skipTerminators();
-    while (!this.isOp('}')) {
-      const f = this.expectIdent('a field name');
-      this.expectOp(':');
-      const value = this.parseExpr();
-      fields.push({ name: f.text, value, span: spanFrom(f.span, value.span) });
-      if (this.isOp(',')) {
-        this.next();
-        this.skipTerminators();
-      } else {
-        this.skipTerminators();
-        if (!this.isOp('}')) this.error(`expected \`,\` or \`}\`, found ${tokenDescription(this.tok)}`);
-      }
-    }
-    const close = this.next();
-    return { kind: 'structlit', name: nameTok.text, fields, span: spanFrom(nameTok.span, close.span) };
+    return { items, close: this.next() };
   }
 }
