@@ -376,7 +376,8 @@ export class FunctionLowerer {
       case 'foreach': {
         const array = this.expr(s.iter);
         if (s.iter.type!.kind === 'map') {
-          return lowerMapLoop(this, array, (s.iter.type as MapType).key, (key) => this.storeVar(s.varRef!, key), s.body, s.span.line);
+          const keyType = (s.iter.type as MapType).key;
+          return lowerMapLoop(this, array, keyType, (key) => this.storeVar(s.varRef!, key), s.body, s.span.line);
         }
         const elem = (s.iter.type as Extract<Type, { kind: 'array' }>).elem;
         return this.countedLoop(mb.int(0), this.lengthOf(array), (i) => {
