@@ -186,3 +186,26 @@ export function evalRate(evals = 500): EvalResult {
     restMs: (ms - t.addModule - t.lookup) / evals,
   };
 }
+
+export interface MapResult {
+  entries: number;
+  insertMs: number;
+  lookupMs: number;
+}
+
+/** A {int: int} map: `n` inserts of distinct keys, then `n` lookups (timed inside the cell, by clock()). */
+export function mapIntRate(entries = 1_000_000): MapResult {
+  const { session, state } = kilnSession();
+  const code = `let m: {int: int} = {}
+let t0 = clock()
+for i in 0..${entries} { m[i * 7] = i }
+let t1 = clock()
+let sum = 0
+for i in 0..${entries} { sum += m[i * 7] }
+print(len(m), sum, (t1 - t0) * 1000.0, (clock() - t1) * 1000.0)`;
+  runOrFail(session, compileOrFail(session, code, 1, 'map inserts and lookups'), 'map inserts and lookups');
+  const [len, sum, insertMs, lookupMs] = state.stdout.trim().split(' ');
+  const expectedSum = (BigInt(entries) * BigInt(entries - 1)) / 2n;
+  if (Number(len) !== entries || BigInt(sum) !== expectedSum) fail(`map inserts and lookups: len ${len}, sum ${sum} (expected ${entries}, ${expectedSum})`);
+  return { entries, insertMs: Number(insertMs), lookupMs: Number(lookupMs) };
+}

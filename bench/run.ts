@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { runDataWorkloads } from './data-workloads';
 import { kernelLatency, kernelPrint } from './kernel-io';
-import { compileTime, engineInputCallbacks, engineVoidCallbacks, evalRate, printInProcess, rawCallbacks } from './micro';
+import { compileTime, engineInputCallbacks, engineVoidCallbacks, evalRate, mapIntRate, printInProcess, rawCallbacks } from './micro';
 import { BENCH_DIR, PYTHON, RUNS, runWorkloads } from './workloads';
 import { BenchError, fmtMs, fmtRate, now, ratio, table } from './util';
 
@@ -56,9 +56,10 @@ async function main(): Promise<void> {
   const compile = [compileTime(0), compileTime(2)];
   log('[4/8] callbacks');
   const callbacks = [rawCallbacks(), engineVoidCallbacks(), engineInputCallbacks()];
-  log('[5/8] print throughput, eval rate');
+  log('[5/8] print throughput, eval rate, maps');
   const printLocal = printInProcess();
   const evals = evalRate();
+  const maps = mapIntRate();
 
   log('[6/8] memory (child process)');
   const memRun = spawnSync(process.execPath, [path.join(__dirname, 'memory.js')], { encoding: 'utf8', timeout: 300_000 });
@@ -123,6 +124,11 @@ async function main(): Promise<void> {
           `peak RSS ${memory.peakMB.toFixed(0)} MB (session before the cell ${memory.baselineMB.toFixed(0)} MB); GC heap ${memory.gcHeapMB.toFixed(1)} MB, ${memory.collections} collections, ${fmtMs(memory.ms)} ms`,
           '',
         ],
+        [
+          `map {int: int}: ${maps.entries / 1e6} M inserts, then ${maps.entries / 1e6} M lookups`,
+          `${fmtMs(maps.insertMs)} ms + ${fmtMs(maps.lookupMs)} ms`,
+          `< 1 s: ${mark(maps.insertMs + maps.lookupMs < 1000)}`,
+        ],
       ],
     ),
   );
@@ -138,7 +144,7 @@ async function main(): Promise<void> {
   const totalS = (now() - started) / 1000;
   log(`total bench time: ${totalS.toFixed(0)} s; 1-min load average at start ${m.loadAvgAtStart[0]}, at end ${os.loadavg()[0].toFixed(2)}`);
 
-  const results = { machine: m, totalSeconds: totalS, workloads, dataWorkloads, compile, callbacks, printInProcess: printLocal, kernelPrint: kernelPrints, eval: evals, memory, latency: latency.rows, report };
+  const results = { machine: m, totalSeconds: totalS, workloads, dataWorkloads, compile, callbacks, printInProcess: printLocal, kernelPrint: kernelPrints, eval: evals, maps, memory, latency: latency.rows, report };
   const file = path.join(BENCH_DIR, 'results.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   log(`wrote ${path.relative(process.cwd(), file)}`);

@@ -169,7 +169,7 @@ describe('checker: type errors', () => {
     expect(err('let v = []')).toBe('TypeError 1:9 cannot infer the type of an empty array `[]`; add a type annotation, e.g. `let v: [int] = []`');
     expect(err('let v = [1, "a"]')).toBe('TypeError 1:13 array elements must have one type: expected `int`, found `str`');
     expect(err('for i in 0..2.5 { }')).toBe('TypeError 1:13 a range bound must be `int`, found `float`');
-    expect(err('for e in 5 { }')).toBe('TypeError 1:10 cannot iterate over `int`; expected an array or a range `a..b`');
+    expect(err('for e in 5 { }')).toBe('TypeError 1:10 cannot iterate over `int`; expected an array, a map or a range `a..b`');
     expect(err('let x = 1', 'x[0]')).toBe('TypeError 1:1 cannot index `int`');
     expect(err('let s = "abc"', 's[0]')).toBe('TypeError 1:1 cannot index `str` (use `substr`)');
     expect(err('let v = [1]', 'v[1.0]')).toBe('TypeError 1:3 an array index must be `int`, found `float`');
@@ -187,7 +187,7 @@ describe('checker: type errors', () => {
     expect(err('fn f(a: int) { }', 'f(1, 2)')).toBe('TypeError 1:1 `f` takes 1 argument, found 2');
     expect(err('fn f(a: int, b: str) { }', 'f(1, 2)')).toBe('TypeError 1:6 expected `str`, found `int`');
     expect(err('sqrt("x")')).toBe('TypeError 1:6 expected `float`, found `str`');
-    expect(err('len(1)')).toBe('TypeError 1:5 `len` needs a `str` or an array, found `int`');
+    expect(err('len(1)')).toBe('TypeError 1:5 `len` needs a `str`, an array or a map, found `int`');
     expect(err('len()')).toBe('TypeError 1:1 `len` takes 1 argument, found 0');
     expect(err('push(1, 2)')).toBe('TypeError 1:6 `push` needs an array, found `int`');
     expect(err('let v = [1]', 'push(v, "a")')).toBe('TypeError 1:9 expected `int`, found `str`');
@@ -222,6 +222,71 @@ describe('checker: type errors', () => {
     expect(err('while true { fn_call() }')).toBe('NameError 1:14 unknown function `fn_call`');
     expect(() => run('while true { if true { break } continue }')).not.toThrow();
     expect(() => run('for i in 0..3 { for e in [1] { continue } break }')).not.toThrow();
+  });
+});
+
+describe('checker: maps', () => {
+  test('map types: annotations, nesting, keys int/str/bool only', () => {
+    expect(typed('let m: {str: int} = {}')).toBe('{} : {str: int}');
+    expect(typed('let m: {int: {str: [float]}} = {}')).toBe('{} : {int: {str: [float]}}');
+    expect(typed('struct P { x: int }', 'let m: {bool: P} = {}')).toBe('{} : {bool: P}');
+    expect(typed('struct T { kids: {str: T} }', 'fn f(t: T) -> {str: T} { return t.kids }', 'f(T { kids: {} })')).toBe('(f (T { kids: {} })) : {str: T}');
+    expect(err('let m: {float: int} = {}')).toBe('TypeError 1:9 a map key must be `int`, `str` or `bool`, found `float`');
+    expect(err('let m: {[int]: int} = {}')).toBe('TypeError 1:9 a map key must be `int`, `str` or `bool`, found `[int]`');
+    expect(err('let m: {Q: int} = {}')).toBe('NameError 1:9 unknown type `Q`');
+  });
+
+  test('map literals: types from the entries, or from the context', () => {
+    expect(typed('let m = {"a": 1, "b": 2}')).toBe('{"a": 1, "b": 2} : {str: int}');
+    expect(typed('let m = {1: "x"}')).toBe('{1: "x"} : {int: str}');
+    expect(typed('let m = {true: [1], false: []}')).toBe('{true: [1], false: []} : {bool: [int]}');
+    expect(typed('let m = {"a": {}, "b": {1: 2.5}}')).toBe('{"a": {}, "b": {1: 2.5f}} : {str: {int: float}}');
+    expect(typed('let m = {"a": 1, "b": 2.5}')).toBe('{"a": (float 1), "b": 2.5f} : {str: float}');
+    expect(typed('let m: {str: float} = {"a": 1}')).toBe('{"a": (float 1)} : {str: float}');
+    expect(typed('[{}, {"a": 1}]')).toBe('[{} {"a": 1}] : [{str: int}]');
+    expect(typed('fn f(m: {int: bool}) { }', 'f({})')).toBe('(f {}) : void');
+    expect(typed('let m: [{str: int}] = fill(2, {})')).toBe('(fill 2 {}) : [{str: int}]');
+  });
+
+  test('an empty `{}` needs a type from its context', () => {
+    const msg = 'cannot infer the type of an empty map `{}`; add a type annotation, e.g. `let m: {str: int} = {}`';
+    expect(err('let m = {}')).toBe(`TypeError 1:9 ${msg}`);
+    expect(err('print({})')).toBe(`TypeError 1:7 ${msg}`);
+    expect(err('let v = [{}]')).toBe(`TypeError 1:10 ${msg}`);
+    expect(err('let m = {"a": {}}')).toBe("TypeError 1:15 cannot infer the type of the map's values (all are empty); add a type annotation, e.g. `let m: {str: [int]} = ...`");
+  });
+
+  test('wrong key and value types', () => {
+    expect(err('let m = {"a": 1, 2: 3}')).toBe('TypeError 1:18 map keys must have one type: expected `str`, found `int`');
+    expect(err('let m = {"a": 1, "b": "x"}')).toBe('TypeError 1:23 map values must have one type: expected `int`, found `str`');
+    expect(err('let m = {1.5: 1}')).toBe('TypeError 1:10 a map key must be `int`, `str` or `bool`, found `float`');
+    expect(err('let m = {[1]: 1}')).toBe('TypeError 1:10 a map key must be `int`, `str` or `bool`, found `[int]`');
+    expect(err('let m: {str: int} = {1: 1}')).toBe('TypeError 1:22 a key of `{str: int}` must be `str`, found `int`');
+    expect(err('let m: {str: int} = {"a": 1.5}')).toBe('TypeError 1:27 expected `int`, found `float`');
+    expect(err('let m = {"a": 1}', 'm[1]')).toBe('TypeError 1:3 a key of `{str: int}` must be `str`, found `int`');
+    expect(err('let m = {1: 1}', 'm[1.0] = 2')).toBe('TypeError 1:3 a key of `{int: int}` must be `int`, found `float`');
+    expect(err('let m = {1: 1}', 'm[1] = "x"')).toBe('TypeError 1:8 expected `int`, found `str`');
+    expect(err('let m = {1: 1}', 'has(m, "a")')).toBe('TypeError 1:8 a key of `{int: int}` must be `int`, found `str`');
+    expect(err('let m = {1: 1}', 'get(m, 1, "d")')).toBe('TypeError 1:11 expected `int`, found `str`');
+    expect(err('let m = {1: 1}', 'remove(m)')).toBe('TypeError 1:1 `remove` takes 2 arguments, found 1');
+    expect(err('keys([1])')).toBe('TypeError 1:6 `keys` needs a map, found `[int]`');
+    expect(err('let m = {1: 1}', 'm == m')).toBe('TypeError 1:1 cannot compare `{int: int}` and `{int: int}`');
+    expect(err('let m = {1: 1}', 'm + 1')).toBe('TypeError 1:1 cannot add `{int: int}` and `int`');
+  });
+
+  test('m[k], assignment, built-ins and for-in', () => {
+    expect(typed('let m = {"a": 1}', 'm["a"]')).toBe('(index m "a") : int');
+    expect(typed('let m = {"a": 1.5}', 'm["b"] = 2')).toBe('(float 2) : float');
+    expect(typed('let m = {"a": 1.5}', 'm["a"] += 1')).toBe('(float 1) : float');
+    expect(typed('let m = {"a": 1}', 'has(m, "a")')).toBe('(has m "a") : bool');
+    expect(typed('let m = {"a": 1.5}', 'get(m, "b", 0)')).toBe('(get m "b" (float 0)) : float');
+    expect(typed('let m = {"a": 1}', 'remove(m, "a")')).toBe('(remove m "a") : void');
+    expect(typed('let m = {"a": 1}', 'len(m)')).toBe('(len m) : int');
+    expect(typed('let m = {"a": 1}', 'keys(m)')).toBe('(keys m) : [str]');
+    expect(typed('let m = {"a": [true]}', 'values(m)')).toBe('(values m) : [[bool]]');
+    const c = run('let m = {3: "c"}\nfor k in m { print(k + 1) }');
+    const loop = c.cell.stmts[1] as Stmt & { kind: 'foreach' };
+    expect(loop.varRef).toMatchObject({ kind: 'local', type: { kind: 'int' } });
   });
 });
 
@@ -342,6 +407,15 @@ describe('checker: session rules', () => {
     expect(c3.env.globals.get('x')).not.toBe(x1);
     expect(c3.globals.map((g) => typeName(g.type))).toEqual(['float']);
     expect(x1.type).toEqual({ kind: 'int' }); // the old one is untouched
+  });
+
+  test('map globals: same map type reuses the GlobalInfo, a different one makes a new one', () => {
+    const c1 = run('let m = {"a": 1}');
+    const g1 = c1.env.globals.get('m')!;
+    expect(checkCell(parseCell('let m: {str: int} = {}'), c1.env, 2).env.globals.get('m')).toBe(g1);
+    const c3 = checkCell(parseCell('let m = {"a": 1.5}'), c1.env, 3);
+    expect(c3.env.globals.get('m')).not.toBe(g1);
+    expect(typeName(c3.env.globals.get('m')!.type)).toBe('{str: float}');
   });
 
   test('a re-declared global may use its old value', () => {

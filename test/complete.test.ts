@@ -36,7 +36,7 @@ describe('complete', () => {
 
   test('names declared in the code itself', () => {
     expect(complete(...at('let counter = 1\nprint(cou|'), env).matches).toEqual(['counter']);
-    expect(complete(...at('fn helper(value: int) { print(val| }'), env).matches).toEqual(['value']);
+    expect(complete(...at('fn helper(value: int) { print(val| }'), env).matches).toEqual(['value', 'values']);
   });
 
   test('fields after `x.` for globals and locals of struct type', () => {
@@ -54,6 +54,32 @@ describe('complete', () => {
 
   test('cursor positions are in code points', () => {
     expect(complete(...at('let s = "😀😀"; fi|'), env)).toEqual({ matches: ['fib', 'fill', 'fizz'], cursorStart: 14, cursorEnd: 16 });
+  });
+});
+
+describe('maps in completion and inspect', () => {
+  const mapEnv = envOf('struct Point { x: float, y: float }\nlet ages = {"ann": 31}\nlet byName: {str: Point} = {}');
+
+  test('the map built-ins complete and inspect with signature and doc', () => {
+    expect(complete(...at('ha|'), mapEnv).matches).toEqual(['has']);
+    expect(complete(...at('print(val|'), mapEnv).matches).toEqual(['values']);
+    expect(inspect(...at('ha|s(ages, "x")'), mapEnv)).toBe('has(m: {K: V}, k: K) -> bool\n\nTrue if the map m has the key k.\n(built-in function)');
+    expect(inspect(...at('get(ages, |'), mapEnv)).toBe('get(m: {K: V}, k: K, default: V) -> V\n\nm[k], or default if m has no key k.\n(built-in function)');
+    expect(inspect(...at('remove|'), mapEnv)).toBe('remove(m: {K: V}, k: K)\n\nRemoves the key k and its value from m (KeyError if absent).\n(built-in function)');
+    expect(inspect(...at('keys|'), mapEnv)).toBe("keys(m: {K: V}) -> [K]\n\nA new array of m's keys, in insertion order.\n(built-in function)");
+    expect(inspect(...at('values|'), mapEnv)).toBe("values(m: {K: V}) -> [V]\n\nA new array of m's values, in insertion order.\n(built-in function)");
+    expect(inspect(...at('len|'), mapEnv)).toBe('len(x: str | [T] | {K: V}) -> int\n\nLength of a str (in bytes), of an array, or of a map (its number of keys).\n(built-in function)');
+  });
+
+  test('a map global shows its map type', () => {
+    expect(inspect(...at('ag|es'), mapEnv)).toBe('ages: {str: int}\n(global)');
+    expect(inspect(...at('byName|'), mapEnv)).toBe('byName: {str: Point}\n(global)');
+  });
+
+  test('fields of the values of a map of structs', () => {
+    expect(complete(...at('for p in values(byName) { p.| }'), mapEnv).matches).toEqual(['x', 'y']);
+    expect(complete(...at('let m: {int: Point} = {}\nfor p in values(m) { print(p.|) }'), mapEnv).matches).toEqual(['x', 'y']);
+    expect(complete(...at('for p in values(ages) { p.| }'), mapEnv).matches).toEqual([]);
   });
 });
 

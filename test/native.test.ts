@@ -43,6 +43,10 @@ declare void @kiln_progress(i64, i64)
 declare void @kiln_clear_output()
 declare i8* @kiln_input(i8*)
 declare i8* @kiln_eval(i8*)
+declare i8* @kiln_map_new(i32, i32, i64)
+declare void @kiln_map_set(i8*, i64, i64)
+declare i64 @kiln_map_get(i8*, i64)
+declare void @kiln_map_remove(i8*, i64)
 `;
 
 let uniq = 0;
@@ -685,6 +689,59 @@ next:
     expect(lines[2]).toBe('Point { x: 1.0, y: 2.5 }');
     expect(lines[3]).toBe('[Point { x: 1.0, y: 2.5 }, Point { x: 1.0, y: 2.5 }]');
     expect(lines[4]).toBe('[0, 0, 0]');
+  });
+
+  test('maps: insertion order after removes, long ones elided, str keys quoted, KeyError', () => {
+    const intMap = n.registerType({ kind: 'map', key: 0, value: 0 });
+    const strMap = n.registerType({ kind: 'map', key: 3, value: 1 });
+    const [da, sa] = kstr('a"');
+    const [db, sb] = kstr('b');
+    const [dz, sz] = kstr('zz');
+    const name = fresh('maps');
+    // 0..199 → i*i, then keys 0..9 removed: 190 entries, 10 tombstones at the front.
+    const out = runIR(
+      `${da}\n${db}\n${dz}\n${kfn(
+        name,
+        1,
+        `  %m = call i8* @kiln_map_new(i32 0, i32 0, i64 0)
+  br label %fill
+fill:
+  %i = phi i64 [0, %ok], [%i1, %fill]
+  %sq = mul i64 %i, %i
+  call void @kiln_map_set(i8* %m, i64 %i, i64 %sq)
+  %i1 = add i64 %i, 1
+  %more = icmp slt i64 %i1, 200
+  br i1 %more, label %fill, label %drop
+drop:
+  %j = phi i64 [0, %fill], [%j1, %drop]
+  call void @kiln_map_remove(i8* %m, i64 %j)
+  %j1 = add i64 %j, 1
+  %more2 = icmp slt i64 %j1, 10
+  br i1 %more2, label %drop, label %show
+show:
+  %mb = ptrtoint i8* %m to i64
+  call void @kiln_print_value(i32 1, i64 %mb, i32 ${intMap}, i32 1)
+  %s = call i8* @kiln_map_new(i32 3, i32 1, i64 2)
+  call void @kiln_map_set(i8* %s, i64 ptrtoint (i8* ${sa} to i64), i64 ${f64bits(1.5)})
+  call void @kiln_map_set(i8* %s, i64 ptrtoint (i8* ${sb} to i64), i64 ${f64bits(2)})
+  %sbits = ptrtoint i8* %s to i64
+  call void @kiln_print_value(i32 1, i64 %sbits, i32 ${strMap}, i32 1)
+  %e = call i8* @kiln_map_new(i32 0, i32 0, i64 0)
+  %eb = ptrtoint i8* %e to i64
+  call void @kiln_print_value(i32 1, i64 %eb, i32 ${intMap}, i32 1)
+${line(5)}
+  %missing = call i64 @kiln_map_get(i8* %s, i64 ptrtoint (i8* ${sz} to i64))`,
+      )}`,
+      name,
+    );
+    expect(out).toEqual({ ok: false, kind: 'KeyError', message: '"zz"', frames: [[1, 5]] });
+    const lines = hostLog.map((c) => c[1]).join('').split('\n');
+    const entry = (i: number) => `${i}: ${i * i}`;
+    const first50 = Array.from({ length: 50 }, (_, i) => entry(i + 10)).join(', ');
+    const last50 = Array.from({ length: 50 }, (_, i) => entry(i + 150)).join(', ');
+    expect(lines[0]).toBe(`{${first50}, ..., ${last50}} (len 190)`);
+    expect(lines[1]).toBe('{"a\\"": 1.5, "b": 2.0}');
+    expect(lines[2]).toBe('{}');
   });
 });
 

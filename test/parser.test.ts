@@ -183,6 +183,61 @@ describe('parser: statements', () => {
   });
 });
 
+describe('parser: maps', () => {
+  test('map literals: empty, entries, nested, across lines with a trailing comma', () => {
+    expect(expr('({})')).toBe('{}');
+    expect(expr('f({"a": 1, "b": x + 1})')).toBe('(call f {"a": 1, "b": (+ x 1)})');
+    expect(expr('g({1: {true: [2]}})')).toBe('(call g {1: {true: [2]}})');
+    const [s] = parseCell('let m = {\n  "a": 1,\n  "b": 2,\n}').stmts;
+    expect(s.kind === 'let' && sx(s.init)).toBe('{"a": 1, "b": 2}');
+    const [t] = parseCell('let m = {"a":\n  1\n  , "b": 2}').stmts;
+    expect(t.kind === 'let' && sx(t.init)).toBe('{"a": 1, "b": 2}');
+  });
+
+  test('map types in annotations, parameters, returns and struct fields', () => {
+    const [s] = parseCell('let m: {str: [int]} = {}').stmts;
+    expect(strip(s)).toEqual({
+      kind: 'let', name: 'm',
+      annot: { kind: 'map', key: { kind: 'named', name: 'str' }, value: { kind: 'array', elem: { kind: 'named', name: 'int' } } },
+      init: { kind: 'map', entries: [] },
+    });
+    const [f, st] = parseCell('fn f(m: {int: {str: P}}) -> {bool: float} { return {} }\nstruct S { m: {str: int} }').items;
+    expect(f.kind === 'fn' && strip(f.params[0].type)).toEqual({
+      kind: 'map', key: { kind: 'named', name: 'int' },
+      value: { kind: 'map', key: { kind: 'named', name: 'str' }, value: { kind: 'named', name: 'P' } },
+    });
+    expect(f.kind === 'fn' && strip(f.ret)).toEqual({ kind: 'map', key: { kind: 'named', name: 'bool' }, value: { kind: 'named', name: 'float' } });
+    expect(st.kind === 'struct' && st.fields[0].type.kind).toBe('map');
+  });
+
+  test('a `{` that starts a statement is a block, elsewhere a map literal', () => {
+    expect(parseCell('{}').stmts.map((s) => s.kind)).toEqual(['block']);
+    expect(parseCell('{ x }\nlet m = { }').stmts.map((s) => s.kind)).toEqual(['block', 'let']);
+    const [a] = parseCell('m = {"k": {}}').stmts;
+    expect(a.kind === 'assign' && sx(a.value)).toBe('{"k": {}}');
+    const [r] = (parseCell('fn f() -> {str: int} { return {"a": 1} }').items[0] as { body: { stmts: Stmt[] } }).body.stmts;
+    expect(r.kind === 'return' && r.value && sx(r.value)).toBe('{"a": 1}');
+  });
+
+  test('in an if/while/for header a map literal needs parentheses', () => {
+    const [fe] = parseCell('for k in ({"a": 1}) { }').stmts;
+    expect(fe.kind === 'foreach' && sx(fe.iter)).toBe('{"a": 1}');
+    const [i] = parseCell('if has({"a": 1}, k) { }').stmts;
+    expect(i.kind === 'if' && sx(i.cond)).toBe('(call has {"a": 1} k)');
+    const hint = '(a map literal in an `if`/`while`/`for` header needs parentheses)';
+    expect(syntaxError('for k in {"a": 1} { }')).toBe(`SyntaxError 1:10 expected an expression, found \`{\` ${hint}`);
+    expect(syntaxError('while {} { }')).toBe(`SyntaxError 1:7 expected an expression, found \`{\` ${hint}`);
+  });
+
+  test('syntax errors in map literals and map types', () => {
+    expect(syntaxError('let m = {"a" 1}')).toBe('SyntaxError 1:14 expected `:`, found `1`');
+    expect(syntaxError('let m = {"a": 1 "b": 2}')).toBe('SyntaxError 1:17 expected `,` or `}`, found a string');
+    expect(syntaxError('let m = {"a": 1')).toBe('SyntaxError 1:16 expected `,` or `}`, found end of input');
+    expect(syntaxError('let m: {str} = {}')).toBe('SyntaxError 1:12 expected `:`, found `}`');
+    expect(syntaxError('let m: {str: int = {}')).toBe('SyntaxError 1:18 expected `}`, found `=`');
+  });
+});
+
 describe('parser: items', () => {
   test('fn, struct, extern with doc comments; items and statements separated in order', () => {
     const cell = parseCell(

@@ -46,6 +46,17 @@ test('errors: error on iopub and in the reply', async () => {
   expect(iopub[2].content).toMatchObject({ ename: 'ZeroDivisionError', traceback: reply.content.traceback });
 });
 
+test('maps over the wire: a map result, KeyError and RuntimeError as errors', async () => {
+  const ok = await k.client.execute('let ages = {"ann": 31, "bob": 27}\nages');
+  expect(ok.iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data).toEqual({ 'text/plain': '{"ann": 31, "bob": 27}' });
+  const missing = await k.client.execute('ages["cy"]');
+  expect(missing.reply.content).toMatchObject({ status: 'error', ename: 'KeyError', evalue: '"cy"' });
+  expect(missing.reply.content.traceback.at(-1)).toBe('KeyError: "cy"');
+  const changed = await k.client.execute('for name in ages { ages[name + "!"] = 0 }');
+  expect(changed.reply.content).toMatchObject({ status: 'error', ename: 'RuntimeError', evalue: 'map changed size during iteration' });
+  expect(changed.iopub.find((m) => m.header.msg_type === 'error')?.content).toMatchObject({ ename: 'RuntimeError', traceback: changed.reply.content.traceback });
+});
+
 test('silent: no execute_input, no execute_result, no count increase', async () => {
   const before = (await k.client.execute('1')).reply.content.execution_count;
   const { reply, iopub } = await k.client.execute('print("s")\nx', { silent: true });

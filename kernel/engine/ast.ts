@@ -18,7 +18,11 @@ export type Type =
   | { kind: 'str' }
   | { kind: 'void' }
   | { kind: 'array'; elem: Type }
-  | { kind: 'struct'; def: StructDef };
+  | { kind: 'struct'; def: StructDef }
+  /** `{K: V}`: K is int, str or bool (the checker enforces it). */
+  | { kind: 'map'; key: Type; value: Type };
+
+export type MapType = Extract<Type, { kind: 'map' }>;
 
 export const INT: Type = { kind: 'int' };
 export const FLOAT: Type = { kind: 'float' };
@@ -28,6 +32,10 @@ export const VOID: Type = { kind: 'void' };
 
 export function arrayOf(elem: Type): Type {
   return { kind: 'array', elem };
+}
+
+export function mapOf(key: Type, value: Type): MapType {
+  return { kind: 'map', key, value };
 }
 
 /** A struct type. Each definition with different fields is a distinct StructDef (distinct id). */
@@ -46,6 +54,8 @@ export function typeName(t: Type): string {
       return `[${typeName(t.elem)}]`;
     case 'struct':
       return t.def.name;
+    case 'map':
+      return `{${typeName(t.key)}: ${typeName(t.value)}}`;
     default:
       return t.kind;
   }
@@ -54,13 +64,15 @@ export function typeName(t: Type): string {
 export function sameType(a: Type, b: Type): boolean {
   if (a.kind === 'array' && b.kind === 'array') return sameType(a.elem, b.elem);
   if (a.kind === 'struct' && b.kind === 'struct') return a.def === b.def;
+  if (a.kind === 'map' && b.kind === 'map') return sameType(a.key, b.key) && sameType(a.value, b.value);
   return a.kind === b.kind;
 }
 
-/** Syntax of a type annotation: `int`, `Point`, `[float]`. */
+/** Syntax of a type annotation: `int`, `Point`, `[float]`, `{str: int}`. */
 export type TypeExpr =
   | { kind: 'named'; name: string; span: Span }
-  | { kind: 'array'; elem: TypeExpr; span: Span };
+  | { kind: 'array'; elem: TypeExpr; span: Span }
+  | { kind: 'map'; key: TypeExpr; value: TypeExpr; span: Span };
 
 // ---- Session-level definitions --------------------------------------------------------
 
@@ -143,7 +155,9 @@ export type Expr =
       def?: StructDef;
     })
   /** Inserted by the checker: an int expression used where a float is expected. */
-  | (ExprBase & { kind: 'promote'; operand: Expr });
+  | (ExprBase & { kind: 'promote'; operand: Expr })
+  /** Map literal `{k: v, ...}`; entries evaluated in order, key before value. */
+  | (ExprBase & { kind: 'map'; entries: { key: Expr; value: Expr }[] });
 
 export type ExprKind = Expr['kind'];
 
@@ -166,7 +180,7 @@ export type Stmt =
   | { kind: 'while'; cond: Expr; body: Block; span: Span }
   /** `for v in start..end`; varRef (set by the checker) is the loop variable's local. */
   | { kind: 'for'; var: string; varSpan: Span; start: Expr; end: Expr; body: Block; span: Span; varRef?: VarRef }
-  /** `for v in array`. */
+  /** `for v in array`, or `for k in map` (the keys, in insertion order). */
   | { kind: 'foreach'; var: string; varSpan: Span; iter: Expr; body: Block; span: Span; varRef?: VarRef }
   | { kind: 'break'; span: Span }
   | { kind: 'continue'; span: Span }

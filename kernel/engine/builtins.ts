@@ -4,12 +4,14 @@
 // A builtin either has fixed parameter and return types (`params`/`ret`; an `int`
 // argument is promoted where a `float` parameter is expected; arrays are never
 // promoted), or is generic (`generic: true`) and is checked by a rule of its own in
-// check.ts (print, eprint, len, push, pop, fill, int, float, str, abs, min, max).
+// check.ts (print, eprint, len, push, pop, fill, int, float, str, abs, min, max) or in
+// its family's file (builtins/maps.ts).
 //
 // Builtin names cannot be redefined: a user `fn` or `extern fn` with a builtin's name
 // is a NameError ("`print` is a built-in function"). Variables may use those names
 // (functions and variables live in different namespaces: only a name can be called).
 import { arrayOf, BOOL, FLOAT, INT, STR, Type, VOID } from './ast';
+import { MAP_BUILTINS } from './builtins/maps';
 
 export interface Builtin {
   name: string;
@@ -46,7 +48,7 @@ const LIST: Builtin[] = [
   generic('print', 'print(a, b, ...)', 'Writes its arguments (any types) separated by spaces, then a newline, to stdout.'),
   generic('eprint', 'eprint(a, b, ...)', 'Writes its arguments separated by spaces, then a newline, to stderr.'),
   fixed('input', [['prompt', STR]], STR, 'Asks the front end for a line of text.'),
-  generic('len', 'len(x: str | [T]) -> int', 'Length of a str (in bytes) or of an array.'),
+  generic('len', 'len(x: str | [T] | {K: V}) -> int', 'Length of a str (in bytes), of an array, or of a map (its number of keys).'),
   generic('push', 'push(a: [T], x: T)', 'Appends x to the end of the array a.'),
   generic('pop', 'pop(a: [T]) -> T', 'Removes and returns the last element of a (IndexError if empty).'),
   generic('fill', 'fill(n: int, x: T) -> [T]', 'A new array of n copies of x.'),
@@ -84,6 +86,7 @@ const LIST: Builtin[] = [
   fixed('bar', [['labels', STRS], ['values', FLOATS], ['title', STR]], VOID, 'Bar chart, one bar per label, shown as a picture.'),
   fixed('progress', [['done', INT], ['total', INT]], VOID, 'Shows (and updates in place) a progress bar for this cell.'),
   fixed('eval', [['src', STR]], STR, 'Compiles and runs src in this session as if it were a cell; returns the text/plain of its result, or "".'),
+  ...MAP_BUILTINS,
 ];
 
 /** All builtins by name. */

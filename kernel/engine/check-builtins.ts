@@ -25,6 +25,7 @@
 // - `min`/`max` of two ints is an int; with a float, both are promoted.
 import { arrayOf, AssignOp, BOOL, Expr, FLOAT, INT, STR, Type, VOID } from './ast';
 import { Builtin } from './builtins';
+import { checkMapBuiltin, MAP_BUILTIN_NAMES } from './builtins/maps';
 import { coerce, isNumeric, nonVoid, promote, q, typeErr } from './check-util';
 
 type Unary = Expr & { kind: 'unary' };
@@ -142,7 +143,7 @@ function isOkOperand(t: Type): boolean {
 
 // ---- calls ----
 
-function argCount(e: Call, n: number | [number, number]): void {
+export function argCount(e: Call, n: number | [number, number]): void {
   const [lo, hi] = typeof n === 'number' ? [n, n] : n;
   const k = e.args.length;
   if (k < lo || k > hi) {
@@ -172,7 +173,9 @@ export function checkBuiltinCall(e: Call, b: Builtin, hint: Type | undefined, ch
     case 'len': {
       argCount(e, 1);
       const t = arg(0).type!;
-      if (t.kind !== 'str' && t.kind !== 'array') typeErr(`\`len\` needs a \`str\` or an array, found ${q(t)}`, e.args[0].span);
+      if (t.kind !== 'str' && t.kind !== 'array' && t.kind !== 'map') {
+        typeErr(`\`len\` needs a \`str\`, an array or a map, found ${q(t)}`, e.args[0].span);
+      }
       e.type = INT;
       return e;
     }
@@ -231,5 +234,6 @@ export function checkBuiltinCall(e: Call, b: Builtin, hint: Type | undefined, ch
       return e;
     }
   }
+  if (MAP_BUILTIN_NAMES.has(b.name)) return checkMapBuiltin(e, check);
   throw new Error(`internal: no checking rule for builtin ${b.name}`);
 }

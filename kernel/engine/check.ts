@@ -14,11 +14,12 @@
 // - Unknown names get a "did you mean" among visible names (check-util.ts).
 // The rules of the operators and of built-in function calls are in check-builtins.ts.
 import {
-  arrayOf, Block, BOOL, Cell, CheckedCell, Env, Expr, FLOAT, FnDecl, FnSig, GlobalInfo, INT,
+  arrayOf, Block, BOOL, Cell, CheckedCell, Env, Expr, FLOAT, FnDecl, FnSig, GlobalInfo, INT, mapOf,
   sameType, Span, STR, Stmt, StructDecl, StructDef, Type, TypeExpr, VarRef, VOID,
 } from './ast';
 import { BUILTINS, BUILTIN_TYPES } from './builtins';
 import { checkArgs, checkBinary, checkBuiltinCall, checkCompoundAssign, checkUnary } from './check-builtins';
+import { CANNOT_INFER_EMPTY_MAP, checkKey, checkKeyType, checkMapLiteral, isEmptyLiteral } from './check-maps';
 import {
   blockTerminates, closingBraceSpan, coerce, nameErr, nonVoid, q, syntaxErr, typeErr, withSuggestion,
 } from './check-util';
@@ -153,7 +154,9 @@ class Checker {
       }
     }
     const structNamesIn = (t: TypeExpr): string[] =>
-      t.kind === 'array' ? structNamesIn(t.elem) : BUILTIN_TYPES.includes(t.name) ? [] : [t.name];
+      t.kind === 'array' ? structNamesIn(t.elem)
+        : t.kind === 'map' ? [...structNamesIn(t.key), ...structNamesIn(t.value)]
+        : BUILTIN_TYPES.includes(t.name) ? [] : [t.name];
     const newDefs: StructDef[] = [];
     /** A new struct type for d (a fresh id), listed in newDefs. */
     const newDef = (d: StructDecl, fields: StructDef['fields']): StructDef => {
@@ -197,6 +200,11 @@ class Checker {
 
   resolveType(t: TypeExpr, allowVoid = false): Type {
     if (t.kind === 'array') return arrayOf(this.resolveType(t.elem));
+    if (t.kind === 'map') {
+      const key = this.resolveType(t.key);
+      checkKeyType(key, t.key.span);
+      return mapOf(key, this.resolveType(t.value));
+    }
     switch (t.name) {
       case 'int': return INT;
       case 'float': return FLOAT;
@@ -304,8 +312,10 @@ class Checker {
         } else {
           s.iter = this.expr(s.iter, ctx);
           const it = s.iter.type!;
-          if (it.kind !== 'array') typeErr(`cannot iterate over ${q(it)}; expected an array or a range \`a..b\``, s.iter.span);
-          varType = it.elem;
+          if (it.kind !== 'array' && it.kind !== 'map') {
+            typeErr(`cannot iterate over ${q(it)}; expected an array, a map or a range \`a..b\``, s.iter.span);
+          }
+          varType = it.kind === 'array' ? it.elem : it.key;
         }
         ctx.scopes.push(new Map());
         s.varRef = this.declareLocal(ctx, s.var, varType);
@@ -397,6 +407,11 @@ class Checker {
       case 'index': {
         e.target = this.expr(e.target, ctx);
         const t = e.target.type!;
+        if (t.kind === 'map') {
+          e.index = checkKey(e.index, t, (x, h) => this.expr(x, ctx, h));
+          e.type = t.value;
+          return e;
+        }
         if (t.kind !== 'array') {
           typeErr(t.kind === 'str' ? 'cannot index `str` (use `substr`)' : `cannot index ${q(t)}`, e.target.span);
         }
@@ -416,6 +431,8 @@ class Checker {
       }
       case 'array':
         return this.arrayLit(e, ctx, hint);
+      case 'map':
+        return checkMapLiteral(e, hint, (x, h) => this.expr(x, ctx, h));
       case 'structlit': {
         const def = this.env.structs.get(e.name);
         if (!def) {
@@ -460,10 +477,9 @@ class Checker {
       return e;
     }
     // No context: infer from the elements; empty array literals inside are checked last.
-    const isEmptyLit = (x: Expr) => x.kind === 'array' && x.elems.length === 0;
     let elemType: Type | undefined;
     for (let i = 0; i < e.elems.length; i++) {
-      if (isEmptyLit(e.elems[i])) continue;
+      if (isEmptyLiteral(e.elems[i])) continue;
       const x = this.expr(e.elems[i], ctx, elemType);
       e.elems[i] = x;
       const t = nonVoid(x).type!;
@@ -473,9 +489,9 @@ class Checker {
       else if (elemType.kind === 'float' && t.kind === 'int') continue;
       else typeErr(`array elements must have one type: expected ${q(elemType)}, found ${q(t)}`, x.span);
     }
-    if (!elemType) typeErr(CANNOT_INFER_EMPTY, e.elems[0].span);
+    if (!elemType) typeErr(e.elems[0].kind === 'map' ? CANNOT_INFER_EMPTY_MAP : CANNOT_INFER_EMPTY, e.elems[0].span);
     const et = elemType;
-    e.elems = e.elems.map((x) => (isEmptyLit(x) ? this.exprAs(x, ctx, et) : coerce(x, et)));
+    e.elems = e.elems.map((x) => (isEmptyLiteral(x) ? this.exprAs(x, ctx, et) : coerce(x, et)));
     e.type = arrayOf(et);
     return e;
   }

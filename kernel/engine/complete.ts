@@ -38,13 +38,22 @@ function structLookup(code: string, env: Env): (name: string) => StructShape | u
   return (name) => inCode.get(name) ?? (env.structs.has(name) ? shapeOf(env.structs.get(name)!) : undefined);
 }
 
+/** A type as written: `Point`, `[[int]]`, or a map `{str: [Point]}` (its value not a map). */
+const TYPE_TEXT = String.raw`\[*(?:[A-Za-z_]\w*|\{\s*\w+\s*:\s*\[*\w+\]*\s*\})\]*`;
+
+/** The value type of a map type's text `{K: V}`, if it is one. */
+function mapValueType(t: string | undefined): string | undefined {
+  const m = t ? /^\{\s*\w+\s*:\s*(.*?)\s*\}$/.exec(t) : null;
+  return m ? m[1] : undefined;
+}
+
 /** Best-effort type (as text) of a variable named `name` visible at the end of `before`. */
 function variableType(name: string, before: string, env: Env): string | undefined {
   const esc = name.replace(/[^\w]/g, '');
   let found: string | undefined;
   const patterns: [RegExp, (m: RegExpExecArray) => string | undefined][] = [
     // `let p: Point =` or a parameter `p: Point`
-    [new RegExp(`(?:\\blet\\s+|[(,]\\s*)${esc}\\s*:\\s*(\\[*[A-Za-z_]\\w*\\]*)`, 'g'), (m) => m[1]],
+    [new RegExp(`(?:\\blet\\s+|[(,]\\s*)${esc}\\s*:\\s*(${TYPE_TEXT})`, 'g'), (m) => m[1]],
     // `let p = Point {`
     [new RegExp(`\\blet\\s+${esc}\\s*=\\s*([A-Za-z_]\\w*)\\s*\\{`, 'g'), (m) => m[1]],
     // `let p = f(` where f returns a known type
@@ -61,6 +70,11 @@ function variableType(name: string, before: string, env: Env): string | undefine
       const t = variableType(m[1], before.slice(0, m.index), env);
       return t && t.startsWith('[') && t.endsWith(']') ? t.slice(1, -1) : undefined;
     },
+  ]);
+  // `for p in values(m) {` where m is a map
+  patterns.push([
+    new RegExp(`\\bfor\\s+${esc}\\s+in\\s+values\\s*\\(\\s*([A-Za-z_]\\w*)\\s*\\)\\s*\\{`, 'g'),
+    (m) => (m[1] === name ? undefined : mapValueType(variableType(m[1], before.slice(0, m.index), env))),
   ]);
   let bestIndex = -1;
   for (const [re, get] of patterns) {
@@ -144,6 +158,7 @@ export function structSignature(def: { name: string; fields: { name: string; typ
 }
 
 function typeExprText(t: import('./ast').TypeExpr): string {
+  if (t.kind === 'map') return `{${typeExprText(t.key)}: ${typeExprText(t.value)}}`;
   return t.kind === 'array' ? `[${typeExprText(t.elem)}]` : t.name;
 }
 

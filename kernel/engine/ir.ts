@@ -43,6 +43,15 @@ const RUNTIME: Record<string, RuntimeSig> = {
   kiln_progress: ['void', ['i64', 'i64']],
   kiln_input: ['ptr', ['ptr']],
   kiln_eval: ['ptr', ['ptr']],
+  kiln_map_new: ['ptr', ['i32', 'i32', 'i64']],
+  kiln_map_set: ['void', ['ptr', 'i64', 'i64']],
+  kiln_map_get: ['i64', ['ptr', 'i64']],
+  kiln_map_get_or: ['i64', ['ptr', 'i64', 'i64']],
+  kiln_map_has: ['i64', ['ptr', 'i64']],
+  kiln_map_remove: ['void', ['ptr', 'i64']],
+  kiln_map_keys: ['ptr', ['ptr']],
+  kiln_map_values: ['ptr', ['ptr']],
+  kiln_map_next: ['i64', ['ptr', 'ptr', 'i64']],
 };
 
 /** Runtime functions that never return (lowering follows each call with `unreachable`). */

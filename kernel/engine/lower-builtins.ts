@@ -3,6 +3,8 @@
 import type llvm from 'llvm-bindings';
 import type { Expr, Type } from './ast';
 import type { FunctionLowerer } from './lower';
+import { MAP_BUILTIN_NAMES } from './builtins/maps';
+import { lowerMapBuiltin } from './lower-maps';
 
 type CallExpr = Extract<Expr, { kind: 'call' }>;
 
@@ -163,5 +165,6 @@ export function lowerBuiltin(f: FunctionLowerer, name: string, e: CallExpr): llv
     case 'eval':
       return rt('kiln_eval', args());
   }
+  if (MAP_BUILTIN_NAMES.has(name)) return lowerMapBuiltin(f, name, e);
   throw new Error(`internal error: no lowering for built-in \`${name}\``);
 }

@@ -1,9 +1,10 @@
 // Lowering of expressions: values in registers, with the checks LANGUAGE.md asks for
 // (integer division by zero, INT64_MIN / -1, bounds) made explicit in the IR.
 import llvm from 'llvm-bindings';
-import type { Expr, FnSig, Type } from './ast';
+import type { Expr, FnSig, MapType, Type } from './ast';
 import type { FunctionLowerer } from './lower';
 import { lowerBuiltin } from './lower-builtins';
+import { lowerMapLiteral, mapGet } from './lower-maps';
 
 export function lowerExpr(f: FunctionLowerer, e: Expr): llvm.Value {
   const { b, mb } = f;
@@ -32,6 +33,7 @@ export function lowerExpr(f: FunctionLowerer, e: Expr): llvm.Value {
     case 'index': {
       const array = lowerExpr(f, e.target);
       const index = lowerExpr(f, e.index);
+      if (e.target.type!.kind === 'map') return mapGet(f, array, index, e.target.type as MapType, e.span.line);
       const address = f.elementAddress(array, index, e.type!, e.span.line);
       return f.fromMem(b.CreateLoad(mb.memType(e.type!), address), e.type!);
     }
@@ -57,6 +59,8 @@ export function lowerExpr(f: FunctionLowerer, e: Expr): llvm.Value {
       }
       return object;
     }
+    case 'map':
+      return lowerMapLiteral(f, e);
   }
 }
 

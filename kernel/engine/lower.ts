@@ -2,9 +2,10 @@
 // functions and its entry function. Calls between functions go through each function's
 // slot (so a redefinition reaches earlier callers); a function calls itself directly.
 import llvm from 'llvm-bindings';
-import type { CheckedCell, Expr, FnDecl, FnSig, Stmt, Type, Block, VarRef } from './ast';
+import type { CheckedCell, Expr, FnDecl, FnSig, MapType, Stmt, Type, Block, VarRef } from './ast';
 import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './ir';
 import { arithmetic, lowerExpr } from './lower-expr';
+import { lowerMapLoop, mapGet, mapSet } from './lower-maps';
 
 export interface LowerOptions {
   cellNumber: number;
@@ -318,6 +319,13 @@ export class FunctionLowerer {
     this.statements(block.stmts);
   }
 
+  /** A loop's body: `break` jumps to breakTo, `continue` to continueTo. */
+  loopBody(body: Block, breakTo: llvm.BasicBlock, continueTo: llvm.BasicBlock): void {
+    this.loops.push({ breakTo, continueTo });
+    this.blockStmts(body);
+    this.loops.pop();
+  }
+
   private statement(s: Stmt): void {
     const { b, mb } = this;
     switch (s.kind) {
@@ -352,9 +360,7 @@ export class FunctionLowerer {
         b.SetInsertPoint(head);
         b.CreateCondBr(this.expr(s.cond), body, exit);
         b.SetInsertPoint(body);
-        this.loops.push({ breakTo: exit, continueTo: head });
-        this.blockStmts(s.body);
-        this.loops.pop();
+        this.loopBody(s.body, exit, head);
         if (!this.terminated()) {
           this.pollInterrupt(undefined, s.span.line);
           b.CreateBr(head);
@@ -369,6 +375,10 @@ export class FunctionLowerer {
       }
       case 'foreach': {
         const array = this.expr(s.iter);
+        if (s.iter.type!.kind === 'map') {
+          const keyType = (s.iter.type as MapType).key;
+          return lowerMapLoop(this, array, keyType, (key) => this.storeVar(s.varRef!, key), s.body, s.span.line);
+        }
         const elem = (s.iter.type as Extract<Type, { kind: 'array' }>).elem;
         return this.countedLoop(mb.int(0), this.lengthOf(array), (i) => {
           const address = this.elementAddress(array, i, elem, s.span.line);
@@ -433,9 +443,7 @@ export class FunctionLowerer {
 
     b.SetInsertPoint(bodyBB);
     bindVar(i);
-    this.loops.push({ breakTo: exit, continueTo: step });
-    this.blockStmts(body);
-    this.loops.pop();
+    this.loopBody(body, exit, step);
     if (!this.terminated()) b.CreateBr(step);
 
     b.SetInsertPoint(step);
@@ -453,9 +461,9 @@ export class FunctionLowerer {
     if (ref.kind === 'local') return this.b.CreateLoad(this.mb.regType(ref.type), this.locals[ref.id]);
     const t = ref.global.type;
     const value = this.fromMem(this.b.CreateLoad(this.mb.memType(t), this.globalAddress(ref)), t);
-    if (t.kind === 'array' || t.kind === 'struct') {
+    if (t.kind === 'array' || t.kind === 'struct' || t.kind === 'map') {
       // A function may run before the `let` of a global it reads (numbers read 0 and strings
-      // "" then): an array or struct is not there yet, which is a NameError, not a crash.
+      // "" then): an array, struct or map is not there yet, which is a NameError, not a crash.
       this.guard(this.b.CreateIsNull(value), () => {
         this.setLine(line);
         this.raise('kiln_uninitialized', [this.mb.stringLiteral(ref.global.name)]);
@@ -473,6 +481,12 @@ export class FunctionLowerer {
     if (t.kind === 'name') {
       load = () => this.loadVar(t.ref!, s.span.line);
       store = (v) => this.storeVar(t.ref!, v);
+    } else if (t.kind === 'index' && t.target.type!.kind === 'map') {
+      const mapType = t.target.type as MapType;
+      const map = this.expr(t.target);
+      const key = this.expr(t.index);
+      load = () => mapGet(this, map, key, mapType, s.span.line);
+      store = (v) => mapSet(this, map, key, v, mapType, s.span.line);
     } else if (t.kind === 'index' || t.kind === 'field') {
       const valueType = t.type!;
       let address: llvm.Value;

@@ -11,7 +11,9 @@ export type RunOutcome =
 export type TypeDescription =
   | { kind: 'array'; elem: number }
   /** With `id`: updates that (struct) type in place, for a struct that contains itself. */
-  | { kind: 'struct'; name: string; fields: { name: string; type: number }[]; id?: number };
+  | { kind: 'struct'; name: string; fields: { name: string; type: number }[]; id?: number }
+  /** A map `{K: V}`: key and value type ids. */
+  | { kind: 'map'; key: number; value: number };
 
 export interface AddedModule {
   /** Handle of the module's ResourceTracker. */

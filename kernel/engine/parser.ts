@@ -1,6 +1,8 @@
 // The Kiln parser: tokens → Cell (recursive descent). Precedence, highest first:
 // call/index/field → unary `- !` → `* / %` → `+ -` → `..` (only in a `for` header)
 // → comparisons (non-associative) → `&&` → `||`.
+// A `{` that starts a statement is a block; elsewhere in an expression it starts a map
+// literal, except in an `if`/`while`/`for` header (where it starts the body).
 import type {
   AssignOp, BinaryOp, Block, Cell, Expr, ExternDecl, FnDecl, Item, Param, Span, Stmt, StructDecl, TypeExpr,
 } from './ast';
@@ -197,6 +199,14 @@ export class Parser {
       const elem = this.parseType();
       const close = this.expectOp(']');
       return { kind: 'array', elem, span: spanFrom(t.span, close.span) };
+    }
+    if (this.isOp('{')) {
+      this.next();
+      const key = this.parseType();
+      this.expectOp(':');
+      const value = this.parseType();
+      const close = this.expectOp('}');
+      return { kind: 'map', key, value, span: spanFrom(t.span, close.span) };
     }
     if (t.kind === 'ident') {
       if (t.text === 'void' && !allowVoid) this.error('`void` is only allowed as a return type');
@@ -484,29 +494,52 @@ export class Parser {
           const elems = this.parseArgs(']');
           return { kind: 'array', elems, span: spanFrom(t.span, this.prevEnd()) };
         }
+        if (t.text === '{') {
+          if (ns) this.error('expected an expression, found `{` (a map literal in an `if`/`while`/`for` header needs parentheses)');
+          return this.parseMapLit();
+        }
         break;
     }
     this.error(`expected an expression, found ${tokenDescription(t)}`);
   }
 
+  /** `{k: v, ...}` (the `{` is the current token). */
+  private parseMapLit(): Expr {
+    const open = this.next();
+    const { items: entries, close } = this.parseBracedItems(() => {
+      const key = this.parseExpr();
+      this.expectOp(':');
+      return { key, value: this.parseExpr() };
+    });
+    return { kind: 'map', entries, span: spanFrom(open.span, close.span) };
+  }
+
   private parseStructLit(nameTok: Token): Expr {
     this.next(); // {
-    const fields: { name: string; value: Expr; span: Span }[] = [];
-    this.skipTerminators();
-    while (!this.isOp('}')) {
+    const { items: fields, close } = this.parseBracedItems(() => {
       const f = this.expectIdent('a field name');
       this.expectOp(':');
       const value = this.parseExpr();
-      fields.push({ name: f.text, value, span: spanFrom(f.span, value.span) });
+      return { name: f.text, value, span: spanFrom(f.span, value.span) };
+    });
+    return { kind: 'structlit', name: nameTok.text, fields, span: spanFrom(nameTok.span, close.span) };
+  }
+
+  /** The items of a literal in braces, after its `{`, up to and including its `}`: newlines
+   *  may follow the `{`, each item and each `,`; a trailing `,` is allowed. */
+  private parseBracedItems<T>(parseItem: () => T): { items: T[]; close: Token } {
+    const items: T[] = [];
+    this.skipTerminators();
+    while (!this.isOp('}')) {
+      items.push(parseItem());
+      this.skipTerminators();
       if (this.isOp(',')) {
         this.next();
         this.skipTerminators();
-      } else {
-        this.skipTerminators();
-        if (!this.isOp('}')) this.error(`expected \`,\` or \`}\`, found ${tokenDescription(this.tok)}`);
+      } else if (!this.isOp('}')) {
+        this.error(`expected \`,\` or \`}\`, found ${tokenDescription(this.tok)}`);
       }
     }
-    const close = this.next();
-    return { kind: 'structlit', name: nameTok.text, fields, span: spanFrom(nameTok.span, close.span) };
+    return { items, close: this.next() };
   }
 }

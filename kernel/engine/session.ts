@@ -247,7 +247,8 @@ export class Session implements Engine {
 
   /** The runtime's formatter id of a type; composite types are registered on first use. */
   typeId(t: Type): number {
-    if (t.kind !== 'array' && t.kind !== 'struct') return PRIMITIVE_TYPE_IDS[t.kind];
+    if (t.kind !== 'array' && t.kind !== 'struct' && t.kind !== 'map') return PRIMITIVE_TYPE_IDS[t.kind];
+    if (t.kind === 'map') return this.mapTypeId(this.typeId(t.key), this.typeId(t.value));
     const key = t.kind === 'array' ? `[${this.typeId(t.elem)}]` : `struct#${t.def.id}`;
     let id = this.typeIds.get(key);
     if (id !== undefined) return id;
@@ -262,6 +263,16 @@ export class Session implements Engine {
     this.typeIds.set(key, id);
     const typed = fields.map((f) => ({ name: f.name, type: this.typeId(f.type) }));
     return this.native.registerType({ kind: 'struct', name, fields: typed, id });
+  }
+
+  private mapTypeId(key: number, value: number): number {
+    const name = `{${key}:${value}}`;
+    let id = this.typeIds.get(name);
+    if (id === undefined) {
+      id = this.native.registerType({ kind: 'map', key, value });
+      this.typeIds.set(name, id);
+    }
+    return id;
   }
 
 

@@ -339,8 +339,16 @@ napi_value RegisterType(napi_env env, napi_callback_info info) {
       t.fieldNames.push_back(fname);
       t.fieldTypes.push_back((int32_t)dn);
     }
+  } else if (kind == "map") {
+    t.isMap = true;
+    CHECK(napi_get_named_property(env, d, "key", &v));
+    if (!getNumber(env, v, &dn)) return throwError(env, "registerType: key must be a number");
+    t.key = (int32_t)dn;
+    CHECK(napi_get_named_property(env, d, "value", &v));
+    if (!getNumber(env, v, &dn)) return throwError(env, "registerType: value must be a number");
+    t.elem = (int32_t)dn;
   } else {
-    return throwError(env, "registerType: kind must be 'array' or 'struct'");
+    return throwError(env, "registerType: kind must be 'array', 'struct' or 'map'");
   }
   // A struct that refers to itself (a list node, a tree) is registered first without its
   // fields, to get an id, then again with `id` and the fields, which updates it in place.

@@ -1,5 +1,6 @@
 // text/plain formatting of Kiln values (LANGUAGE.md "Output formats").
 #include "kiln.h"
+#include "map.h"
 
 #include <vector>
 
@@ -125,6 +126,10 @@ void formatValue(std::string& out, int64_t bits, int32_t type, bool repr, int ne
     if (p == bits) { out += "..."; return; }
   path.push_back(bits);
   struct PopOnExit { ~PopOnExit() { path.pop_back(); } } popOnExit;
+  if (t->isMap) {
+    formatMap(out, (const KilnMap*)(uintptr_t)bits, t->key, t->elem, nesting);
+    return;
+  }
   if (t->isArray) {
     const KilnArray* a = (const KilnArray*)(uintptr_t)bits;
     int64_t n = a->len;

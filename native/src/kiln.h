@@ -23,6 +23,8 @@ struct TypeDesc {
   std::string name;                         // struct
   std::vector<std::string> fieldNames;
   std::vector<int32_t> fieldTypes;
+  bool isMap = false;                       // map: key type in `key`, value type in `elem`
+  int32_t key = 0;
 };
 
 // One guarded entry (run) level.

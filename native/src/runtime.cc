@@ -2,6 +2,7 @@
 // arrays, output buffering and the calls JIT code makes into the host. Per-thread set-up
 // (collector, fault handlers) is in thread.cc; the N-API side of the host in host.cc.
 #include "kiln.h"
+#include "map.h"
 
 #define GC_THREADS 1
 #define GC_NO_THREAD_REDIRECTS 1
@@ -464,6 +465,8 @@ std::vector<RuntimeSymbol> runtimeSymbols(Session* s) {
       F(kiln_seed), F(kiln_clock), F(kiln_result), F(kiln_display), F(kiln_display_id),
       F(kiln_update_display), F(kiln_clear_output), F(kiln_chart), F(kiln_hist), F(kiln_bar),
       F(kiln_progress), F(kiln_input), F(kiln_eval),
+      F(kiln_map_new), F(kiln_map_set), F(kiln_map_get), F(kiln_map_get_or), F(kiln_map_has),
+      F(kiln_map_remove), F(kiln_map_keys), F(kiln_map_values), F(kiln_map_next),
   };
 #undef F
 }

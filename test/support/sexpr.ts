@@ -24,5 +24,6 @@ export function sexpr(e: Expr, style: SexprStyle): string {
     case 'array': return `[${e.elems.map(sx).join(' ')}]`;
     case 'structlit': return `(${e.name} {${e.fields.map((f) => ` ${f.name}: ${sx(f.value)}`).join(',')} })`;
     case 'promote': return `(${style.promote} ${sx(e.operand)})`;
+    case 'map': return `{${e.entries.map((x) => `${sx(x.key)}: ${sx(x.value)}`).join(', ')}}`;
   }
 }
