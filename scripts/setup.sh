@@ -12,6 +12,7 @@ apt_packages=(
   llvm-14-dev cmake ninja-build g++   # the native addon (static LLVM 14 ORC)
   libgc-dev                           # Boehm GC, the runtime's collector
   python3-jupyter-client jupyter-client jupyter-console python3-nbconvert python3-ipykernel
+  chromium python3-venv               # the JupyterLab browser test (Lab itself comes from pip, below)
 )
 # `setup.sh --bench` (npm run bench) also brings clang-14, the benchmarks' reference C compiler.
 [ "${1:-}" = "--bench" ] && apt_packages+=(clang-14)
@@ -36,6 +37,18 @@ if [ ! -f native/build/build.ninja ]; then
   cmake -S native -B native/build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
 ninja -C native/build >/dev/null
+
+# JupyterLab is not a Debian package: it goes into a project-local venv from pip. Machines
+# of this kind have a local package index (pip's configured extra index); PyPI itself is
+# unreachable, so pip is pointed at the first configured index to avoid its retries.
+if [ ! -x .venv-lab/bin/jupyter-lab ]; then
+  say "installing JupyterLab into .venv-lab (pip, ~1 min)"
+  /usr/bin/python3 -m venv .venv-lab
+  pip_index=$(.venv-lab/bin/pip config get global.extra-index-url 2>/dev/null | awk '{print $1}' || true)
+  PIP_INDEX_URL=${PIP_INDEX_URL:-${pip_index:-https://pypi.org/simple}} \
+    .venv-lab/bin/pip install -q --disable-pip-version-check 'jupyterlab>=4.6,<4.7' 2>&1 | grep -v "^WARNING: Location" >&2 || true
+  .venv-lab/bin/jupyter-lab --version >/dev/null || { say "JupyterLab could not be installed into .venv-lab"; exit 1; }
+fi
 
 npx tsc -p tsconfig.json
 
