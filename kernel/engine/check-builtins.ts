@@ -142,7 +142,7 @@ function isOkOperand(t: Type): boolean {
 
 // ---- calls ----
 
-function argCount(e: Call, n: number | [number, number]): void {
+export function argCount(e: Call, n: number | [number, number]): void {
   const [lo, hi] = typeof n === 'number' ? [n, n] : n;
   const k = e.args.length;
   if (k < lo || k > hi) {
@@ -161,6 +161,7 @@ export function checkArgs(e: Call, params: Type[], ret: Type, check: CheckExpr):
 
 /** Checks a call of builtin `b` (e.target already set); `hint` is the type the context expects. */
 export function checkBuiltinCall(e: Call, b: Builtin, hint: Type | undefined, check: CheckExpr): Expr {
+  if (b.check) return b.check(e, hint, check);
   if (!b.generic) return checkArgs(e, b.params!, b.ret!, check);
   const arg = (i: number, h?: Type): Expr => (e.args[i] = check(e.args[i], h));
   switch (b.name) {
