@@ -48,10 +48,15 @@ bool floatLess(int64_t a, int64_t b) {
   return !std::isnan(x) && (std::isnan(y) || x < y);
 }
 
-[[noreturn]] void rangeError(const char* what, int64_t start, int64_t end, int64_t len) {
+[[noreturn]] void sliceError(int64_t start, int64_t end, int64_t len) {
   char m[160];
-  if (start == end) snprintf(m, sizeof m, "%s %lld out of range for length %lld", what, (long long)start, (long long)len);
-  else snprintf(m, sizeof m, "%s %lld..%lld out of range for length %lld", what, (long long)start, (long long)end, (long long)len);
+  snprintf(m, sizeof m, "slice %lld..%lld out of range for length %lld", (long long)start, (long long)end, (long long)len);
+  raiseError("IndexError", m);
+}
+
+[[noreturn]] void insertError(int64_t index, int64_t len) {
+  char m[128];
+  snprintf(m, sizeof m, "insert index %lld out of range for length %lld", (long long)index, (long long)len);
   raiseError("IndexError", m);
 }
 
@@ -85,6 +90,8 @@ using namespace kiln;
 
 extern "C" {
 
+[[noreturn]] void kiln_index_error(int64_t index, int64_t len);  // runtime.cc: "index 10 out of range for length 3"
+
 void kiln_array_sort(KilnArray* a, int32_t elemType) {
   int64_t* begin = a->data;
   int64_t* end = a->data + a->len;
@@ -105,21 +112,21 @@ void kiln_array_sort(KilnArray* a, int32_t elemType) {
 void kiln_array_reverse(KilnArray* a) { std::reverse(a->data, a->data + a->len); }
 
 KilnArray* kiln_array_slice(const KilnArray* a, int64_t start, int64_t end, int32_t elemType) {
-  if (start < 0 || end < start || end > a->len) rangeError("slice", start, end, a->len);
+  if (start < 0 || end < start || end > a->len) sliceError(start, end, a->len);
   KilnArray* out = kiln_array_new(end - start, elemType);
   if (end > start) memcpy(out->data, a->data + start, (size_t)(end - start) * 8);
   return out;
 }
 
 void kiln_array_insert(KilnArray* a, int64_t index, int64_t bits) {
-  if (index < 0 || index > a->len) rangeError("insert index", index, index, a->len);
+  if (index < 0 || index > a->len) insertError(index, a->len);
   kiln_array_push(a, bits);  // grows the storage if needed
   memmove(a->data + index + 1, a->data + index, (size_t)(a->len - 1 - index) * 8);
   a->data[index] = bits;
 }
 
 int64_t kiln_array_remove_at(KilnArray* a, int64_t index) {
-  if (index < 0 || index >= a->len) rangeError("index", index, index, a->len);
+  if (index < 0 || index >= a->len) kiln_index_error(index, a->len);
   int64_t removed = a->data[index];
   memmove(a->data + index, a->data + index + 1, (size_t)(a->len - 1 - index) * 8);
   a->data[--a->len] = 0;  // (so that the collector does not keep the element alive)
