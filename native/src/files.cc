@@ -4,9 +4,12 @@
 //
 // Errors: a failing system call is `IOError: <strerror>: '<path>'` (the path as written);
 // text that is not UTF-8 is `ValueError: <path>: invalid UTF-8 at byte offset N`. Files
-// are closed before an error is raised (raising unwinds without running destructors).
-// A file is read whole into one str (its size is known from fstat, so no copy is made)
-// before read_lines and read_csv split it: peak memory is the file plus the result.
+// are closed before an error is raised (raising unwinds without running destructors;
+// only a MemoryError while a result is built leaves a file open).
+//
+// Memory: read_file reads into one str of the file's size (from fstat: no copy);
+// read_lines and read_csv read a window at a time (files.h), so their peak is the result
+// plus a window (1 MB, or the rest of the file if one record is longer than that).
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -18,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "files.h"
 #include "kiln.h"
 #include "utf8.h"
 
@@ -31,6 +35,7 @@ namespace kiln {
 namespace {
 
 constexpr size_t kReadStep = 64 << 10;  // what is read at a time past the size fstat gave
+constexpr size_t kWindow = 1 << 20;     // what read_lines and read_csv read at a time
 
 [[noreturn]] void ioError(int err, const KilnStr* path) {
   char buf[256];
@@ -124,21 +129,85 @@ void writeAll(const KilnStr* path, const KilnStr* s, int flags) {
   if (close(fd) != 0 && errno != EINTR) ioError(errno, path);
 }
 
-}  // namespace
-
-KilnStr* readTextFile(const KilnStr* path) {
-  path = strOrEmpty(path);
-  KilnStr* text = readBytes(path);
-  size_t bad = firstInvalidUtf8(text->bytes, (size_t)text->len);
-  if (bad < (size_t)text->len) {
-    std::string msg(path->bytes, (size_t)path->len);
-    msg += ": invalid UTF-8 at byte offset " + std::to_string(bad);
-    raiseError("ValueError", msg.c_str());
+// The end of the whole UTF-8 sequences in bytes[from, n): n, or where an incomplete
+// sequence at the end starts (its other bytes are still to be read).
+size_t completeSequencesEnd(const char* bytes, size_t from, size_t n) {
+  for (size_t i = n; i > from && n - i < 4;) {
+    unsigned char c = (unsigned char)bytes[--i];
+    if (c < 0x80) break;
+    if (c >= 0xC0) {
+      size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+      return n - i < need ? i : n;
+    }
   }
-  return text;
+  return n;
 }
 
-void releaseText(KilnStr* text) { GC_FREE(text); }
+[[noreturn]] void notUtf8(const KilnStr* path, int64_t offset) {
+  std::string msg(path->bytes, (size_t)path->len);
+  msg += ": invalid UTF-8 at byte offset " + std::to_string(offset);
+  raiseError("ValueError", msg.c_str());
+}
+
+}  // namespace
+
+TextWindow::TextWindow(const KilnStr* path) : path_(strOrEmpty(path)) {
+  fd_ = openOrRaise(path_, O_RDONLY);
+  struct stat st;
+  if (fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) size_ = st.st_size;
+  cap_ = size_ >= 0 ? std::max<size_t>(64, std::min((size_t)size_ + 1, kWindow)) : kWindow;
+  buf_ = (char*)GC_MALLOC_ATOMIC(cap_);
+  if (!buf_) {
+    close();
+    memoryError(cap_);
+  }
+  advance(buf_);
+}
+
+void TextWindow::advance(const char* from) {
+  size_t dropped = (size_t)(from - buf_);
+  memmove(buf_, from, filled_ - dropped);
+  filled_ -= dropped;
+  valid_ -= dropped;
+  offset_ += (int64_t)dropped;
+  if (fd_ < 0) return;
+  if (filled_ == cap_) {  // one record fills the window: grow it (for a regular file, to all the rest)
+    size_t want = cap_ * 2;
+    if (size_ > offset_) want = std::max(want, (size_t)(size_ - offset_) + 1);
+    char* bigger = (char*)GC_MALLOC_ATOMIC(want);
+    if (!bigger) {
+      close();
+      memoryError(want);
+    }
+    memcpy(bigger, buf_, filled_);
+    GC_FREE(buf_);
+    buf_ = bigger;
+    cap_ = want;
+  }
+  if (!readInto(fd_, buf_, cap_, &filled_)) fail(errno);
+  if (filled_ < cap_) close();  // (readInto stops short only at the end of the file)
+  validate();
+}
+
+void TextWindow::validate() {
+  size_t stop = more() ? completeSequencesEnd(buf_, valid_, filled_) : filled_;
+  size_t bad = firstInvalidUtf8(buf_ + valid_, stop - valid_);
+  if (bad < stop - valid_) {
+    close();
+    notUtf8(path_, offset_ + (int64_t)(valid_ + bad));
+  }
+  valid_ = stop;
+}
+
+void TextWindow::fail(int err) {
+  close();
+  ioError(err, path_);
+}
+
+void TextWindow::close() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
 
 }  // namespace kiln
 
@@ -146,22 +215,31 @@ using namespace kiln;
 
 extern "C" {
 
-KilnStr* kiln_read_file(const KilnStr* path) { return readTextFile(path); }
+KilnStr* kiln_read_file(const KilnStr* path) {
+  path = strOrEmpty(path);
+  KilnStr* text = readBytes(path);
+  size_t bad = firstInvalidUtf8(text->bytes, (size_t)text->len);
+  if (bad < (size_t)text->len) notUtf8(path, (int64_t)bad);
+  return text;
+}
 
 KilnArray* kiln_read_lines(const KilnStr* path) {
-  KilnStr* text = readTextFile(path);
+  TextWindow window(path);
   KilnArray* lines = kiln_array_new(0, T_STR);
-  const char* end = text->bytes + text->len;
-  for (const char* line = text->bytes; line < end;) {
-    const char* newline = (const char*)memchr(line, '\n', (size_t)(end - line));
-    const char* stop = newline ? newline : end;
-    size_t n = (size_t)(stop - line);
-    if (newline && n && stop[-1] == '\r') n--;
-    kiln_array_push(lines, (int64_t)(uintptr_t)newStr(line, n));
-    line = newline ? newline + 1 : end;
+  for (;;) {
+    const char* line = window.begin();
+    const char* end = window.end();
+    for (const char* newline; (newline = (const char*)memchr(line, '\n', (size_t)(end - line))); line = newline + 1) {
+      size_t n = (size_t)(newline - line);
+      if (n && newline[-1] == '\r') n--;
+      kiln_array_push(lines, (int64_t)(uintptr_t)newStr(line, n));
+    }
+    if (!window.more()) {
+      if (line < end) kiln_array_push(lines, (int64_t)(uintptr_t)newStr(line, (size_t)(end - line)));
+      return lines;
+    }
+    window.advance(line);
   }
-  releaseText(text);
-  return lines;
 }
 
 void kiln_write_file(const KilnStr* path, const KilnStr* s) { writeAll(strOrEmpty(path), s, O_TRUNC); }

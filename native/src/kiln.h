@@ -121,8 +121,6 @@ bool hasCSymbol(const std::string& name);
 [[noreturn]] void memoryError(size_t bytes);
 KilnStr* newStrOfLength(size_t n);           // n bytes to fill in (then a NUL); MemoryError if too big
 inline const KilnStr* strOrEmpty(const KilnStr* s) { return s ? s : emptyStr(); }
-KilnStr* readTextFile(const KilnStr* path);  // IOError; ValueError if not UTF-8 (files.cc)
-void releaseText(KilnStr* text);             // frees what readTextFile returned, once split up
 void appendStringSymbols(std::vector<RuntimeSymbol>& out);
 void appendArraySymbols(std::vector<RuntimeSymbol>& out);
 void appendFileSymbols(std::vector<RuntimeSymbol>& out);
