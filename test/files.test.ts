@@ -37,6 +37,8 @@ describe('write_file, append_file, read_file, read_lines', () => {
     expect(k.ok('write_file("a.txt", "x")\nread_file("a.txt")')).toBe('"x"');
     expect(k.ok('append_file("new.txt", "created")\nread_file("new.txt")')).toBe('"created"');
     expect(k.ok('write_file("empty.txt", "")\nprint(len(read_file("empty.txt")), read_lines("empty.txt"))')).toBe('0 []\n');
+    fs.writeFileSync('by-node.txt', ''); // mode 0666 less the umask
+    expect(fs.statSync('new.txt').mode & 0o777).toBe(fs.statSync('by-node.txt').mode & 0o777);
   });
 
   test.each([
@@ -65,6 +67,13 @@ describe('exists and list_dir', () => {
     expect(k.ok('print(exists("a.txt"), exists("."), exists("nope"), exists(""), exists("a\\0b"))')).toBe(
       'true true false false false\n',
     );
+  });
+
+  test('exists follows symbolic links: a dangling link does not exist', () => {
+    fs.writeFileSync('target.txt', '');
+    fs.symlinkSync('target.txt', 'good-link');
+    fs.symlinkSync('nowhere.txt', 'dangling-link');
+    expect(k.ok('print(exists("good-link"), exists("dangling-link"))')).toBe('true false\n');
   });
 
   test('list_dir gives the names sorted byte-wise, without . and ..', () => {
