@@ -12,6 +12,7 @@
 //   line end is a record. The header is the first record, like any other.
 // - The file is read a window at a time (files.h): a record the window cuts is parsed
 //   again once the window has moved on.
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -25,10 +26,15 @@ bool atLineEnd(const char* p, const char* end) { return *p == '\n' || (*p == '\r
 
 void pushStr(KilnArray* out, const char* p, size_t n) { kiln_array_push(out, (int64_t)(uintptr_t)newStr(p, n)); }
 
+// (Built in the session's error slot: raising unwinds without running destructors.)
 [[noreturn]] void unterminated(const KilnStr* path, int64_t line) {
-  std::string msg(path->bytes, (size_t)path->len);
-  msg += ":" + std::to_string(line) + ": unterminated quoted field";
-  raiseError("ValueError", msg.c_str());
+  char tail[64];
+  snprintf(tail, sizeof tail, ":%lld: unterminated quoted field", (long long)line);
+  Session* s = session();
+  s->errKind = "ValueError";
+  s->errMsg.assign(path->bytes, (size_t)path->len);
+  s->errMsg += tail;
+  raisePending();
 }
 
 // Parses the record at p (not a blank line) into `record`; returns where the next one

@@ -5,7 +5,7 @@
 // Errors: a failing system call is `IOError: <strerror>: '<path>'` (the path as written);
 // text that is not UTF-8 is `ValueError: <path>: invalid UTF-8 at byte offset N`. Files
 // are closed before an error is raised (raising unwinds without running destructors;
-// only a MemoryError while a result is built leaves a file open).
+// only a MemoryError while a result is built leaves a file open, or list_dir's names).
 //
 // Memory: read_file reads into one str of the file's size (from fstat: no copy);
 // read_lines and read_csv read a window at a time (files.h), so their peak is the result
@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -37,13 +38,17 @@ namespace {
 constexpr size_t kReadStep = 64 << 10;  // what is read at a time past the size fstat gave
 constexpr size_t kWindow = 1 << 20;     // what read_lines and read_csv read at a time
 
+// Messages are built in the session's error slot: raising unwinds without running
+// destructors, so a local std::string would leak.
 [[noreturn]] void ioError(int err, const KilnStr* path) {
   char buf[256];
-  std::string msg = strerror_r(err, buf, sizeof buf);
-  msg += ": '";
-  msg.append(path->bytes, (size_t)path->len);
-  msg += "'";
-  raiseError("IOError", msg.c_str());
+  Session* s = session();
+  s->errKind = "IOError";
+  s->errMsg = strerror_r(err, buf, sizeof buf);
+  s->errMsg += ": '";
+  s->errMsg.append(path->bytes, (size_t)path->len);
+  s->errMsg += "'";
+  raisePending();
 }
 
 // The path as a C string; ValueError if it holds a NUL byte (the system would cut it there).
@@ -144,9 +149,13 @@ size_t completeSequencesEnd(const char* bytes, size_t from, size_t n) {
 }
 
 [[noreturn]] void notUtf8(const KilnStr* path, int64_t offset) {
-  std::string msg(path->bytes, (size_t)path->len);
-  msg += ": invalid UTF-8 at byte offset " + std::to_string(offset);
-  raiseError("ValueError", msg.c_str());
+  char tail[64];
+  snprintf(tail, sizeof tail, ": invalid UTF-8 at byte offset %lld", (long long)offset);
+  Session* s = session();
+  s->errKind = "ValueError";
+  s->errMsg.assign(path->bytes, (size_t)path->len);
+  s->errMsg += tail;
+  raisePending();
 }
 
 }  // namespace

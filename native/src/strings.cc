@@ -4,10 +4,10 @@
 // words as str.split(), fmt as C's "%.*f"); decisions for what the page leaves open
 // are in docs/decisions.md.
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <cstdint>
-#include <string>
 
 #include "kiln.h"
 #include "utf8.h"
@@ -42,7 +42,15 @@ size_t codePointAt(const unsigned char* p, const unsigned char* end, uint32_t* c
 
 bool isAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-[[noreturn]] void valueError(const std::string& msg) { raiseError("ValueError", msg.c_str()); }
+// (The message is formatted on the stack: raising unwinds without running destructors.)
+[[noreturn]] __attribute__((format(printf, 1, 2))) void valueError(const char* format, ...) {
+  char message[160];
+  va_list args;
+  va_start(args, format);
+  vsnprintf(message, sizeof message, format, args);
+  va_end(args);
+  raiseError("ValueError", message);
+}
 
 }  // namespace
 }  // namespace kiln
@@ -158,7 +166,7 @@ KilnStr* kiln_str_lower(const KilnStr* s) { return mapAscii(s, 'A', 'Z'); }
 
 KilnStr* kiln_str_repeat(const KilnStr* s, int64_t n) {
   s = S(s);
-  if (n < 0) valueError("negative repeat count: " + std::to_string(n));
+  if (n < 0) valueError("negative repeat count: %lld", (long long)n);
   unsigned __int128 total = (unsigned __int128)s->len * (unsigned __int128)n;
   if (total > ((size_t)1 << 40)) memoryError(total > SIZE_MAX ? SIZE_MAX : (size_t)total);
   KilnStr* r = newStrOfLength((size_t)s->len * (size_t)n);
@@ -193,29 +201,25 @@ int64_t kiln_str_ord(const KilnStr* c) {
     if (!valid) valueError("ord() expected a character, but string is not valid UTF-8");
     if (count == 0) first = cp;
   }
-  if (count != 1) valueError("ord() expected a character, but string of length " + std::to_string(count) + " found");
+  if (count != 1) valueError("ord() expected a character, but string of length %lld found", (long long)count);
   return first;
 }
 
 KilnStr* kiln_str_chr(int64_t n) {
   if (n < 0 || n > 0x10FFFF) valueError("chr() arg not in range(0x110000)");
-  if (n >= 0xD800 && n <= 0xDFFF) {
-    char m[64];
-    snprintf(m, sizeof m, "chr() arg is a surrogate code point: 0x%llx", (long long)n);
-    valueError(m);
-  }
+  if (n >= 0xD800 && n <= 0xDFFF) valueError("chr() arg is a surrogate code point: 0x%llx", (long long)n);
   char bytes[4];
   return newStr(bytes, encodeUtf8((uint32_t)n, bytes));
 }
 
 KilnStr* kiln_str_fmt_fixed(double x, int64_t decimals) {
   if (decimals < 0 || decimals > kMaxFmtDecimals)
-    valueError("fmt() decimals must be in 0.." + std::to_string(kMaxFmtDecimals) + ", found " + std::to_string(decimals));
+    valueError("fmt() decimals must be in 0..%lld, found %lld", (long long)kMaxFmtDecimals, (long long)decimals);
   if (std::isnan(x)) return newStr("nan", 3);  // glibc writes "-nan" for a nan with its sign bit set
   int n = snprintf(nullptr, 0, "%.*f", (int)decimals, x);
-  std::string text((size_t)n + 1, '\0');
-  snprintf(&text[0], text.size(), "%.*f", (int)decimals, x);
-  return newStr(text.data(), (size_t)n);
+  KilnStr* text = newStrOfLength((size_t)n);
+  snprintf(text->bytes, (size_t)n + 1, "%.*f", (int)decimals, x);
+  return text;
 }
 
 }  // extern "C"
