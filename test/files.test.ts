@@ -54,6 +54,13 @@ describe('write_file, append_file, read_file, read_lines', () => {
     expect(k.ok('read_lines("lines.txt")')).toBe(expected);
   });
 
+  test('a UTF-8 byte-order mark is kept, as Python\'s utf-8 codec keeps it', () => {
+    fs.writeFileSync('bom.csv', '\ufeffname,n\nx,1\n');
+    expect(k.ok('print(len(read_file("bom.csv")), ord(substr(read_file("bom.csv"), 0, 3)), read_csv("bom.csv")[0][0] == chr(65279) + "name")')).toBe(
+      '14 65279 true\n',
+    );
+  });
+
   test('a file in a subfolder, by a relative path', () => {
     fs.mkdirSync('sub');
     fs.writeFileSync('sub/data.txt', 'inside');
