@@ -26,15 +26,10 @@ bool atLineEnd(const char* p, const char* end) { return *p == '\n' || (*p == '\r
 
 void pushStr(KilnArray* out, const char* p, size_t n) { kiln_array_push(out, (int64_t)(uintptr_t)newStr(p, n)); }
 
-// (Built in the session's error slot: raising unwinds without running destructors.)
 [[noreturn]] void unterminated(const KilnStr* path, int64_t line) {
   char tail[64];
   snprintf(tail, sizeof tail, ":%lld: unterminated quoted field", (long long)line);
-  Session* s = session();
-  s->errKind = "ValueError";
-  s->errMsg.assign(path->bytes, (size_t)path->len);
-  s->errMsg += tail;
-  raisePending();
+  raiseAboutFile("ValueError", path, tail);
 }
 
 // Parses the record at p (not a blank line) into `record`; returns where the next one

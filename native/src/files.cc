@@ -151,14 +151,18 @@ size_t completeSequencesEnd(const char* bytes, size_t from, size_t n) {
 [[noreturn]] void notUtf8(const KilnStr* path, int64_t offset) {
   char tail[64];
   snprintf(tail, sizeof tail, ": invalid UTF-8 at byte offset %lld", (long long)offset);
-  Session* s = session();
-  s->errKind = "ValueError";
+  raiseAboutFile("ValueError", path, tail);
+}
+
+}  // namespace
+
+void raiseAboutFile(const char* kind, const KilnStr* path, const char* tail) {
+  Session* s = session();  // (the message is built in place: raising skips destructors)
+  s->errKind = kind;
   s->errMsg.assign(path->bytes, (size_t)path->len);
   s->errMsg += tail;
   raisePending();
 }
-
-}  // namespace
 
 TextWindow::TextWindow(const KilnStr* path) : path_(strOrEmpty(path)) {
   fd_ = openOrRaise(path_, O_RDONLY);

@@ -9,6 +9,9 @@
 
 namespace kiln {
 
+// Raises `kind: <path><tail>` (e.g. `ValueError: data.csv:12: unterminated quoted field`).
+[[noreturn]] void raiseAboutFile(const char* kind, const KilnStr* path, const char* tail);
+
 class TextWindow {
  public:
   // Opens `path` and reads the first window (IOError; ValueError if not UTF-8).
