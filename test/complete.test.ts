@@ -26,7 +26,7 @@ function at(src: string): [string, number] {
 
 describe('complete', () => {
   test('keywords, builtins, globals, functions, structs by prefix', () => {
-    expect(complete(...at('fi|'), env)).toEqual({ matches: ['fib', 'fill', 'fizz'], cursorStart: 0, cursorEnd: 2 });
+    expect(complete(...at('fi|'), env)).toEqual({ matches: ['fib', 'fill', 'find', 'fizz'], cursorStart: 0, cursorEnd: 2 });
     expect(complete(...at('let a = to|'), env).matches).toEqual(['total']);
     expect(complete(...at('wh|'), env).matches).toEqual(['while']);
     expect(complete(...at('Po|'), env).matches).toEqual(['Point']);
@@ -52,8 +52,16 @@ describe('complete', () => {
     expect(complete(...at('1.|'), env).matches).not.toContain('x');
   });
 
+  test('the built-ins of 0.2: strings, arrays, files', () => {
+    expect(complete(...at('rea|'), env).matches).toEqual(['read_csv', 'read_file', 'read_lines']);
+    expect(complete(...at('let n = s|'), env).matches).toEqual([
+      'scatter', 'seed', 'seg', 'sin', 'slice', 'sort', 'split', 'sqrt', 'starts_with', 'str', 'struct', 'substr', 'sum', 'svg',
+    ]);
+    expect(complete(...at('x = index|'), env).matches).toEqual(['index_of']);
+  });
+
   test('cursor positions are in code points', () => {
-    expect(complete(...at('let s = "😀😀"; fi|'), env)).toEqual({ matches: ['fib', 'fill', 'fizz'], cursorStart: 14, cursorEnd: 16 });
+    expect(complete(...at('let s = "😀😀"; fi|'), env)).toEqual({ matches: ['fib', 'fill', 'find', 'fizz'], cursorStart: 14, cursorEnd: 16 });
   });
 });
 
@@ -97,6 +105,15 @@ describe('inspect', () => {
     expect(inspect(...at('sqrt|'), env)).toBe('sqrt(x: float) -> float\n\nSquare root.\n(built-in function)');
     expect(inspect(...at('print(1, |'), env)).toBe('print(a, b, ...)\n\nWrites its arguments (any types) separated by spaces, then a newline, to stdout.\n(built-in function)');
     expect(inspect(...at('while|'), env)).toBe('while\n(keyword)');
+    expect(inspect(...at('split(|'), env)).toBe(
+      'split(s: str, sep: str) -> [str]\n\nThe pieces of s between occurrences of sep, as Python\'s s.split(sep) (ValueError if sep is "").\n(built-in function)',
+    );
+    expect(inspect(...at('sort|'), env)).toBe(
+      'sort(a: [int] | [float] | [str])\n\nSorts a in place, ascending and stable (nan last; str byte-wise).\n(built-in function)',
+    );
+    expect(inspect(...at('read_csv("a.csv"|)'), env)).toBe(
+      'read_csv(path: str) -> [[str]]\n\nThe records of a CSV file (RFC 4180), header included, one [str] per record.\n(built-in function)',
+    );
     expect(inspect(...at('nothing_here|'), env)).toBeUndefined();
     expect(inspect(...at('  |  '), env)).toBeUndefined();
   });

@@ -49,7 +49,7 @@ test('the interrupt flag is polled with a volatile load at entry and at while ba
 });
 
 test('a counted loop is strip-mined: its body runs in an inner loop without a poll', () => {
-  const f = body(lower('fn sum(n: int) -> int { let s = 0\n for i in 0..n { s += i }\n return s }'), 'sum.v0');
+  const f = body(lower('fn total(n: int) -> int { let s = 0\n for i in 0..n { s += i }\n return s }'), 'total.v0');
   expect(f.match(/load volatile i32, i32\* @kiln_interrupt/g)).toHaveLength(2); // entry + once per chunk
   expect(f).toContain('add i64 %');
   expect(f).toMatch(/icmp ugt i64 %\S+, 4096/);

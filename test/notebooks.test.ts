@@ -1,7 +1,7 @@
 // The notebooks a user opens first, executed as `nbconvert --execute` runs them: every
 // cell runs, only cells tagged raises-exception fail, and key outputs are what they say.
 import { execFileSync } from 'child_process';
-import { mkdtempSync, readdirSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { REPO } from './support/client';
@@ -27,10 +27,12 @@ beforeAll(() => {
   execFileSync(process.execPath, [path.join(REPO, 'dist', 'kernel', 'install.js'), '--prefix', prefix]);
 });
 
+/** Executes a notebook of notebooks/ (by name) or anywhere else (by absolute path). */
 function execute(notebook: string): Cell[] {
+  const file = path.isAbsolute(notebook) ? notebook : path.join(REPO, 'notebooks', notebook);
   const out = execFileSync(
     '/usr/bin/python3',
-    ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', '--ExecutePreprocessor.kernel_name=kiln', path.join(REPO, 'notebooks', notebook)],
+    ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--stdout', '--ExecutePreprocessor.kernel_name=kiln', file],
     {
       env: { ...process.env, JUPYTER_PATH: path.join(prefix, 'share', 'jupyter'), PYDEVD_DISABLE_FILE_VALIDATION: '1' },
       encoding: 'utf8',
@@ -71,4 +73,32 @@ test('the eval notebook compiles specialised code and sees redefinitions', () =>
   expect(text(cells[2])).toBe('hello → bonjour\n');
   expect(cells[3].outputs![0].ename).toBe('EvalError');
   expect(text(cells[4])).toBe('"bonjour"');
+});
+
+test('a notebook reads the files beside it: the kernel runs in the notebook\'s folder', () => {
+  const folder = path.join(mkdtempSync(path.join(tmpdir(), 'kiln-nb-files-')), 'project');
+  mkdirSync(folder);
+  writeFileSync(path.join(folder, 'scores.csv'), 'name,score\r\n"Lee, Ann",12\r\nBo,7\r\n');
+  writeFileSync(path.join(folder, 'notes.txt'), 'first\nsecond\n');
+  const cell = (source: string) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source });
+  const notebook = {
+    cells: [
+      cell('let rows = read_csv("scores.csv")\nprint(len(rows), rows[1][0], int(rows[1][1]) + int(rows[2][1]))'),
+      cell('read_lines("notes.txt")'),
+      cell('list_dir(".")'),
+      cell('write_file("out.txt", "written")\nread_file("out.txt")'),
+    ],
+    metadata: { kernelspec: { name: 'kiln', display_name: 'Kiln', language: 'kiln' } },
+    nbformat: 4,
+    nbformat_minor: 4,
+  };
+  writeFileSync(path.join(folder, 'report.ipynb'), JSON.stringify(notebook));
+  const cells = codeCells(execute(path.join(folder, 'report.ipynb')));
+  expect(cells.map(text)).toEqual([
+    '3 Lee, Ann 19\n',
+    '["first", "second"]',
+    '["notes.txt", "report.ipynb", "scores.csv"]',
+    '"written"',
+  ]);
+  expect(readdirSync(folder).sort()).toEqual(['notes.txt', 'out.txt', 'report.ipynb', 'scores.csv']);
 });

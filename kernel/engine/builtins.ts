@@ -4,45 +4,24 @@
 // A builtin either has fixed parameter and return types (`params`/`ret`; an `int`
 // argument is promoted where a `float` parameter is expected; arrays are never
 // promoted), or is generic (`generic: true`) and is checked by a rule of its own in
-// check.ts (print, eprint, len, push, pop, fill, int, float, str, abs, min, max) or in
-// its family's file (builtins/maps.ts).
+// check-builtins.ts (print, eprint, len, push, pop, fill, int, float, str, abs, min,
+// max) or in its family's file. The families of 0.2 are declared in builtins/ (one file
+// each: strings, arrays, files, maps), with their checking and lowering rules.
 //
 // Builtin names cannot be redefined: a user `fn` or `extern fn` with a builtin's name
 // is a NameError ("`print` is a built-in function"). Variables may use those names
 // (functions and variables live in different namespaces: only a name can be called).
-import { arrayOf, BOOL, FLOAT, INT, STR, Type, VOID } from './ast';
+import { arrayOf, BOOL, FLOAT, INT, STR, VOID } from './ast';
+import { ARRAY_BUILTINS } from './builtins/arrays';
+import { Builtin, fixed, generic } from './builtins/declare';
+import { FILE_BUILTINS } from './builtins/files';
 import { MAP_BUILTINS } from './builtins/maps';
+import { STRING_BUILTINS } from './builtins/strings';
 
-export interface Builtin {
-  name: string;
-  /** One-line signature, e.g. `sqrt(x: float) -> float`. */
-  signature: string;
-  /** One-line description. */
-  doc: string;
-  /** Fixed parameter types (absent for generic builtins). */
-  params?: Type[];
-  /** Fixed return type (absent for generic builtins). */
-  ret?: Type;
-  /** Checked by a special rule in check-builtins.ts. */
-  generic?: boolean;
-}
+export type { Builtin } from './builtins/declare';
 
 const FLOATS = arrayOf(FLOAT);
 const STRS = arrayOf(STR);
-
-function fixed(name: string, params: [string, Type][], ret: Type, doc: string): Builtin {
-  const sig = `${name}(${params.map(([n, t]) => `${n}: ${typeNameShort(t)}`).join(', ')})` +
-    (ret.kind === 'void' ? '' : ` -> ${typeNameShort(ret)}`);
-  return { name, signature: sig, doc, params: params.map(([, t]) => t), ret };
-}
-
-function typeNameShort(t: Type): string {
-  return t.kind === 'array' ? `[${typeNameShort(t.elem)}]` : t.kind === 'struct' ? t.def.name : t.kind;
-}
-
-function generic(name: string, signature: string, doc: string): Builtin {
-  return { name, signature, doc, generic: true };
-}
 
 const LIST: Builtin[] = [
   generic('print', 'print(a, b, ...)', 'Writes its arguments (any types) separated by spaces, then a newline, to stdout.'),
@@ -86,6 +65,9 @@ const LIST: Builtin[] = [
   fixed('bar', [['labels', STRS], ['values', FLOATS], ['title', STR]], VOID, 'Bar chart, one bar per label, shown as a picture.'),
   fixed('progress', [['done', INT], ['total', INT]], VOID, 'Shows (and updates in place) a progress bar for this cell.'),
   fixed('eval', [['src', STR]], STR, 'Compiles and runs src in this session as if it were a cell; returns the text/plain of its result, or "".'),
+  ...STRING_BUILTINS,
+  ...ARRAY_BUILTINS,
+  ...FILE_BUILTINS,
   ...MAP_BUILTINS,
 ];
 

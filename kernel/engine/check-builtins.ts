@@ -162,6 +162,7 @@ export function checkArgs(e: Call, params: Type[], ret: Type, check: CheckExpr):
 
 /** Checks a call of builtin `b` (e.target already set); `hint` is the type the context expects. */
 export function checkBuiltinCall(e: Call, b: Builtin, hint: Type | undefined, check: CheckExpr): Expr {
+  if (b.check) return b.check(e, hint, check);
   if (!b.generic) return checkArgs(e, b.params!, b.ret!, check);
   const arg = (i: number, h?: Type): Expr => (e.args[i] = check(e.args[i], h));
   switch (b.name) {

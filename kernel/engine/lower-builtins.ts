@@ -2,6 +2,7 @@
 // LLVM intrinsics, or a call into the runtime (docs/runtime-abi.md).
 import type llvm from 'llvm-bindings';
 import type { Expr, Type } from './ast';
+import { BUILTINS } from './builtins';
 import type { FunctionLowerer } from './lower';
 import { MAP_BUILTIN_NAMES } from './builtins/maps';
 import { lowerMapBuiltin } from './lower-maps';
@@ -39,6 +40,12 @@ export function lowerBuiltin(f: FunctionLowerer, name: string, e: CallExpr): llv
   const unit = mb.int(0); // the value of a void call (never used)
   const rt = (fn: string, values: llvm.Value[]) => f.callRuntime(fn, values, line);
 
+  const builtin = BUILTINS.get(name);
+  if (builtin?.lower) return builtin.lower(f, e);
+  if (builtin?.runtime) {
+    const result = rt(builtin.runtime, args());
+    return builtin.ret!.kind === 'bool' ? b.CreateICmpNE(result, mb.int(0)) : builtin.ret!.kind === 'void' ? unit : result;
+  }
   if (name in MATH_INTRINSICS) {
     return b.CreateCall(mb.mathFunction(MATH_INTRINSICS[name], 1), args());
   }

@@ -119,4 +119,17 @@ std::string jitRemove(Jit* j, int64_t tracker);
 std::string jitEmitAsm(Jit* j, const std::string& ir, int opt, std::string* out);
 bool hasCSymbol(const std::string& name);
 
+// families of built-ins in files of their own (strings.cc, arrays.cc, files.cc)
+[[noreturn]] void memoryError(size_t bytes);
+KilnStr* newStrOfLength(size_t n);           // n bytes to fill in (then a NUL); MemoryError if too big
+inline const KilnStr* strOrEmpty(const KilnStr* s) { return s ? s : emptyStr(); }
+void appendStringSymbols(std::vector<RuntimeSymbol>& out);
+void appendArraySymbols(std::vector<RuntimeSymbol>& out);
+void appendFileSymbols(std::vector<RuntimeSymbol>& out);
+
 }  // namespace kiln
+
+extern "C" {
+kiln::KilnArray* kiln_array_new(int64_t len, int32_t elemType);
+void kiln_array_push(kiln::KilnArray* a, int64_t bits);
+}

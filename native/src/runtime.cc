@@ -76,7 +76,7 @@ uint64_t nowNs() {
   raisePending();
 }
 
-[[noreturn]] static void memoryError(size_t bytes) {
+[[noreturn]] void memoryError(size_t bytes) {
   char m[96];
   snprintf(m, sizeof m, "out of memory (cannot allocate %llu bytes)", (unsigned long long)bytes);
   raiseError("MemoryError", m);
@@ -86,13 +86,18 @@ uint64_t nowNs() {
 static KilnStr kEmpty = {0, {0}};
 KilnStr* emptyStr() { return &kEmpty; }
 
-KilnStr* newStr(const char* p, size_t n) {
+KilnStr* newStrOfLength(size_t n) {
   if (n > ((size_t)1 << 40)) memoryError(n);
   KilnStr* s = (KilnStr*)GC_MALLOC_ATOMIC(sizeof(int64_t) + n + 1);
   if (!s) memoryError(n + 9);
   s->len = (int64_t)n;
-  if (n) memcpy(s->bytes, p, n);
   s->bytes[n] = 0;
+  return s;
+}
+
+KilnStr* newStr(const char* p, size_t n) {
+  KilnStr* s = newStrOfLength(n);
+  if (n) memcpy(s->bytes, p, n);
   return s;
 }
 
@@ -453,7 +458,7 @@ namespace kiln {
 
 std::vector<RuntimeSymbol> runtimeSymbols(Session* s) {
 #define F(n) {#n, (void*)&n, true}
-  return {
+  std::vector<RuntimeSymbol> symbols = {
       {"kiln_depth", (void*)&s->depth, false},
       {"kiln_interrupt", (void*)s->interruptFlag, false},
       {"kiln_fstack", (void*)s->fstack, false},
@@ -469,6 +474,10 @@ std::vector<RuntimeSymbol> runtimeSymbols(Session* s) {
       F(kiln_map_remove), F(kiln_map_keys), F(kiln_map_values), F(kiln_map_next),
   };
 #undef F
+  appendStringSymbols(symbols);
+  appendArraySymbols(symbols);
+  appendFileSymbols(symbols);
+  return symbols;
 }
 
 }  // namespace kiln
