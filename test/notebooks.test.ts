@@ -13,6 +13,7 @@ interface Output {
   name?: string;
   text?: string;
   ename?: string;
+  evalue?: string;
   data?: Record<string, string>;
 }
 interface Cell {
@@ -101,4 +102,19 @@ test('a notebook reads the files beside it: the kernel runs in the notebook\'s f
     '"written"',
   ]);
   expect(readdirSync(folder).sort()).toEqual(['notes.txt', 'out.txt', 'report.ipynb', 'scores.csv']);
+});
+
+test('the data notebook reads the CSV beside it, groups, sorts and charts', () => {
+  // nbconvert runs from the repository's root; the kernel starts in the notebook's folder.
+  const cells = codeCells(execute('data.ipynb'));
+  const by = (start: string) => cells.find((c) => c.source.startsWith(start))!;
+  expect(text(by('let rows'))).toBe('120 orders with columns date, product, category, quantity, unit_price\n');
+  expect(text(by('let revenue'))).toBe('{"Accessories": 50, "Tea": 82, "Equipment": 70, "Coffee": 40}');
+  expect(by('let categories').outputs![0].data!['application/vnd.vegalite.v5+json']).toBeDefined();
+  expect(by('let table').outputs![0].data!['text/html']).toContain('<tr><td>Equipment</td><td>70</td><td>3798.00</td></tr>');
+  expect(by('let by_month').outputs![0].data!['image/svg+xml']).toMatch(/^<svg/);
+  expect(text(by('let seen'))).toBe('TEA, BLACK (100 G)\nTEA, GREEN (100 G)\n');
+  const missing = by('read_csv("missing.csv")').outputs![0];
+  expect([missing.ename, missing.evalue]).toEqual(['IOError', "No such file or directory: 'missing.csv'"]);
+  expect(text(by('len(seen)'))).toBe('2');
 });
