@@ -12,6 +12,7 @@
 // (functions and variables live in different namespaces: only a name can be called).
 import { arrayOf, BOOL, FLOAT, INT, STR, Type, VOID } from './ast';
 import { MAP_BUILTINS } from './builtins/maps';
+import { CLIB_BUILTINS } from './builtins/clib';
 
 export interface Builtin {
   name: string;
@@ -87,6 +88,7 @@ const LIST: Builtin[] = [
   fixed('progress', [['done', INT], ['total', INT]], VOID, 'Shows (and updates in place) a progress bar for this cell.'),
   fixed('eval', [['src', STR]], STR, 'Compiles and runs src in this session as if it were a cell; returns the text/plain of its result, or "".'),
   ...MAP_BUILTINS,
+  ...CLIB_BUILTINS,
 ];
 
 /** All builtins by name. */
@@ -97,4 +99,4 @@ export function isBuiltin(name: string): boolean {
 }
 
 /** Names of the built-in types (cannot be used as struct names). */
-export const BUILTIN_TYPES = ['int', 'float', 'bool', 'str', 'void'];
+export const BUILTIN_TYPES = ['int', 'float', 'bool', 'str', 'void', 'ptr', 'i32', 'u32', 'u64', 'f32'];
