@@ -16,8 +16,8 @@ export function cTypeOutsideExtern(name: CType, where: TypeExpr): never {
   typeErr(`the C type \`${name}\` can only appear in an \`extern fn\` signature; use \`${kiln}\` here`, where.span);
 }
 
-const PARAM_TYPES = 'int, float, bool, str, ptr, [int], [float], [ptr] or a C type (i32, u32, u64, f32)';
-const RETURN_TYPES = 'int, float, bool, str, ptr, a C type (i32, u32, u64, f32) or nothing';
+const PARAM_TYPES = '`int`, `float`, `bool`, `str`, `ptr`, `[int]`, `[float]`, `[ptr]` or a C type (`i32`, `u32`, `u64`, `f32`)';
+const RETURN_TYPES = '`int`, `float`, `bool`, `str`, `ptr`, a C type (`i32`, `u32`, `u64`, `f32`) or nothing';
 
 function passable(t: Type): boolean {
   if (t.kind === 'array') return t.elem.kind === 'int' || t.elem.kind === 'float' || t.elem.kind === 'ptr';
@@ -43,7 +43,7 @@ export function checkExternSignature(d: ExternDecl, resolve: (t: TypeExpr, allow
     const c = cParams[i];
     const type = c ? C_TYPE_VALUES[c] : resolve(p.type);
     if (!passable(type)) {
-      typeErr(`an \`extern fn\` parameter must be ${PARAM_TYPES}; \`${typeName(type)}\` cannot be passed to C`, p.type.span);
+      typeErr(`an \`extern fn\` parameter must be ${PARAM_TYPES}, found \`${typeName(type)}\``, p.type.span);
     }
     return { name: p.name, type };
   });
