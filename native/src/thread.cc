@@ -117,9 +117,12 @@ static void installFaultHandlers() {
 // the signal (a C division by zero or stack overflow is the C code's, not Kiln's).
 static void describeCFault(Session* s, const char* fn) {
   char msg[320];
+  const bool fpe = s->faultSig == SIGFPE;
   const char* what = s->faultSig == SIGSEGV ? "segmentation fault"
                      : s->faultSig == SIGBUS ? "bus error"
-                     : s->faultSig == SIGFPE ? "arithmetic fault (SIGFPE)"
+                     : fpe && s->faultCode == FPE_INTDIV ? "integer division by zero"
+                     : fpe && s->faultCode == FPE_INTOVF ? "integer overflow in division"
+                     : fpe ? "arithmetic fault (SIGFPE)"
                      : s->faultSig == SIGILL ? "illegal instruction"
                                              : "fatal signal";
   if (s->faultSig == SIGSEGV || s->faultSig == SIGBUS)
