@@ -94,6 +94,9 @@ describe('C libraries: loading and binding', () => {
     expect(k.ok('extern fn c_abs(x: i32) -> i32 = "abs"\nc_abs(-7)')).toBe('7');
     expect(k.ok('extern "libc.so.6" fn c_strlen(s: str) -> u64 = "strlen"\nc_strlen("four")')).toBe('4');
     expect(k.run('abs(-2.5)').result).toBe('2.5');
+    // Cells may bind one C symbol with different C types; a later cell can call both.
+    k.ok('extern fn wide_abs(x: int) -> int = "abs"');
+    expect(k.ok('c_abs(-4294967297) + wide_abs(-5)')).toBe('6');
     expect(k.run('extern fn c_nothing() = "no_such_symbol_abc"').error).toBe('NameError: unknown C symbol `no_such_symbol_abc`');
     const who = k.run('%who').outputs.map((o) => (o.type === 'display' ? String(o.data['text/plain']) : '')).join('');
     expect(who.split('\n')).toEqual(expect.arrayContaining([

@@ -506,6 +506,14 @@ describe('checker: session rules', () => {
     expect(err('extern fn c_abs(x: i32) -> i32 = "abs"\nabs(1)\nc_abs("1")')).toBe('TypeError 3:7 expected `int`, found `str`');
   });
 
+  test('one cell binding a C symbol twice needs one C signature', () => {
+    expect(err('extern fn a1(x: i32) -> i32 = "abs"\nextern fn a2(x: int) -> int = "abs"')).toBe(
+      'TypeError 2:11 `a2` binds C symbol `abs` as `a1` does in this cell, with other types: (int) -> int vs (i32) -> i32',
+    );
+    expect(() => run('extern fn a1(x: i32) -> i32 = "abs"\nextern fn a2(y: i32) -> i32 = "abs"')).not.toThrow();
+    expect(() => run('extern fn strlen(s: str) -> int\nextern "libc.so.6" fn c_strlen(s: ptr) -> u64 = "strlen"')).not.toThrow();
+  });
+
   test('C types outside extern signatures are TypeErrors', () => {
     expect(err('let x: i32 = 3')).toBe('TypeError 1:8 the C type `i32` can only appear in an `extern fn` signature; use `int` here');
     expect(err('fn f(x: f32) { }')).toBe('TypeError 1:9 the C type `f32` can only appear in an `extern fn` signature; use `float` here');

@@ -1,6 +1,6 @@
 // The checker's rules for `extern fn` signatures (LANGUAGE.md "C libraries"): which Kiln
 // types cross to C, and the C types `i32 u32 u64 f32` that may appear only there.
-import { C_TYPES, CType, ExternDecl, FLOAT, INT, Type, TypeExpr, typeName } from './ast';
+import { C_TYPES, CType, ExternDecl, FLOAT, FnSig, INT, Type, TypeExpr, typeName } from './ast';
 import { typeErr } from './check-util';
 
 /** The Kiln type a C type converts to and from. */
@@ -55,4 +55,24 @@ export function checkExternSignature(d: ExternDecl, resolve: (t: TypeExpr, allow
   const out: ExternSignature = { params, ret: retType, cParams };
   if (cRet) out.cRet = cRet;
   return out;
+}
+
+/** The C-level types of an extern, e.g. `(i32) -> i32`. */
+function cSignature(sig: FnSig): string {
+  const params = sig.params.map((p, i) => sig.cParams?.[i] ?? typeName(p.type));
+  return `(${params.join(', ')}) -> ${sig.cRet ?? typeName(sig.ret)}`;
+}
+
+/** One cell is one module: a C symbol it binds twice must have one C signature. */
+export function checkExternSymbols(decls: ExternDecl[]): void {
+  const seen = new Map<string, FnSig>();
+  for (const d of decls) {
+    const sig = d.sig!;
+    const key = `${sig.cName}@${sig.library ?? ''}`;
+    const first = seen.get(key);
+    if (!first) seen.set(key, sig);
+    else if (cSignature(first) !== cSignature(sig)) {
+      typeErr(`\`${sig.name}\` binds C symbol \`${sig.cName}\` as \`${first.name}\` does in this cell, with other types: ${cSignature(sig)} vs ${cSignature(first)}`, d.nameSpan);
+    }
+  }
 }

@@ -14,11 +14,11 @@
 // - Unknown names get a "did you mean" among visible names (check-util.ts).
 // The rules of the operators and of built-in function calls are in check-builtins.ts.
 import {
-  arrayOf, Block, BOOL, Cell, CheckedCell, Env, Expr, FLOAT, FnDecl, FnSig, GlobalInfo, INT, mapOf, PTR,
+  arrayOf, Block, BOOL, Cell, CheckedCell, Env, Expr, ExternDecl, FLOAT, FnDecl, FnSig, GlobalInfo, INT, mapOf, PTR,
   sameType, Span, STR, Stmt, StructDecl, StructDef, Type, TypeExpr, VarRef, VOID,
 } from './ast';
 import { BUILTINS, BUILTIN_TYPES } from './builtins';
-import { checkExternSignature, cTypeOutsideExtern, isCType } from './check-extern';
+import { checkExternSignature, checkExternSymbols, cTypeOutsideExtern, isCType } from './check-extern';
 import { checkArgs, checkBinary, checkBuiltinCall, checkCompoundAssign, checkUnary } from './check-builtins';
 import { CANNOT_INFER_EMPTY_MAP, checkKey, checkKeyType, checkMapLiteral, isEmptyLiteral } from './check-maps';
 import {
@@ -113,6 +113,7 @@ class Checker {
       this.env.functions.set(d.name, sig);
       if (d.kind === 'extern') externs.push(sig);
     }
+    checkExternSymbols(cell.items.filter((i): i is ExternDecl => i.kind === 'extern'));
 
     // Top-level statements, in order (the cell's entry function).
     const entry: FnCtx = { locals: [], scopes: [new Map()], loops: 0 };

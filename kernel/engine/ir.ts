@@ -223,11 +223,15 @@ export class ModuleBuilder {
     return fn;
   }
 
-  /** A C function (extern fn), declared `nobuiltin` when printed: LLVM must call the C code
-   *  as it is, not its idea of a libc function of that name (e.g. fold `strlen(null)`). */
-  declareC(symbol: string, ret: llvm.Type, params: llvm.Type[]): llvm.Function {
+  /** A C function (extern fn) as a callee of type `fnType`, declared `nobuiltin` when printed:
+   *  LLVM must call the C code as it is, not its idea of a libc function of that name (e.g.
+   *  fold `strlen(null)`). Externs of earlier cells may bind one symbol with different C
+   *  types: the symbol is declared once, with the first, and cast for the others. */
+  declareC(symbol: string, ret: llvm.Type, params: llvm.Type[]): { callee: llvm.Constant; fnType: llvm.FunctionType } {
     this.cSymbols.add(symbol);
-    return this.declare(symbol, ret, params);
+    const fnType = llvm.FunctionType.get(ret, params, false);
+    const fn = this.declare(symbol, ret, params);
+    return { callee: llvm.ConstantExpr.getBitCast(fn, llvm.PointerType.getUnqual(fnType)), fnType };
   }
 
   runtime(name: string): llvm.Function {

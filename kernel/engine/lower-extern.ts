@@ -61,7 +61,7 @@ export function callExtern(f: FunctionLowerer, fn: FnSig, e: CallExpr): llvm.Val
   const { b, mb } = f;
   const cParams = fn.cParams ?? [];
   const args = e.args.map((a, i) => toC(f, f.expr(a), fn.params[i].type, cParams[i]));
-  const callee = mb.declareC(
+  const { callee, fnType } = mb.declareC(
     externSymbol(fn),
     cTypeOf(f, fn.ret, fn.cRet, true),
     fn.params.map((p, i) => cTypeOf(f, p.type, cParams[i], false)),
@@ -71,7 +71,7 @@ export function callExtern(f: FunctionLowerer, fn: FnSig, e: CallExpr): llvm.Val
   const cFunction = mb.runtimeGlobal('kiln_cfunc');
   const name = b.CreateInBoundsGEP(mb.i8, mb.stringLiteral(fn.cName ?? fn.name), [mb.int(8)]);
   b.CreateStore(name, cFunction);
-  const result = b.CreateCall(callee, args);
+  const result = b.CreateCall(fnType, callee, args);
   b.CreateStore(llvm.ConstantPointerNull.get(mb.ptr), cFunction);
   return fromC(f, result, fn.ret, fn.cRet, e.span.line);
 }
