@@ -94,6 +94,7 @@ describe('C libraries: loading and binding', () => {
     expect(k.ok('extern fn c_abs(x: i32) -> i32 = "abs"\nc_abs(-7)')).toBe('7');
     expect(k.ok('extern "libc.so.6" fn c_strlen(s: str) -> u64 = "strlen"\nc_strlen("four")')).toBe('4');
     expect(k.run('abs(-2.5)').result).toBe('2.5');
+    expect(k.run('extern fn abs(x: i32) -> i32').error).toBe('NameError: `abs` is a built-in function');
     // Cells may bind one C symbol with different C types; a later cell can call both.
     k.ok('extern fn wide_abs(x: int) -> int = "abs"');
     expect(k.ok('c_abs(-4294967297) + wide_abs(-5)')).toBe('6');
@@ -241,6 +242,12 @@ describe('C libraries: faults inside C', () => {
       expect.stringMatching(/^ {2}cell \d+, line 3, in measure$/),
       'RuntimeError: segmentation fault in C function strlen (invalid memory access at 0x8)',
     ]);
+  });
+
+  test('a str returned by C from a bad address faults in the copy, named after the C function', () => {
+    k.ok('extern fn bad_text(x: int) -> str = "labs"');
+    expect(k.run('bad_text(16)').error).toBe('RuntimeError: segmentation fault in C function labs (invalid memory access at 0x10)');
+    expect(k.run('cstr(ptr(16))').error).toBe('RuntimeError: segmentation fault (invalid memory access at 0x10)');
   });
 
   test('an integer division by zero in C is the C function\'s RuntimeError, not ZeroDivisionError', () => {

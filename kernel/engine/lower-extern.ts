@@ -71,7 +71,9 @@ export function callExtern(f: FunctionLowerer, fn: FnSig, e: CallExpr): llvm.Val
   const cFunction = mb.runtimeGlobal('kiln_cfunc');
   const name = b.CreateInBoundsGEP(mb.i8, mb.stringLiteral(fn.cName ?? fn.name), [mb.int(8)]);
   b.CreateStore(name, cFunction);
-  const result = b.CreateCall(fnType, callee, args);
+  // Copying a returned str still counts as the C function's: a bad pointer it returned
+  // faults in the copy.
+  const result = fromC(f, b.CreateCall(fnType, callee, args), fn.ret, fn.cRet, e.span.line);
   b.CreateStore(llvm.ConstantPointerNull.get(mb.ptr), cFunction);
-  return fromC(f, result, fn.ret, fn.cRet, e.span.line);
+  return result;
 }
