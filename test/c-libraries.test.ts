@@ -195,6 +195,17 @@ describe('C libraries: arrays passed to C', () => {
     const rows = 'sqlite3_prepare_v2(db[0], "select name from t where n >= 22 order by n", -1, st, null)\n' +
       'let names: [str] = []\nwhile sqlite3_step(st[0]) == 100 { push(names, sqlite3_column_text(st[0], 0)) }\nsqlite3_finalize(st[0])\nnames';
     expect(k.ok(rows)).toBe('["row22", "row23", "row24"]');
+    // Bound parameters; SQLITE_TRANSIENT (SQLite copies the text) is ptr(-1).
+    const bind = `extern fn sqlite3_bind_text(stmt: ptr, index: i32, text: str, bytes: i32, destructor: ptr) -> i32
+extern fn sqlite3_bind_int64(stmt: ptr, index: i32, value: int) -> i32
+sqlite3_prepare_v2(db[0], "insert into t values (?, ?)", -1, st, null)
+print(sqlite3_bind_text(st[0], 1, "it's bound", -1, ptr(-1)), sqlite3_bind_int64(st[0], 2, 9007199254740993))
+print(sqlite3_step(st[0]), sqlite3_finalize(st[0]))
+sqlite3_prepare_v2(db[0], "select name, n from t where n > 1000", -1, st, null)
+sqlite3_step(st[0])
+extern fn sqlite3_column_int64(stmt: ptr, col: i32) -> int
+print(sqlite3_column_text(st[0], 0), sqlite3_column_int64(st[0], 1), sqlite3_finalize(st[0]))`;
+    expect(k.ok(bind)).toBe("0 0\n101 0\nit's bound 9007199254740993 0\n");
     expect(k.ok('print(sqlite3_prepare_v2(db[0], "select nme from t", -1, st, null), sqlite3_errmsg(db[0]))')).toBe('1 no such column: nme\n');
     expect(k.ok('sqlite3_close(db[0])')).toBe('0');
   });
