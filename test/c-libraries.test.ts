@@ -73,6 +73,10 @@ describe('C libraries: loading and binding', () => {
     expect(fresh.run('extern fn adler32(adler: u64, buf: str, len: u32) -> u64').error).toBe('NameError: unknown C symbol `adler32`');
   });
 
+  test('an empty library name is an ImportError, not a way around the symbol filter', () => {
+    expect(k.run('extern "" fn uv_version() -> u32').error).toBe('ImportError: cannot load "": give a library\'s file name (e.g. "libz.so.1") or path');
+  });
+
   test('a symbol the named library lacks is a NameError naming both', () => {
     expect(k.run('extern "libz.so.1" fn no_such_fn_in_zlib()').error).toBe('NameError: unknown C symbol `no_such_fn_in_zlib` in libz.so.1');
   });

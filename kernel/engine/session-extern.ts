@@ -15,6 +15,10 @@ export function bindExterns(native: NativeAddon, checked: CheckedCell): void {
   for (const sig of checked.externs) {
     const decl = declarationOf(checked, sig);
     const nameSpan = decl?.nameSpan ?? { line: sig.line, col: 1, endLine: sig.line, endCol: 2 };
+    if (sig.library === '') {
+      // dlopen("") would be the process itself: node's own symbols, which extern fn refuses.
+      throw new CompileError('ImportError', 'cannot load "": give a library\'s file name (e.g. "libz.so.1") or path', decl?.librarySpan ?? nameSpan);
+    }
     if (sig.library !== undefined) {
       try {
         native.loadLibrary(sig.library);

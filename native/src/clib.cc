@@ -13,6 +13,7 @@ using namespace llvm::orc;
 namespace kiln {
 
 std::string loadLibrary(LoadedLibraries& libs, const std::string& name) {
+  if (name.empty()) return "no library name";  // dlopen("") is the process itself
   for (auto& entry : libs.list)
     if (entry.first == name) return "";
   dlerror();
