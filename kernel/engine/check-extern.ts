@@ -1,6 +1,6 @@
 // The checker's rules for `extern fn` signatures (LANGUAGE.md "C libraries"): which Kiln
 // types cross to C, and the C types `i32 u32 u64 f32` that may appear only there.
-import { C_TYPES, CType, ExternDecl, FLOAT, FnSig, INT, Type, TypeExpr, typeName } from './ast';
+import { C_TYPES, CType, ExternDecl, FLOAT, FnSig, INT, Type, TypeExpr, typeName, VOID } from './ast';
 import { typeErr } from './check-util';
 
 /** The Kiln type a C type converts to and from. */
@@ -37,7 +37,7 @@ export interface ExternSignature {
 }
 
 /** Resolves an extern's signature: C types become their Kiln type (noted in cParams/cRet). */
-export function checkExternSignature(d: ExternDecl, resolve: (t: TypeExpr, allowVoid?: boolean) => Type, ret: Type | undefined): ExternSignature {
+export function checkExternSignature(d: ExternDecl, resolve: (t: TypeExpr, allowVoid?: boolean) => Type): ExternSignature {
   const cParams = d.params.map((p) => cTypeAt(p.type));
   const params = d.params.map((p, i) => {
     const c = cParams[i];
@@ -48,7 +48,7 @@ export function checkExternSignature(d: ExternDecl, resolve: (t: TypeExpr, allow
     return { name: p.name, type };
   });
   const cRet = cTypeAt(d.ret);
-  const retType = cRet ? C_TYPE_VALUES[cRet] : ret!;
+  const retType = cRet ? C_TYPE_VALUES[cRet] : d.ret ? resolve(d.ret, true) : VOID;
   if (!cRet && !['int', 'float', 'bool', 'str', 'ptr', 'void'].includes(retType.kind)) {
     typeErr(`an \`extern fn\` must return ${RETURN_TYPES}, found \`${typeName(retType)}\``, d.ret!.span);
   }

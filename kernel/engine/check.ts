@@ -98,8 +98,7 @@ class Checker {
       }
       let sig: FnSig;
       if (d.kind === 'extern') {
-        const ret = d.ret && !isCType(d.ret.kind === 'named' ? d.ret.name : '') ? this.resolveType(d.ret, true) : VOID;
-        const c = checkExternSignature(d, (t, allowVoid) => this.resolveType(t, allowVoid), ret);
+        const c = checkExternSignature(d, (t, allowVoid) => this.resolveType(t, allowVoid));
         sig = { name: d.name, params: c.params, ret: c.ret, cell: this.cellNumber, line: d.span.line, extern: true, cName: d.cName ?? d.name, cParams: c.cParams };
         if (c.cRet) sig.cRet = c.cRet;
         if (d.library !== undefined) sig.library = d.library;
