@@ -478,9 +478,70 @@ describe('checker: session rules', () => {
   });
 
   test('extern fn parameter and return types are C-compatible', () => {
-    expect(err('extern fn f(a: [int])')).toBe('TypeError 1:16 an `extern fn` parameter must be `int`, `float`, `bool` or `str`, found `[int]`');
-    expect(err('struct P { }\nextern fn f() -> P')).toBe('TypeError 2:18 an `extern fn` must return `int`, `float`, `bool`, `str` or nothing, found `P`');
+    const params = '`int`, `float`, `bool`, `str`, `ptr`, `[int]`, `[float]`, `[ptr]` or a C type (`i32`, `u32`, `u64`, `f32`)';
+    expect(err('extern fn f(a: [str])')).toBe(`TypeError 1:16 an \`extern fn\` parameter must be ${params}, found \`[str]\``);
+    expect(err('struct P { }\nextern fn f(p: P)')).toBe(`TypeError 2:16 an \`extern fn\` parameter must be ${params}, found \`P\``);
+    expect(err('extern fn f(m: {int: int})')).toBe(`TypeError 1:16 an \`extern fn\` parameter must be ${params}, found \`{int: int}\``);
+    expect(err('struct P { }\nextern fn f() -> P')).toBe(
+      'TypeError 2:18 an `extern fn` must return `int`, `float`, `bool`, `str`, `ptr`, a C type (`i32`, `u32`, `u64`, `f32`) or nothing, found `P`',
+    );
+    expect(err('extern fn f() -> [float]')).toMatch(/^TypeError 1:18 an `extern fn` must return .* found `\[float\]`$/);
     expect(() => run('extern fn strlen(s: str) -> int\nextern fn srand(n: int)\nstrlen("abc")')).not.toThrow();
+    expect(() => run('extern fn f(a: [int], b: [float], c: [ptr], d: ptr, e: i32, g: u32, h: u64, k: f32) -> ptr')).not.toThrow();
+  });
+
+  test('extern fn: library, C name and C types are recorded on the signature', () => {
+    const c = run('extern "libz.so.1" fn crc32(crc: u64, buf: str, len: u32) -> u64\nextern fn c_abs(x: i32) -> i32 = "abs"\nextern fn fabsf(x: f32) -> f32');
+    expect(c.env.functions.get('crc32')).toMatchObject({
+      name: 'crc32', cName: 'crc32', library: 'libz.so.1', extern: true,
+      params: [{ name: 'crc', type: { kind: 'int' } }, { name: 'buf', type: { kind: 'str' } }, { name: 'len', type: { kind: 'int' } }],
+      cParams: ['u64', undefined, 'u32'], cRet: 'u64', ret: { kind: 'int' },
+    });
+    expect(c.env.functions.get('c_abs')).toMatchObject({ name: 'c_abs', cName: 'abs', cParams: ['i32'], cRet: 'i32' });
+    expect(c.env.functions.get('c_abs')!.library).toBeUndefined();
+    expect(c.env.functions.get('fabsf')).toMatchObject({ params: [{ name: 'x', type: { kind: 'float' } }], ret: { kind: 'float' }, cRet: 'f32' });
+    // Calls see the Kiln types: an int where an i32 is declared, a float (or int) where an f32 is.
+    expect(() => run('extern fn c_abs(x: i32) -> i32 = "abs"\nextern fn fabsf(x: f32) -> f32\nlet a: int = c_abs(-3)\nlet b: float = fabsf(2)')).not.toThrow();
+    expect(err('extern fn c_abs(x: i32) -> i32 = "abs"\nc_abs(1.5)')).toBe('TypeError 2:7 expected `int`, found `float`');
+    expect(err('extern fn c_abs(x: i32) -> i32 = "abs"\nabs(1)\nc_abs("1")')).toBe('TypeError 3:7 expected `int`, found `str`');
+  });
+
+  test('one cell binding a C symbol twice needs one C signature', () => {
+    expect(err('extern fn a1(x: i32) -> i32 = "abs"\nextern fn a2(x: int) -> int = "abs"')).toBe(
+      'TypeError 2:11 `a2` binds C symbol `abs` as `a1` does in this cell, with other types: (int) -> int vs (i32) -> i32',
+    );
+    expect(() => run('extern fn a1(x: i32) -> i32 = "abs"\nextern fn a2(y: i32) -> i32 = "abs"')).not.toThrow();
+    expect(() => run('extern fn strlen(s: str) -> int\nextern "libc.so.6" fn c_strlen(s: ptr) -> u64 = "strlen"')).not.toThrow();
+  });
+
+  test('C types outside extern signatures are TypeErrors', () => {
+    expect(err('let x: i32 = 3')).toBe('TypeError 1:8 the C type `i32` can only appear in an `extern fn` signature; use `int` here');
+    expect(err('fn f(x: f32) { }')).toBe('TypeError 1:9 the C type `f32` can only appear in an `extern fn` signature; use `float` here');
+    expect(err('fn f() -> u64 { return 1 }')).toBe('TypeError 1:11 the C type `u64` can only appear in an `extern fn` signature; use `int` here');
+    expect(err('struct S { n: u32 }')).toBe('TypeError 1:15 the C type `u32` can only appear in an `extern fn` signature; use `int` here');
+    expect(err('let v: [i32] = []')).toBe('TypeError 1:9 the C type `i32` can only appear in an `extern fn` signature; use `int` here');
+    expect(err('extern fn f(a: [i32])')).toBe('TypeError 1:17 the C type `i32` can only appear in an `extern fn` signature; use `int` here');
+    expect(err('struct ptr { }')).toBe('NameError 1:8 `ptr` is a built-in type');
+    expect(err('struct u64 { }')).toBe('NameError 1:8 `u64` is a built-in type');
+  });
+
+  test('ptr: a type usable anywhere; null; == and != between ptrs; ptr(), int(), cstr()', () => {
+    const c = run(
+      'struct H { handle: ptr }\nlet p: ptr = null\nlet hs: [ptr] = [null, ptr(8)]\nlet m: {str: ptr} = {"a": p}\n' +
+        'let h = H { handle: hs[1] }\nlet same = p == null || h.handle != null\nlet n: int = int(p)\nlet s: str = cstr(p)\nnull',
+    );
+    expect(typeName(c.env.globals.get('p')!.type)).toBe('ptr');
+    expect(typeName(c.env.globals.get('hs')!.type)).toBe('[ptr]');
+    expect(typeName(c.env.globals.get('m')!.type)).toBe('{str: ptr}');
+    expect(typeName(c.resultType!)).toBe('ptr');
+    expect(err('let p = null\np == 0')).toBe('TypeError 2:1 cannot compare `ptr` and `int`');
+    expect(err('null < null')).toBe('TypeError 1:1 cannot compare `ptr` and `ptr`');
+    expect(err('null + 1')).toBe('TypeError 1:1 cannot add `ptr` and `int`');
+    expect(err('float(null)')).toBe('TypeError 1:7 cannot convert `ptr` to `float`');
+    expect(err('ptr(1.5)')).toBe('TypeError 1:5 expected `int`, found `float`');
+    expect(err('cstr("a")')).toBe('TypeError 1:6 expected `ptr`, found `str`');
+    expect(err('let p: ptr = 0')).toBe('TypeError 1:14 expected `ptr`, found `int`');
+    expect(err('let null = 1')).toMatch(/^SyntaxError 1:5 /);
   });
 
   test('resultType: last statement is an expression of non-void type', () => {

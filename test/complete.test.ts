@@ -99,6 +99,17 @@ describe('inspect', () => {
     expect(inspect(...at('cbrt|'), env)).toBe('extern fn cbrt(x: float) -> float');
   });
 
+  test('an extern shows its library, C types and C name, from the session or the code', () => {
+    const cEnv = envOf('extern "libz.so.1" fn crc32(crc: u64, buf: str, len: u32) -> u64\nextern fn c_abs(x: i32) -> i32 = "abs"\nlet handle = null');
+    expect(inspect(...at('crc|32(0, "a", 1)'), cEnv)).toBe('extern "libz.so.1" fn crc32(crc: u64, buf: str, len: u32) -> u64');
+    expect(inspect(...at('c_abs|'), cEnv)).toBe('extern fn c_abs(x: i32) -> i32 = "abs"');
+    expect(inspect(...at('extern fn c_fabs(x: f32) -> f32 = "fabsf"\nc_fabs|(1.0)'), cEnv)).toBe('extern fn c_fabs(x: f32) -> f32 = "fabsf"');
+    expect(inspect(...at('hand|le'), cEnv)).toBe('handle: ptr\n(global)');
+    expect(inspect(...at('cstr|'), cEnv)).toBe('cstr(p: ptr) -> str\n\nA copy of the NUL-terminated bytes at p (`null` gives "").\n(built-in function)');
+    expect(inspect(...at('null|'), cEnv)).toBe('null\n(keyword)');
+    expect(complete(...at('nu|'), cEnv).matches).toEqual(['null']);
+  });
+
   test('structs, globals, builtins, keywords', () => {
     expect(inspect(...at('Poi|nt'), env)).toBe('struct Point { x: float, y: float }\n\nA point in the plane.');
     expect(inspect(...at('orig|in'), env)).toBe('origin: Point\n(global)');

@@ -122,6 +122,11 @@ describe('lexer: newline rule', () => {
     ]);
   });
 
+  test('null is a keyword, and a newline after it ends a statement', () => {
+    expect(tokenize('null nullable').filter((t) => t.kind !== 'eof').map((t) => `${t.kind}:${t.text}`)).toEqual(['kw:null', 'ident:nullable']);
+    expect(toks('p = null\nq')).toEqual(['p', '=', 'null', '⏎', 'q']);
+  });
+
   test('a line ending in an operator or `,` continues', () => {
     expect(toks('x = 1 +\n2')).toEqual(['x', '=', '1', '+', '2']);
     expect(toks('let x =\n3')).toEqual(['let', 'x', '=', '3']);

@@ -118,3 +118,17 @@ test('the data notebook reads the CSV beside it, groups, sorts and charts', () =
   expect([missing.ename, missing.evalue]).toEqual(['IOError', "No such file or directory: 'missing.csv'"]);
   expect(text(by('len(seen)'))).toBe('2');
 });
+
+test('the C libraries notebook calls zlib, SQLite and BLAS and survives a fault in C', () => {
+  const cells = codeCells(execute('c-libraries.ipynb'));
+  const by = (start: string) => cells.find((c) => c.source.startsWith(start))!;
+  expect(text(by('extern "libz.so.1" fn crc32'))).toBe('907060870');
+  expect(text(by('// Checksums chain'))).toBe('1095738169 1095738169 true\n');
+  expect(text(by('extern "libsqlite3.so.0"'))).toMatch(/^"3\.\d+\.\d+"$/);
+  expect(text(by('let stmt: [ptr] = [null]'))).toBe('barbara 90.5\nedsger 80.5\nalan 70.5\ngrace 60.5\n5');
+  expect(text(by('extern "libblas.so.3"'))).toBe('32.0');
+  expect(text(by('// Two random n×n matrices'))).toMatch(/^same product \(differences below 1e-9\): true\nBLAS dgemm: [\d.]+ ms; Kiln loop: [\d.]+ ms\n$/);
+  const fault = by('extern "libc.so.6" fn strlen').outputs!.find((o) => o.output_type === 'error')!;
+  expect(fault).toMatchObject({ ename: 'RuntimeError', evalue: 'segmentation fault in C function strlen (invalid memory access at 0x0)' });
+  expect(text(by('crc32(0, "still here"'))).toBe('4272021908');
+});

@@ -3,7 +3,7 @@ import { CompileError } from '../kernel/engine/errors';
 import { parseCell } from '../kernel/engine/parser';
 import { sexpr } from './support/sexpr';
 
-const SPAN_KEYS = new Set(['span', 'nameSpan', 'calleeSpan', 'fieldSpan', 'varSpan']);
+const SPAN_KEYS = new Set(['span', 'nameSpan', 'calleeSpan', 'fieldSpan', 'varSpan', 'librarySpan']);
 
 /** Removes spans, for structural comparison. */
 function strip(x: unknown): unknown {
@@ -263,6 +263,31 @@ describe('parser: items', () => {
       kind: 'extern', name: 'cbrt', params: [{ name: 'x', type: { kind: 'named', name: 'float' } }], ret: { kind: 'named', name: 'float' },
     });
     expect(hello.kind === 'fn' && hello.ret).toBeUndefined();
+  });
+
+  test('extern with a library and a C name; null is a literal', () => {
+    const [crc, cAbs] = parseCell('extern "libz.so.1" fn crc32(crc: u64, buf: str, len: u32) -> u64\nextern fn c_abs(x: i32) -> i32 = "abs"\n').items;
+    expect(strip(crc)).toEqual({
+      kind: 'extern', name: 'crc32', library: 'libz.so.1',
+      params: [
+        { name: 'crc', type: { kind: 'named', name: 'u64' } },
+        { name: 'buf', type: { kind: 'named', name: 'str' } },
+        { name: 'len', type: { kind: 'named', name: 'u32' } },
+      ],
+      ret: { kind: 'named', name: 'u64' },
+    });
+    expect(crc.kind === 'extern' && crc.librarySpan).toEqual({ line: 1, col: 8, endLine: 1, endCol: 19 });
+    expect(strip(cAbs)).toEqual({
+      kind: 'extern', name: 'c_abs', cName: 'abs', params: [{ name: 'x', type: { kind: 'named', name: 'i32' } }], ret: { kind: 'named', name: 'i32' },
+    });
+    const [both] = parseCell('extern "libc.so.6" fn c_strlen(s: ptr) -> u64 = "strlen"; print(1)').items;
+    expect(both.kind === 'extern' && [both.library, both.cName]).toEqual(['libc.so.6', 'strlen']);
+    expect(expr('p == null')).toBe('(== p null)');
+    expect(expr('null')).toBe('null');
+    expect(parseCell('let p = null\np').stmts.length).toBe(2);
+    expect(syntaxError('extern fn f() = abs')).toBe("SyntaxError 1:17 expected the C symbol's name as a string after `=`, found `abs`");
+    expect(syntaxError('extern "libz.so.1" crc32()')).toBe('SyntaxError 1:20 expected `fn` after `extern`, found `crc32`');
+    expect(syntaxError('let null = 1')).toBe('SyntaxError 1:5 expected a variable name, found `null`');
   });
 
   test('multi-line struct declaration and nested array types', () => {

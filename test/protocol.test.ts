@@ -57,6 +57,33 @@ test('maps over the wire: a map result, KeyError and RuntimeError as errors', as
   expect(changed.iopub.find((m) => m.header.msg_type === 'error')?.content).toMatchObject({ ename: 'RuntimeError', traceback: changed.reply.content.traceback });
 });
 
+test('C libraries over the wire: an ImportError compile error and a fault in C as a RuntimeError', async () => {
+  const missing = await k.client.execute('let lib_kept = 1\nextern "libnope.so.9" fn gone() -> int');
+  expect(missing.reply.content).toMatchObject({
+    status: 'error',
+    ename: 'ImportError',
+    evalue: 'cannot load libnope.so.9: libnope.so.9: cannot open shared object file: No such file or directory',
+  });
+  expect(missing.reply.content.traceback.slice(1)).toEqual([
+    '    extern "libnope.so.9" fn gone() -> int',
+    '           ^^^^^^^^^^^^^^',
+    'ImportError: cannot load libnope.so.9: libnope.so.9: cannot open shared object file: No such file or directory',
+  ]);
+  expect(missing.iopub.find((m) => m.header.msg_type === 'error')?.content).toMatchObject({ ename: 'ImportError', traceback: missing.reply.content.traceback });
+  expect((await k.client.execute('lib_kept')).reply.content).toMatchObject({ status: 'error', ename: 'NameError' });
+
+  const fault = await k.client.execute('extern "libc.so.6" fn strlen(s: ptr) -> u64\nstrlen(null)');
+  expect(fault.reply.content).toMatchObject({
+    status: 'error',
+    ename: 'RuntimeError',
+    evalue: 'segmentation fault in C function strlen (invalid memory access at 0x0)',
+  });
+  expect(fault.reply.content.traceback.at(-1)).toBe('RuntimeError: segmentation fault in C function strlen (invalid memory access at 0x0)');
+  expect(fault.iopub.find((m) => m.header.msg_type === 'error')?.content).toMatchObject({ ename: 'RuntimeError', traceback: fault.reply.content.traceback });
+  const alive = await k.client.execute('extern "libz.so.1" fn crc32(crc: u64, buf: str, len: u32) -> u64\ncrc32(0, "hello", 5)');
+  expect(alive.iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data).toEqual({ 'text/plain': '907060870' });
+});
+
 test('silent: no execute_input, no execute_result, no count increase', async () => {
   const before = (await k.client.execute('1')).reply.content.execution_count;
   const { reply, iopub } = await k.client.execute('print("s")\nx', { silent: true });

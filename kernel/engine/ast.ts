@@ -20,7 +20,9 @@ export type Type =
   | { kind: 'array'; elem: Type }
   | { kind: 'struct'; def: StructDef }
   /** `{K: V}`: K is int, str or bool (the checker enforces it). */
-  | { kind: 'map'; key: Type; value: Type };
+  | { kind: 'map'; key: Type; value: Type }
+  /** An opaque C pointer (`void*`); `null` is the null one. */
+  | { kind: 'ptr' };
 
 export type MapType = Extract<Type, { kind: 'map' }>;
 
@@ -29,6 +31,11 @@ export const FLOAT: Type = { kind: 'float' };
 export const BOOL: Type = { kind: 'bool' };
 export const STR: Type = { kind: 'str' };
 export const VOID: Type = { kind: 'void' };
+export const PTR: Type = { kind: 'ptr' };
+
+/** C types allowed only in `extern fn` signatures: what the C side sees of an int/float. */
+export type CType = 'i32' | 'u32' | 'u64' | 'f32';
+export const C_TYPES: readonly CType[] = ['i32', 'u32', 'u64', 'f32'];
 
 export function arrayOf(elem: Type): Type {
   return { kind: 'array', elem };
@@ -87,6 +94,12 @@ export interface FnSig {
   line: number;
   /** For `extern fn`: the C symbol (the same as name). */
   extern: boolean;
+  /** For `extern fn`: the C symbol it binds (`= "abs"`), the library it comes from
+   *  (`extern "libz.so.1" fn`), and the C types written in place of int/float. */
+  cName?: string;
+  library?: string;
+  cParams?: (CType | undefined)[];
+  cRet?: CType;
   /** Set by the session before lowering (Kiln functions only): the 8-byte slot holding the current body's address. */
   slot?: number;
   /** Set by the session before lowering: the LLVM name of the body compiled in this cell, e.g. `fib.v3`. */
@@ -137,6 +150,7 @@ export type Expr =
   | (ExprBase & { kind: 'int'; value: bigint })
   | (ExprBase & { kind: 'float'; value: number })
   | (ExprBase & { kind: 'bool'; value: boolean })
+  | (ExprBase & { kind: 'null' })
   | (ExprBase & { kind: 'str'; value: string })
   | (ExprBase & { kind: 'name'; name: string; ref?: VarRef })
   | (ExprBase & { kind: 'unary'; op: '-' | '!'; operand: Expr })
@@ -227,6 +241,11 @@ export interface ExternDecl {
   kind: 'extern';
   name: string;
   nameSpan: Span;
+  /** `extern "libz.so.1" fn`: the library to load, and where it is written. */
+  library?: string;
+  librarySpan?: Span;
+  /** `= "abs"`: the C symbol, when it differs from the Kiln name. */
+  cName?: string;
   params: Param[];
   ret?: TypeExpr;
   span: Span;

@@ -14,6 +14,7 @@
 import { arrayOf, BOOL, FLOAT, INT, STR, VOID } from './ast';
 import { ARRAY_BUILTINS } from './builtins/arrays';
 import { Builtin, fixed, generic } from './builtins/declare';
+import { CLIB_BUILTINS } from './builtins/clib';
 import { FILE_BUILTINS } from './builtins/files';
 import { MAP_BUILTINS } from './builtins/maps';
 import { STRING_BUILTINS } from './builtins/strings';
@@ -69,6 +70,7 @@ const LIST: Builtin[] = [
   ...ARRAY_BUILTINS,
   ...FILE_BUILTINS,
   ...MAP_BUILTINS,
+  ...CLIB_BUILTINS,
 ];
 
 /** All builtins by name. */
@@ -79,4 +81,4 @@ export function isBuiltin(name: string): boolean {
 }
 
 /** Names of the built-in types (cannot be used as struct names). */
-export const BUILTIN_TYPES = ['int', 'float', 'bool', 'str', 'void'];
+export const BUILTIN_TYPES = ['int', 'float', 'bool', 'str', 'void', 'ptr', 'i32', 'u32', 'u64', 'f32'];

@@ -23,7 +23,7 @@
 // - `fill(n, x)` takes the element type from the context when there is one
 //   (`let v: [float] = fill(3, 0)` makes a `[float]`).
 // - `min`/`max` of two ints is an int; with a float, both are promoted.
-import { arrayOf, AssignOp, BOOL, Expr, FLOAT, INT, STR, Type, VOID } from './ast';
+import { arrayOf, AssignOp, BOOL, Expr, FLOAT, INT, PTR, STR, Type, VOID } from './ast';
 import { Builtin } from './builtins';
 import { checkMapBuiltin, MAP_BUILTIN_NAMES } from './builtins/maps';
 import { coerce, isNumeric, nonVoid, promote, q, typeErr } from './check-util';
@@ -103,6 +103,7 @@ export function checkBinary(e: Binary): Expr {
       let t = numeric();
       if (!t && lt.kind === 'str' && rt.kind === 'str') t = STR;
       if (!t && (e.op === '==' || e.op === '!=') && lt.kind === 'bool' && rt.kind === 'bool') t = BOOL;
+      if (!t && (e.op === '==' || e.op === '!=') && lt.kind === 'ptr' && rt.kind === 'ptr') t = PTR;
       if (!t) fail(`cannot compare ${q(lt)} and ${q(rt)}`);
       e.operandType = t;
       e.type = BOOL;
@@ -209,7 +210,8 @@ export function checkBuiltinCall(e: Call, b: Builtin, hint: Type | undefined, ch
     case 'float': {
       argCount(e, 1);
       const t = arg(0).type!;
-      if (!['int', 'float', 'str'].includes(t.kind)) typeErr(`cannot convert ${q(t)} to \`${b.name}\``, e.args[0].span);
+      const convertible = b.name === 'int' ? ['int', 'float', 'str', 'ptr'] : ['int', 'float', 'str'];
+      if (!convertible.includes(t.kind)) typeErr(`cannot convert ${q(t)} to \`${b.name}\``, e.args[0].span);
       e.type = b.name === 'int' ? INT : FLOAT;
       return e;
     }

@@ -14,10 +14,11 @@
 // - Unknown names get a "did you mean" among visible names (check-util.ts).
 // The rules of the operators and of built-in function calls are in check-builtins.ts.
 import {
-  arrayOf, Block, BOOL, Cell, CheckedCell, Env, Expr, FLOAT, FnDecl, FnSig, GlobalInfo, INT, mapOf,
+  arrayOf, Block, BOOL, Cell, CheckedCell, Env, Expr, ExternDecl, FLOAT, FnDecl, FnSig, GlobalInfo, INT, mapOf, PTR,
   sameType, Span, STR, Stmt, StructDecl, StructDef, Type, TypeExpr, VarRef, VOID,
 } from './ast';
 import { BUILTINS, BUILTIN_TYPES } from './builtins';
+import { checkExternSignature, checkExternSymbols, cTypeOutsideExtern, isCType } from './check-extern';
 import { checkArgs, checkBinary, checkBuiltinCall, checkCompoundAssign, checkUnary } from './check-builtins';
 import { CANNOT_INFER_EMPTY_MAP, checkKey, checkKeyType, checkMapLiteral, isEmptyLiteral } from './check-maps';
 import {
@@ -40,7 +41,7 @@ export function sameSignature(a: FnSig, b: FnSig): boolean {
 }
 
 /** The types of the expressions whose type follows from their kind alone. */
-const FIXED_TYPES = { int: INT, float: FLOAT, bool: BOOL, str: STR, promote: FLOAT } as const;
+const FIXED_TYPES = { int: INT, float: FLOAT, bool: BOOL, str: STR, promote: FLOAT, null: PTR } as const;
 
 const CANNOT_INFER_EMPTY = 'cannot infer the type of an empty array `[]`; add a type annotation, e.g. `let v: [int] = []`';
 
@@ -91,28 +92,27 @@ class Checker {
       if (seenFns.has(d.name)) nameErr(`function \`${d.name}\` is defined twice in this cell`, d.nameSpan);
       seenFns.add(d.name);
       const seenParams = new Set<string>();
-      const params = d.params.map((p) => {
+      for (const p of d.params) {
         if (seenParams.has(p.name)) nameErr(`parameter \`${p.name}\` is declared twice`, p.span);
         seenParams.add(p.name);
-        return { name: p.name, type: this.resolveType(p.type) };
-      });
-      const ret = d.ret ? this.resolveType(d.ret, true) : VOID;
-      if (d.kind === 'extern') {
-        for (const [i, p] of params.entries()) {
-          if (!['int', 'float', 'bool', 'str'].includes(p.type.kind)) {
-            typeErr(`an \`extern fn\` parameter must be \`int\`, \`float\`, \`bool\` or \`str\`, found ${q(p.type)}`, d.params[i].type.span);
-          }
-        }
-        if (!['int', 'float', 'bool', 'str', 'void'].includes(ret.kind)) {
-          typeErr(`an \`extern fn\` must return \`int\`, \`float\`, \`bool\`, \`str\` or nothing, found ${q(ret)}`, d.ret!.span);
-        }
       }
-      const sig: FnSig = { name: d.name, params, ret, cell: this.cellNumber, line: d.span.line, extern: d.kind === 'extern' };
-      if (d.kind === 'fn' && d.doc !== undefined) sig.doc = d.doc;
+      let sig: FnSig;
+      if (d.kind === 'extern') {
+        const c = checkExternSignature(d, (t, allowVoid) => this.resolveType(t, allowVoid));
+        sig = { name: d.name, params: c.params, ret: c.ret, cell: this.cellNumber, line: d.span.line, extern: true, cName: d.cName ?? d.name, cParams: c.cParams };
+        if (c.cRet) sig.cRet = c.cRet;
+        if (d.library !== undefined) sig.library = d.library;
+      } else {
+        const params = d.params.map((p) => ({ name: p.name, type: this.resolveType(p.type) }));
+        const ret = d.ret ? this.resolveType(d.ret, true) : VOID;
+        sig = { name: d.name, params, ret, cell: this.cellNumber, line: d.span.line, extern: false };
+        if (d.doc !== undefined) sig.doc = d.doc;
+      }
       d.sig = sig;
       this.env.functions.set(d.name, sig);
       if (d.kind === 'extern') externs.push(sig);
     }
+    checkExternSymbols(cell.items.filter((i): i is ExternDecl => i.kind === 'extern'));
 
     // Top-level statements, in order (the cell's entry function).
     const entry: FnCtx = { locals: [], scopes: [new Map()], loops: 0 };
@@ -213,7 +213,9 @@ class Checker {
       case 'void':
         if (!allowVoid) syntaxErr('`void` is only allowed as a return type', t.span);
         return VOID;
+      case 'ptr': return PTR;
     }
+    if (isCType(t.name)) cTypeOutsideExtern(t.name, t);
     const def = this.env.structs.get(t.name);
     if (!def) {
       nameErr(withSuggestion(`unknown type \`${t.name}\``, t.name, [...BUILTIN_TYPES.slice(0, 4), ...this.env.structs.keys()]), t.span);
@@ -381,6 +383,7 @@ class Checker {
       case 'bool':
       case 'str':
       case 'promote':
+      case 'null':
         e.type = FIXED_TYPES[e.kind];
         return e;
       case 'name': {

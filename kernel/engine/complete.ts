@@ -147,9 +147,14 @@ export function complete(code: string, cursor: number, env: Env): CompletionResu
 
 // ---- inspect ----
 
+/** A function's declaration as written: an extern shows its library, C types and C name. */
 export function fnSignature(sig: FnSig): string {
-  const params = sig.params.map((p) => `${p.name}: ${typeName(p.type)}`).join(', ');
-  return `${sig.extern ? 'extern fn' : 'fn'} ${sig.name}(${params})${sig.ret.kind === 'void' ? '' : ` -> ${typeName(sig.ret)}`}`;
+  const params = sig.params.map((p, i) => `${p.name}: ${sig.cParams?.[i] ?? typeName(p.type)}`).join(', ');
+  const ret = sig.ret.kind === 'void' ? '' : ` -> ${sig.cRet ?? typeName(sig.ret)}`;
+  if (!sig.extern) return `fn ${sig.name}(${params})${ret}`;
+  const library = sig.library === undefined ? '' : ` ${JSON.stringify(sig.library)}`;
+  const cName = sig.cName === undefined || sig.cName === sig.name ? '' : ` = ${JSON.stringify(sig.cName)}`;
+  return `extern${library} fn ${sig.name}(${params})${ret}${cName}`;
 }
 
 export function structSignature(def: { name: string; fields: { name: string; type: Type | string }[] }): string {
@@ -206,8 +211,13 @@ export function inspect(code: string, cursor: number, env: Env): string | undefi
         return withDoc(structSignature({ name: item.name, fields: item.fields.map((f) => ({ name: f.name, type: typeExprText(f.type) })) }), item.doc);
       }
       const params = item.params.map((p) => `${p.name}: ${typeExprText(p.type)}`).join(', ');
-      const sig = `${item.kind === 'extern' ? 'extern fn' : 'fn'} ${item.name}(${params})${item.ret ? ` -> ${typeExprText(item.ret)}` : ''}`;
-      return withDoc(sig, item.kind === 'fn' ? item.doc : undefined);
+      const ret = item.ret ? ` -> ${typeExprText(item.ret)}` : '';
+      if (item.kind === 'extern') {
+        const library = item.library === undefined ? '' : ` ${JSON.stringify(item.library)}`;
+        return `extern${library} fn ${item.name}(${params})${ret}${item.cName === undefined ? '' : ` = ${JSON.stringify(item.cName)}`}`;
+      }
+      const sig = `fn ${item.name}(${params})${ret}`;
+      return withDoc(sig, item.doc);
     }
   } catch {
     // unfinished code: fall through to the session

@@ -2,7 +2,7 @@
 // of runtime errors with their Kiln call stack.
 import type { Span } from './ast';
 
-export type CompileErrorKind = 'SyntaxError' | 'NameError' | 'TypeError';
+export type CompileErrorKind = 'SyntaxError' | 'NameError' | 'TypeError' | 'ImportError';
 
 export class CompileError extends Error {
   constructor(

@@ -135,6 +135,7 @@ export class ModuleBuilder {
   /** Declarations made so far (a lookup in the module costs a trip through the bindings). */
   private readonly declared = new Map<string, llvm.Function>();
   private readonly globals = new Map<string, llvm.GlobalVariable>();
+  private readonly cSymbols = new Set<string>();
 
   constructor(context: llvm.LLVMContext, name: string) {
     this.context = context;
@@ -256,6 +257,17 @@ export class ModuleBuilder {
     return fn;
   }
 
+  /** A C function (extern fn) as a callee of type `fnType`, declared `nobuiltin` when printed:
+   *  LLVM must call the C code as it is, not its idea of a libc function of that name (e.g.
+   *  fold `strlen(null)`). Externs of earlier cells may bind one symbol with different C
+   *  types: the symbol is declared once, with the first, and cast for the others. */
+  declareC(symbol: string, ret: llvm.Type, params: llvm.Type[]): { callee: llvm.Constant; fnType: llvm.FunctionType } {
+    this.cSymbols.add(symbol);
+    const fnType = llvm.FunctionType.get(ret, params, false);
+    const fn = this.declare(symbol, ret, params);
+    return { callee: llvm.ConstantExpr.getBitCast(fn, llvm.PointerType.getUnqual(fnType)), fnType };
+  }
+
   runtime(name: string): llvm.Function {
     const sig = RUNTIME[name];
     if (!sig) throw new Error(`unknown runtime function ${name}`);
@@ -268,10 +280,10 @@ export class ModuleBuilder {
   }
 
   /** An external data symbol of the runtime. */
-  runtimeGlobal(name: 'kiln_depth' | 'kiln_interrupt' | 'kiln_fstack' | 'kiln_lstack'): llvm.GlobalVariable {
+  runtimeGlobal(name: 'kiln_depth' | 'kiln_interrupt' | 'kiln_fstack' | 'kiln_lstack' | 'kiln_cfunc'): llvm.GlobalVariable {
     let global = this.globals.get(name);
     if (!global) {
-      const type = name === 'kiln_depth' ? this.i64 : name === 'kiln_interrupt' ? this.i32 : this.stackType;
+      const type = name === 'kiln_depth' ? this.i64 : name === 'kiln_interrupt' ? this.i32 : name === 'kiln_cfunc' ? this.ptr : this.stackType;
       global = new llvm.GlobalVariable(this.module, type, false, llvm.Function.LinkageTypes.ExternalLinkage, null, name);
       this.globals.set(name, global);
     }
@@ -294,6 +306,7 @@ export class ModuleBuilder {
         .print()
         .replace(/load i32, i32\* @kiln_interrupt\b/g, 'load volatile i32, i32* @kiln_interrupt')
         .replace(/^define /gm, 'define dso_local ')
+        .replace(/^declare .* @"?([^"(]+)"?\(.*\)$/gm, (line, symbol: string) => (this.cSymbols.has(symbol) ? `${line} nobuiltin` : line))
         .replace(HEAP_ACCESS, (_line, access: string, _pointer: string, region: keyof typeof TBAA_TAGS) =>
           `${access}, !tbaa ${TBAA_TAGS[region]}`) +
       TBAA_METADATA

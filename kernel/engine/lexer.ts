@@ -24,7 +24,7 @@ export interface Token {
 
 export const KEYWORDS = new Set([
   'fn', 'let', 'struct', 'extern', 'if', 'else', 'while', 'for', 'in',
-  'return', 'break', 'continue', 'true', 'false',
+  'return', 'break', 'continue', 'true', 'false', 'null',
 ]);
 
 /** A lexer error; `unterminated` is true for an unterminated string (the input may continue). */
@@ -66,7 +66,7 @@ export function endsStatement(t: Token): boolean {
     case 'str':
       return true;
     case 'kw':
-      return ['true', 'false', 'return', 'break', 'continue'].includes(t.text);
+      return ['true', 'false', 'null', 'return', 'break', 'continue'].includes(t.text);
     case 'op':
       return t.text === ')' || t.text === ']' || t.text === '}';
     default:

@@ -6,6 +6,8 @@ import { BUILTINS } from './builtins';
 import type { FunctionLowerer } from './lower';
 import { MAP_BUILTIN_NAMES } from './builtins/maps';
 import { lowerMapBuiltin } from './lower-maps';
+import { CLIB_BUILTIN_NAMES } from './builtins/clib';
+import { lowerClibBuiltin } from './lower-extern';
 
 type CallExpr = Extract<Expr, { kind: 'call' }>;
 
@@ -91,6 +93,8 @@ export function lowerBuiltin(f: FunctionLowerer, name: string, e: CallExpr): llv
           return rt('kiln_parse_int', [v]);
         case 'bool':
           return b.CreateZExt(v, mb.i64);
+        case 'ptr':
+          return b.CreatePtrToInt(v, mb.i64);
         default:
           return v;
       }
@@ -173,5 +177,6 @@ export function lowerBuiltin(f: FunctionLowerer, name: string, e: CallExpr): llv
       return rt('kiln_eval', args());
   }
   if (MAP_BUILTIN_NAMES.has(name)) return lowerMapBuiltin(f, name, e);
+  if (CLIB_BUILTIN_NAMES.has(name)) return lowerClibBuiltin(f, name, e);
   throw new Error(`internal error: no lowering for built-in \`${name}\``);
 }

@@ -1,9 +1,10 @@
 // Lowering of expressions: values in registers, with the checks LANGUAGE.md asks for
 // (integer division by zero, INT64_MIN / -1, bounds) made explicit in the IR.
 import llvm from 'llvm-bindings';
-import type { Expr, FnSig, MapType, Type } from './ast';
+import type { Expr, MapType, Type } from './ast';
 import type { FunctionLowerer } from './lower';
 import { lowerBuiltin } from './lower-builtins';
+import { callExtern } from './lower-extern';
 import { lowerMapLiteral, mapGet } from './lower-maps';
 
 export function lowerExpr(f: FunctionLowerer, e: Expr): llvm.Value {
@@ -15,6 +16,8 @@ export function lowerExpr(f: FunctionLowerer, e: Expr): llvm.Value {
       return mb.float(e.value);
     case 'bool':
       return mb.bool(e.value);
+    case 'null':
+      return llvm.ConstantPointerNull.get(mb.ptr);
     case 'str':
       return mb.stringLiteral(e.value);
     case 'name':
@@ -151,24 +154,4 @@ function call(f: FunctionLowerer, e: Extract<Expr, { kind: 'call' }>): llvm.Valu
   const fnType = f.mb.kilnFunctionType(fn);
   const callee = f.b.CreateLoad(llvm.PointerType.getUnqual(fnType), f.mb.address(fn.slot!, llvm.PointerType.getUnqual(fnType)));
   return f.b.CreateCall(fnType, callee, args);
-}
-
-/** A C function: int→int64_t, float→double, bool→int (0/1), str→const char*. */
-function callExtern(f: FunctionLowerer, fn: FnSig, e: Extract<Expr, { kind: 'call' }>): llvm.Value {
-  const { b, mb } = f;
-  const cType = (t: Type, isReturn: boolean) =>
-    t.kind === 'bool' ? (isReturn ? mb.i8 : mb.i32) : mb.regType(t);
-  const args = e.args.map((a, i) => {
-    const v = lowerExpr(f, a);
-    const t = fn.params[i].type;
-    if (t.kind === 'bool') return b.CreateZExt(v, mb.i32);
-    if (t.kind === 'str') return b.CreateInBoundsGEP(mb.i8, v, [mb.int(8)]);
-    return v;
-  });
-  const callee = mb.declare(fn.name, cType(fn.ret, true), fn.params.map((p) => cType(p.type, false)));
-  f.setLine(e.span.line);
-  const result = b.CreateCall(callee, args);
-  if (fn.ret.kind === 'bool') return b.CreateICmpNE(result, llvm.ConstantInt.get(mb.i8, 0, false));
-  if (fn.ret.kind === 'str') return f.callRuntime('kiln_str_from_c', [result], e.span.line);
-  return result;
 }

@@ -197,7 +197,7 @@ export class FunctionLowerer {
   }
 
   /** Tells the runtime this frame's depth (before any call into it). */
-  private publishDepth(): void {
+  publishDepth(): void {
     this.b.CreateStore(this.frameDepth, this.mb.runtimeGlobal('kiln_depth'));
   }
 

@@ -1,7 +1,7 @@
 // Magics: a `%name args` first line changes how the rest of the cell is handled
 // (LANGUAGE.md "Magics").
-import type { FnSig } from './ast';
 import { typeName } from './ast';
+import { fnSignature } from './complete';
 import type { ExecuteOutcome } from './api';
 import { renderRuntimeError } from './errors';
 import type { Session } from './session';
@@ -144,17 +144,11 @@ function timeitMagic(session: Session, _args: string, body: string, cell: number
   return { status: 'ok' };
 }
 
-export function signatureText(fn: FnSig): string {
-  const params = fn.params.map((p) => `${p.name}: ${typeName(p.type)}`).join(', ');
-  const ret = fn.ret.kind === 'void' ? '' : ` -> ${typeName(fn.ret)}`;
-  return `${fn.extern ? 'extern ' : ''}fn ${fn.name}(${params})${ret}`;
-}
-
 function whoMagic(session: Session): ExecuteOutcome {
   const { globals, functions, structs } = session.env;
   const lines = [
     ...[...globals.values()].map((g) => `let ${g.name}: ${typeName(g.type)}`),
-    ...[...functions.values()].map(signatureText),
+    ...[...functions.values()].map(fnSignature),
     ...[...structs.values()].map(
       (s) => `struct ${s.name} { ${s.fields.map((f) => `${f.name}: ${typeName(f.type)}`).join(', ')} }`,
     ),

@@ -33,8 +33,15 @@ export interface NativeAddon {
   removeModule(tracker: number): void;
   /** Native assembly (AT&T) of a module's IR text, compiled by the JIT's target machine at that level. */
   emitAssembly(irText: string, optLevel: number): string;
-  /** True if a C symbol of the process (libc, libm, loaded libraries; never node's own) can be bound by extern fn. */
+  /** True if extern fn can bind this symbol: `name` from the loaded libraries (in load order)
+   *  or the process (libc, libm; never node's own), `name@library` from that library only. */
   hasCSymbol(name: string): boolean;
+  /** dlopens a library for this JIT's extern fns (once per name); throws with the loader's message. */
+  loadLibrary(name: string): void;
+  /** How many libraries this JIT has loaded. */
+  libraryCount(): number;
+  /** Forgets the libraries loaded after the first `count` (a cell that failed to compile). */
+  forgetLibraries(count: number): void;
   /** Guarded entry: calls `void fn()` at address; faults and Kiln errors come back as {ok:false}. Reentrant. */
   run(address: number): RunOutcome;
   /** The host callback (see docs/runtime-abi.md "Host callback"). */

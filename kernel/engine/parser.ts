@@ -154,14 +154,26 @@ export class Parser {
 
   private parseExtern(): ExternDecl {
     const kw = this.next();
+    const library = this.tok.kind === 'str' ? this.next() : undefined;
     if (!this.isKw('fn')) this.error(`expected \`fn\` after \`extern\`, found ${tokenDescription(this.tok)}`);
     this.next();
     const name = this.expectIdent('a function name');
     const params = this.parseParams();
     const ret = this.parseRet();
     if (this.isOp('{')) this.error('an `extern fn` has no body');
+    let cName: string | undefined;
+    if (this.isOp('=')) {
+      this.next();
+      if (this.tok.kind !== 'str') this.error(`expected the C symbol's name as a string after \`=\`, found ${tokenDescription(this.tok)}`);
+      cName = this.next().strValue!;
+    }
     const decl: ExternDecl = { kind: 'extern', name: name.text, nameSpan: name.span, params, span: spanFrom(kw.span, this.prevEnd()) };
     if (ret) decl.ret = ret;
+    if (library) {
+      decl.library = library.strValue!;
+      decl.librarySpan = library.span;
+    }
+    if (cName !== undefined) decl.cName = cName;
     return decl;
   }
 
@@ -468,6 +480,10 @@ export class Parser {
         if (t.text === 'true' || t.text === 'false') {
           this.next();
           return { kind: 'bool', value: t.text === 'true', span: t.span };
+        }
+        if (t.text === 'null') {
+          this.next();
+          return { kind: 'null', span: t.span };
         }
         break;
       case 'ident': {

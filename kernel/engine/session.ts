@@ -8,6 +8,7 @@ import { checkCell, sameSignature } from './check';
 import { complete, inspect, isComplete } from './complete';
 import { CompileError, KilnError, kilnError, renderCompileError, renderRuntimeError } from './errors';
 import { lowerCell } from './lower';
+import { bindExterns } from './session-extern';
 import { runMagic } from './magics';
 import type { AddedModule, NativeAddon, RunOutcome, TypeDescription } from './native-api';
 import { loadNative } from './native';
@@ -34,7 +35,7 @@ export interface CompiledCell {
 /** Makes LLVM symbol names unique across sessions (the addon may outlive a session). */
 let symbolCounter = 0;
 
-const PRIMITIVE_TYPE_IDS: Record<string, number> = { int: 0, float: 1, bool: 2, str: 3, void: 0 };
+const PRIMITIVE_TYPE_IDS: Record<string, number> = { int: 0, float: 1, bool: 2, str: 3, void: 0, ptr: 4 };
 
 function hasLoop(stmts: Stmt[]): boolean {
   return stmts.some((s) => {
@@ -124,9 +125,11 @@ export class Session implements Engine {
     let checked: CheckedCell;
     let ir: string;
     const entrySymbol = `cell${cell}.entry.${symbolCounter++}`;
+    // Libraries this cell loads are forgotten again if it fails to compile.
+    const librariesBefore = this.native.libraryCount();
     try {
       checked = checkCell(parseCell(code), this.env, cell);
-      this.checkExterns(checked);
+      bindExterns(this.native, checked);
       this.assignAddresses(checked, cell);
       ir = lowerCell(checked, {
         cellNumber: cell,
@@ -136,6 +139,7 @@ export class Session implements Engine {
         location: (fid, line) => this.location(fid, line),
       });
     } catch (err) {
+      this.native.forgetLibraries(librariesBefore);
       if (err instanceof CompileError) return renderCompileError(err, code, cell);
       // The compiler recurses on nesting: thousands of nested brackets exhaust its stack;
       // so does compiling inside eval nested thousands deep (runaway recursion).
@@ -158,6 +162,7 @@ export class Session implements Engine {
     } catch (err) {
       // Out of JIT memory, or a bug of ours (invalid IR): the cell is dropped whole.
       if (added) this.native.removeModule(added.tracker);
+      this.native.forgetLibraries(librariesBefore);
       return renderRuntimeError('SyntaxError', `could not compile the cell: ${(err as Error).message}`, []);
     }
     // Commit: from here on the cell's definitions are part of the session.
@@ -201,16 +206,6 @@ export class Session implements Engine {
     this.native.createJit();
     this.env = { functions: new Map(), globals: new Map(), structs: new Map() };
     this.functionIR.clear();
-  }
-
-  private checkExterns(checked: CheckedCell): void {
-    for (const sig of checked.externs) {
-      if (!this.native.hasCSymbol(sig.name)) {
-        const decl = checked.cell.items.find((i) => i.kind === 'extern' && i.name === sig.name);
-        const span = decl?.nameSpan ?? { line: sig.line, col: 1, endLine: sig.line, endCol: 2 };
-        throw new CompileError('NameError', `unknown C symbol \`${sig.name}\``, span);
-      }
-    }
   }
 
   /** Slots for new functions and globals, versioned symbols, frame ids. A function whose

@@ -202,8 +202,39 @@ napi_value HasCSymbol(napi_env env, napi_callback_info info) {
   std::string name;
   if (!getString(env, a.argv[0], name)) return throwError(env, "hasCSymbol: name must be a string");
   napi_value b;
-  napi_get_boolean(env, hasCSymbol(name), &b);
+  napi_get_boolean(env, hasCSymbol(a.s->jit, name), &b);
   return b;
+}
+
+napi_value LoadLibrary(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  Jit* j = requireJit(env, a.s);
+  if (!j) return nullptr;
+  std::string name;
+  if (!getString(env, a.argv[0], name)) return throwError(env, "loadLibrary: name must be a string");
+  std::string err = jitLoadLibrary(j, name);
+  if (!err.empty()) return throwError(env, err);
+  return undefined(env);
+}
+
+napi_value LibraryCount(napi_env env, napi_callback_info info) {
+  Args a(env, info, 0);
+  if (!a.ok) return nullptr;
+  Jit* j = requireJit(env, a.s);
+  if (!j) return nullptr;
+  return num(env, (double)jitLibraryCount(j));
+}
+
+napi_value ForgetLibraries(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  Jit* j = requireJit(env, a.s);
+  if (!j) return nullptr;
+  double count;
+  if (!getNumber(env, a.argv[0], &count) || count < 0) return throwError(env, "forgetLibraries: bad count");
+  jitForgetLibraries(j, (size_t)count);
+  return undefined(env);
 }
 
 // ---------------------------------------------------------------- guarded entry
@@ -246,6 +277,8 @@ napi_value Run(napi_env env, napi_callback_info info) {
   if (!s->top && s->outBuf.empty()) s->lastFlushNs = nowNs();  // 5 ms batching starts now
   fr.prev = s->top;
   const bool savedInJit = s->inJit;
+  const char* savedCFunction = s->cFunction;
+  s->cFunction = nullptr;
   s->top = &fr;
   int code = sigsetjmp(fr.jb, 1);
   if (code == 0) {
@@ -261,6 +294,7 @@ napi_value Run(napi_env env, napi_callback_info info) {
     if (code == 2) describeFault(s);
     s->depth = fr.baseDepth;
   }
+  s->cFunction = savedCFunction;
   if (flushOutput(s) && ok) {  // the host threw while receiving the last output
     ok = false;
     errDepth = fr.baseDepth;
@@ -470,6 +504,7 @@ NAPI_MODULE_INIT() {
       {"registerType", RegisterType}, {"allocSlot", AllocSlot}, {"allocGlobal", AllocGlobal},
       {"writeWord", WriteWord}, {"readWord", ReadWord}, {"emptyString", EmptyString},
       {"flush", Flush}, {"gcStats", GcStats}, {"gcCollect", GcCollect},
+      {"loadLibrary", LoadLibrary}, {"libraryCount", LibraryCount}, {"forgetLibraries", ForgetLibraries},
   };
   for (auto& f : fns) {
     napi_value v;

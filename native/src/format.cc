@@ -107,6 +107,13 @@ void formatValue(std::string& out, int64_t bits, int32_t type, bool repr, int ne
       return;
     }
     case T_BOOL: out += bits ? "true" : "false"; return;
+    case T_PTR: {
+      if (bits == 0) { out += "null"; return; }
+      char b[32];
+      snprintf(b, sizeof b, "ptr(0x%llx)", (unsigned long long)bits);
+      out += b;
+      return;
+    }
     case T_STR: {
       const KilnStr* s = (const KilnStr*)(uintptr_t)bits;
       if (!s) { out += repr ? "\"\"" : ""; return; }

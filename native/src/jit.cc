@@ -1,5 +1,6 @@
 // The JIT: one LLVM 14 ORC LLJIT per session (createJit), IR text in, addresses out.
 #include "kiln.h"
+#include "clib.h"
 #include "slab.h"
 
 #include <dlfcn.h>
@@ -108,6 +109,7 @@ struct Jit {
   int64_t nextTracker = 1;
   std::string reported;                      // ExecutionSession error reporter text
   std::shared_ptr<JitArena> arena;           // all sections of this JIT (slab.cc)
+  std::shared_ptr<LoadedLibraries> libraries = std::make_shared<LoadedLibraries>();  // clib.cc
 };
 
 // ---- process symbols: libc, libm and loaded libraries, never node's own exports ----
@@ -154,7 +156,14 @@ static bool allowedProcessSymbol(const char* name) {
   return true;
 }
 
-bool hasCSymbol(const std::string& name) { return allowedProcessSymbol(name.c_str()); }
+bool hasCSymbol(Jit* j, const std::string& irName) {
+  if (j && findLibrarySymbol(*j->libraries, irName)) return true;
+  return irName.find('@') == std::string::npos && allowedProcessSymbol(irName.c_str());
+}
+
+std::string jitLoadLibrary(Jit* j, const std::string& name) { return loadLibrary(*j->libraries, name); }
+size_t jitLibraryCount(Jit* j) { return j->libraries->list.size(); }
+void jitForgetLibraries(Jit* j, size_t count) { forgetLibraries(*j->libraries, count); }
 
 void jitDestroy(Jit* j) {
   if (!j) return;
@@ -222,6 +231,8 @@ std::string jitCreate(Session* s, Jit** out) {
     jitDestroy(j);
     return "cannot create the process symbol generator: " + m;
   }
+  // Loaded libraries first (extern "lib" fn), then libc, libm and the rest of the process.
+  jd.addGenerator(librariesGenerator(j->libraries));
   jd.addGenerator(std::move(*gen));
   *out = j;
   return "";

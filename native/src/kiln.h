@@ -15,7 +15,7 @@ constexpr int kStackWords = kMaxDepth + 1;
 struct KilnStr { int64_t len; char bytes[1]; };
 struct KilnArray { int64_t len; int64_t cap; int64_t* data; };
 
-enum : int32_t { T_INT = 0, T_FLOAT = 1, T_BOOL = 2, T_STR = 3, T_FIRST_COMPOSITE = 16 };
+enum : int32_t { T_INT = 0, T_FLOAT = 1, T_BOOL = 2, T_STR = 3, T_PTR = 4, T_FIRST_COMPOSITE = 16 };
 
 struct TypeDesc {
   bool isArray = false;
@@ -70,6 +70,8 @@ struct Session {
   int refs = 0;
   // jit
   struct Jit* jit = nullptr;
+  // kiln_cfunc: the C function an extern call is in (its NUL-terminated name), else null
+  const char* cFunction = nullptr;
 };
 
 extern __thread Session* tlsSession __attribute__((tls_model("initial-exec")));
@@ -117,7 +119,11 @@ std::string jitAddModule(Jit* j, const std::string& ir, int opt, bool wantIR, in
 std::string jitLookup(Jit* j, const std::string& name, uint64_t* addr);
 std::string jitRemove(Jit* j, int64_t tracker);
 std::string jitEmitAsm(Jit* j, const std::string& ir, int opt, std::string* out);
-bool hasCSymbol(const std::string& name);
+// extern fn symbols: `sym` (loaded libraries, then the filtered process) or `sym@library`.
+bool hasCSymbol(Jit* j, const std::string& irName);
+std::string jitLoadLibrary(Jit* j, const std::string& name);   // "" or the loader's message
+size_t jitLibraryCount(Jit* j);
+void jitForgetLibraries(Jit* j, size_t count);
 
 // families of built-ins in files of their own (strings.cc, arrays.cc, files.cc)
 [[noreturn]] void memoryError(size_t bytes);

@@ -104,7 +104,8 @@ KilnStr* newStr(const char* p, size_t n) {
 static inline const KilnStr* S(const void* p) { return p ? (const KilnStr*)p : &kEmpty; }
 
 // ---------------------------------------------------------------- arrays
-static inline bool atomicElem(int32_t t) { return t == T_INT || t == T_FLOAT || t == T_BOOL; }
+// C pointers (T_PTR) never point into Kiln's heap: not scanned either.
+static inline bool atomicElem(int32_t t) { return t == T_INT || t == T_FLOAT || t == T_BOOL || t == T_PTR; }
 
 static int64_t* allocWords(int64_t cap, bool atomic) {
   if (cap < 0 || cap > ((int64_t)1 << 56)) memoryError((size_t)cap * 8);
@@ -463,6 +464,7 @@ std::vector<RuntimeSymbol> runtimeSymbols(Session* s) {
       {"kiln_interrupt", (void*)s->interruptFlag, false},
       {"kiln_fstack", (void*)s->fstack, false},
       {"kiln_lstack", (void*)s->lstack, false},
+      {"kiln_cfunc", (void*)&s->cFunction, false},
       F(kiln_recursion_error), F(kiln_interrupted), F(kiln_zero_division), F(kiln_index_error),
       F(kiln_assert_fail), F(kiln_uninitialized), F(kiln_alloc), F(kiln_str_concat), F(kiln_str_cmp), F(kiln_substr),
       F(kiln_str_from_c), F(kiln_fmt), F(kiln_repr), F(kiln_parse_int), F(kiln_parse_float), F(kiln_array_new),

@@ -113,7 +113,32 @@ static void installFaultHandlers() {
   });
 }
 
+// A fault inside a C function called by an extern fn: RuntimeError naming it, whatever
+// the signal (a C division by zero or stack overflow is the C code's, not Kiln's).
+static void describeCFault(Session* s, const char* fn) {
+  char msg[320];
+  const bool fpe = s->faultSig == SIGFPE;
+  const char* what = s->faultSig == SIGSEGV ? "segmentation fault"
+                     : s->faultSig == SIGBUS ? "bus error"
+                     : fpe && s->faultCode == FPE_INTDIV ? "integer division by zero"
+                     : fpe && s->faultCode == FPE_INTOVF ? "integer overflow in division"
+                     : fpe ? "arithmetic fault (SIGFPE)"
+                     : s->faultSig == SIGILL ? "illegal instruction"
+                                             : "fatal signal";
+  if (s->faultSig == SIGSEGV || s->faultSig == SIGBUS)
+    snprintf(msg, sizeof msg, "%s in C function %.200s (invalid memory access at 0x%llx)", what, fn,
+             (unsigned long long)s->faultAddr);
+  else
+    snprintf(msg, sizeof msg, "%s in C function %.200s", what, fn);
+  s->errKind = "RuntimeError";
+  s->errMsg = msg;
+}
+
 void describeFault(Session* s) {
+  if (s->cFunction) {
+    describeCFault(s, s->cFunction);
+    return;
+  }
   char msg[160];
   uintptr_t a = s->faultAddr;
   bool nearStack = s->stackLo && a + (1u << 20) >= s->stackLo && a < s->stackLo + (64u << 10);

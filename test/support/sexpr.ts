@@ -14,6 +14,7 @@ export function sexpr(e: Expr, style: SexprStyle): string {
     case 'int': return `${e.value}`;
     case 'float': return `${e.value}f`;
     case 'bool': return `${e.value}`;
+    case 'null': return 'null';
     case 'str': return JSON.stringify(e.value);
     case 'name': return e.name;
     case 'unary': return `(${e.op} ${sx(e.operand)})`;
