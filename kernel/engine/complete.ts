@@ -159,6 +159,7 @@ export function structSignature(def: { name: string; fields: { name: string; typ
 
 function typeExprText(t: import('./ast').TypeExpr): string {
   if (t.kind === 'map') return `{${typeExprText(t.key)}: ${typeExprText(t.value)}}`;
+  if (t.kind === 'fn') return `fn(${t.params.map(typeExprText).join(', ')})${t.ret ? ` -> ${typeExprText(t.ret)}` : ''}`;
   return t.kind === 'array' ? `[${typeExprText(t.elem)}]` : t.name;
 }
 

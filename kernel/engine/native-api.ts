@@ -13,7 +13,9 @@ export type TypeDescription =
   /** With `id`: updates that (struct) type in place, for a struct that contains itself. */
   | { kind: 'struct'; name: string; fields: { name: string; type: number }[]; id?: number }
   /** A map `{K: V}`: key and value type ids. */
-  | { kind: 'map'; key: number; value: number };
+  | { kind: 'map'; key: number; value: number }
+  /** A function value (every fn type: a KilnFn carries its own text). */
+  | { kind: 'fn' };
 
 export interface AddedModule {
   /** Handle of the module's ResourceTracker. */

@@ -223,6 +223,7 @@ export class Session implements Engine {
       sig.symbol = `${sig.name}.v${symbolCounter++}`;
       sig.fid = this.registerFrame(sig.name, cell);
     }
+    for (const lambda of checked.lambdas) lambda.sig!.fid = this.registerFrame(lambda.sig!.name, cell);
     for (const global of checked.globals) {
       if (global.slot !== undefined) continue;
       global.slot = this.native.allocGlobal();
@@ -247,6 +248,7 @@ export class Session implements Engine {
 
   /** The runtime's formatter id of a type; composite types are registered on first use. */
   typeId(t: Type): number {
+    if (t.kind === 'fn') return this.registeredTypeId('fn', { kind: 'fn' });
     if (t.kind !== 'array' && t.kind !== 'struct' && t.kind !== 'map') return PRIMITIVE_TYPE_IDS[t.kind];
     if (t.kind === 'map') return this.mapTypeId(this.typeId(t.key), this.typeId(t.value));
     const key = t.kind === 'array' ? `[${this.typeId(t.elem)}]` : `struct#${t.def.id}`;
@@ -266,10 +268,14 @@ export class Session implements Engine {
   }
 
   private mapTypeId(key: number, value: number): number {
-    const name = `{${key}:${value}}`;
+    return this.registeredTypeId(`{${key}:${value}}`, { kind: 'map', key, value });
+  }
+
+  /** The id of a type registered once per session under `name` (every fn type formats alike: one id). */
+  private registeredTypeId(name: string, desc: TypeDescription): number {
     let id = this.typeIds.get(name);
     if (id === undefined) {
-      id = this.native.registerType({ kind: 'map', key, value });
+      id = this.native.registerType(desc);
       this.typeIds.set(name, id);
     }
     return id;

@@ -347,8 +347,10 @@ napi_value RegisterType(napi_env env, napi_callback_info info) {
     CHECK(napi_get_named_property(env, d, "value", &v));
     if (!getNumber(env, v, &dn)) return throwError(env, "registerType: value must be a number");
     t.elem = (int32_t)dn;
+  } else if (kind == "fn") {
+    t.isFn = true;
   } else {
-    return throwError(env, "registerType: kind must be 'array', 'struct' or 'map'");
+    return throwError(env, "registerType: kind must be 'array', 'struct', 'map' or 'fn'");
   }
   // A struct that refers to itself (a list node, a tree) is registered first without its
   // fields, to get an id, then again with `id` and the fields, which updates it in place.
