@@ -11,6 +11,7 @@
 // is a NameError ("`print` is a built-in function"). Variables may use those names
 // (functions and variables live in different namespaces: only a name can be called).
 import { arrayOf, BOOL, FLOAT, INT, STR, Type, VOID } from './ast';
+import { FUNCTION_BUILTINS } from './builtins/functions';
 import { MAP_BUILTINS } from './builtins/maps';
 
 export interface Builtin {
@@ -87,6 +88,7 @@ const LIST: Builtin[] = [
   fixed('progress', [['done', INT], ['total', INT]], VOID, 'Shows (and updates in place) a progress bar for this cell.'),
   fixed('eval', [['src', STR]], STR, 'Compiles and runs src in this session as if it were a cell; returns the text/plain of its result, or "".'),
   ...MAP_BUILTINS,
+  ...FUNCTION_BUILTINS,
 ];
 
 /** All builtins by name. */

@@ -52,6 +52,7 @@ const RUNTIME: Record<string, RuntimeSig> = {
   kiln_map_keys: ['ptr', ['ptr']],
   kiln_map_values: ['ptr', ['ptr']],
   kiln_map_next: ['i64', ['ptr', 'ptr', 'i64']],
+  kiln_sort_by_keys: ['void', ['ptr', 'ptr', 'i32']],
 };
 
 /** Runtime functions that never return (lowering follows each call with `unreachable`). */

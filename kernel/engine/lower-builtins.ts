@@ -5,6 +5,8 @@ import type { Expr, Type } from './ast';
 import type { FunctionLowerer } from './lower';
 import { MAP_BUILTIN_NAMES } from './builtins/maps';
 import { lowerMapBuiltin } from './lower-maps';
+import { FUNCTION_BUILTIN_NAMES } from './builtins/functions';
+import { lowerFunctionBuiltin } from './lower-functions';
 
 type CallExpr = Extract<Expr, { kind: 'call' }>;
 
@@ -166,5 +168,6 @@ export function lowerBuiltin(f: FunctionLowerer, name: string, e: CallExpr): llv
       return rt('kiln_eval', args());
   }
   if (MAP_BUILTIN_NAMES.has(name)) return lowerMapBuiltin(f, name, e);
+  if (FUNCTION_BUILTIN_NAMES.has(name)) return lowerFunctionBuiltin(f, name, e);
   throw new Error(`internal error: no lowering for built-in \`${name}\``);
 }
