@@ -57,5 +57,5 @@ export interface NativeAddon {
   /** Flushes buffered stdout/stderr to the host. */
   flush(): void;
   /** Collector statistics, for tests and benchmarks. */
-  gcStats(): { heapBytes: number; collections: number };
+  gcStats(): { heapBytes: number; collections: number; allocatedBytes: number };
 }

@@ -425,6 +425,7 @@ napi_value GcStats(napi_env env, napi_callback_info info) {
   napi_create_object(env, &o);
   napi_set_named_property(env, o, "heapBytes", num(env, (double)GC_get_heap_size()));
   napi_set_named_property(env, o, "collections", num(env, (double)GC_get_gc_no()));
+  napi_set_named_property(env, o, "allocatedBytes", num(env, (double)GC_get_total_bytes()));
   return o;
 }
 
