@@ -26,7 +26,7 @@ function at(src: string): [string, number] {
 
 describe('complete', () => {
   test('keywords, builtins, globals, functions, structs by prefix', () => {
-    expect(complete(...at('fi|'), env)).toEqual({ matches: ['fib', 'fill', 'fizz'], cursorStart: 0, cursorEnd: 2 });
+    expect(complete(...at('fi|'), env)).toEqual({ matches: ['fib', 'fill', 'filter', 'fizz'], cursorStart: 0, cursorEnd: 2 });
     expect(complete(...at('let a = to|'), env).matches).toEqual(['total']);
     expect(complete(...at('wh|'), env).matches).toEqual(['while']);
     expect(complete(...at('Po|'), env).matches).toEqual(['Point']);
@@ -53,7 +53,7 @@ describe('complete', () => {
   });
 
   test('cursor positions are in code points', () => {
-    expect(complete(...at('let s = "😀😀"; fi|'), env)).toEqual({ matches: ['fib', 'fill', 'fizz'], cursorStart: 14, cursorEnd: 16 });
+    expect(complete(...at('let s = "😀😀"; fi|'), env)).toEqual({ matches: ['fib', 'fill', 'filter', 'fizz'], cursorStart: 14, cursorEnd: 16 });
   });
 });
 
