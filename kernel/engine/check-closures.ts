@@ -12,9 +12,10 @@
 //
 // Calls through a function value (a variable, element, field or call result of a fn
 // type) are typed here too.
-import { Expr, FnSig, FnType, Type, VarRef } from './ast';
+import { Env, Expr, FnSig, FnType, Type, typeName, VarRef } from './ast';
+import { BUILTINS } from './builtins';
 import type { CheckExpr } from './check-builtins';
-import { coerce, q, typeErr } from './check-util';
+import { coerce, nameErr, q, typeErr, withSuggestion } from './check-util';
 
 export interface LocalVar {
   id: number;
@@ -100,4 +101,25 @@ export function checkValueCall(e: Expr & { kind: 'call' }, callee: Expr, check: 
   e.args = e.args.map((a, i) => coerce(check(a, t.params[i]), t.params[i]));
   e.type = t.ret;
   return e;
+}
+
+/** A name that is no variable: a named Kiln function used as a value, else a TypeError
+ *  (built-ins and C functions are not values) or a NameError (with a suggestion among visibleNames). */
+export function functionValue(e: Expr & { kind: 'name' }, env: Env, visibleNames: () => string[]): Expr {
+  const fn = env.functions.get(e.name);
+  if (fn && !fn.extern) {
+    e.ref = { kind: 'function', fn, type: fnTypeOf(fn) };
+    e.type = e.ref.type;
+    return e;
+  }
+  const builtin = BUILTINS.get(e.name);
+  if (!fn && !builtin) nameErr(withSuggestion(`unknown name \`${e.name}\``, e.name, visibleNames()), e.span);
+  const params = fn ? fn.params.map((p) => p.type) : builtin!.params;
+  const names = (params ?? [undefined]).map((_, i) => 'xyzuvw'[i] ?? `a${i}`);
+  const header = params ? params.map((t, i) => `${names[i]}: ${typeName(t)}`).join(', ') : 'x: int';
+  typeErr(
+    `${fn ? 'C function' : 'built-in function'} \`${e.name}\` is not a value; wrap it in an anonymous function, ` +
+      `e.g. \`fn(${header}) { ... ${e.name}(${names.join(', ')}) ... }\``,
+    e.span,
+  );
 }

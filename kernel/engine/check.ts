@@ -15,12 +15,12 @@
 // The rules of the operators and of built-in function calls are in check-builtins.ts.
 import {
   arrayOf, Block, BOOL, Cell, CheckedCell, Env, Expr, FLOAT, FnDecl, FnSig, GlobalInfo, INT, LambdaExpr, mapOf,
-  Param, sameType, Span, STR, Stmt, StructDecl, StructDef, Type, TypeExpr, typeName, VarRef, VOID,
+  Param, sameType, Span, STR, Stmt, StructDecl, StructDef, Type, TypeExpr, VarRef, VOID,
 } from './ast';
 import { BUILTINS, BUILTIN_TYPES } from './builtins';
 import { checkArgs, checkBinary, checkBuiltinCall, checkCompoundAssign, checkUnary } from './check-builtins';
 import {
-  checkValueCall, FnCtx, fnTypeOf, LAMBDA_NAME, newFnCtx, peekLocal, resolveLocal, visibleLocals,
+  checkValueCall, FnCtx, fnTypeOf, functionValue, LAMBDA_NAME, newFnCtx, peekLocal, resolveLocal, visibleLocals,
 } from './check-closures';
 import { CANNOT_INFER_EMPTY_MAP, checkKey, checkKeyType, checkMapLiteral, isEmptyLiteral } from './check-maps';
 import {
@@ -408,23 +408,6 @@ class Checker {
     return [...this.env.globals.keys(), ...visibleLocals(ctx)];
   }
 
-  /** A named function used without a call: a value of a fn type (built-ins and C functions are not values). */
-  private functionValue(e: Expr & { kind: 'name' }, ctx: FnCtx): Expr {
-    const fn = this.env.functions.get(e.name);
-    if (fn && !fn.extern) {
-      e.ref = { kind: 'function', fn, type: fnTypeOf(fn) };
-      e.type = e.ref.type;
-      return e;
-    }
-    const builtin = BUILTINS.get(e.name);
-    if (!fn && !builtin) nameErr(withSuggestion(`unknown name \`${e.name}\``, e.name, this.visibleNames(ctx)), e.span);
-    const params = fn ? fn.params.map((p) => p.type) : builtin!.params;
-    const example = params
-      ? `\`fn(${params.map((t, i) => `${'xyzuvw'[i] ?? `a${i}`}: ${typeName(t)}`).join(', ')}) { ... ${e.name}(${params.map((_, i) => 'xyzuvw'[i] ?? `a${i}`).join(', ')}) ... }\``
-      : `\`fn(x: int) { ... ${e.name}(x) ... }\``;
-    typeErr(`${fn ? 'C function' : 'built-in function'} \`${e.name}\` is not a value; wrap it in an anonymous function, e.g. ${example}`, e.span);
-  }
-
   /** Checks an expression; `hint` is the type expected by the context (used for `[]`, array literals and `fill`). */
   expr(e: Expr, ctx: FnCtx, hint?: Type): Expr {
     switch (e.kind) {
@@ -437,7 +420,7 @@ class Checker {
         return e;
       case 'name': {
         const ref = this.lookupVar(e.name, ctx);
-        if (!ref) return this.functionValue(e, ctx);
+        if (!ref) return functionValue(e, this.env, () => this.visibleNames(ctx));
         e.ref = ref;
         e.type = ref.kind === 'global' ? ref.global.type : ref.type;
         return e;
