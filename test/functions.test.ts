@@ -171,6 +171,32 @@ describe('anonymous functions and closures', () => {
     expect(k.ok('byName')).toBe('{"add": <fn(a: int, b: int) -> int>, "mul": <fn(a: int, b: int) -> int>}');
   });
 
+  test('captured variables live as long as a function value uses them, through garbage collections', () => {
+    const make = [
+      'fn counter(start: int) -> fn() -> int {',
+      '  let n = start',
+      '  return fn() -> int {',
+      '    n += 1',
+      '    return n',
+      '  }',
+      '}',
+      'fn labeler(p: str) -> fn() -> str {',
+      '  let s = p + "!"',
+      '  return fn() -> str { return s + s }',
+      '}',
+      'let kept = counter(41)',
+      'let inArray = [counter(9)]',
+      'let label = labeler(str(12345))',
+    ].join('\n');
+    k.ok(make);
+    const before = k.session.native.gcStats().collections;
+    k.session.native.gcCollect();
+    k.ok('for i in 0..300000 { let junk = [i, i, i, i] }\nlet strs: [str] = []\nfor i in 0..20000 { push(strs, str(i) + "x") }');
+    k.session.native.gcCollect();
+    expect(k.session.native.gcStats().collections).toBeGreaterThan(before);
+    expect(k.ok('print(kept(), inArray[0](), label())')).toBe('42 10 12345!12345!\n');
+  });
+
   test('recursion through a value: the name of its let is visible in its own body', () => {
     const global = 'let fact = fn(n: int) -> int {\n  if n < 2 { return 1 }\n  return n * fact(n - 1)\n}\nfact(10)';
     expect(k.ok(global)).toBe('3628800');

@@ -58,4 +58,6 @@ export interface NativeAddon {
   flush(): void;
   /** Collector statistics, for tests and benchmarks. */
   gcStats(): { heapBytes: number; collections: number; allocatedBytes: number };
+  /** Forces a full collection (tests). */
+  gcCollect(): void;
 }
