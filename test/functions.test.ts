@@ -342,6 +342,22 @@ describe('guarantees through function values', () => {
   });
 });
 
+test('a cell that makes an anonymous function is optimized like one that defines a named function', () => {
+  const k = new TestSession();
+  const native = k.session.native;
+  const levels: number[] = [];
+  const addModule = native.addModule;
+  native.addModule = (ir, level, wantIR) => (levels.push(level), addModule.call(native, ir, level, wantIR));
+  try {
+    k.ok('1 + 1');
+    k.ok('let total = fn(n: int) -> int {\n  let s = 0\n  for i in 0..n { s += i % 7 }\n  return s\n}');
+  } finally {
+    native.addModule = addModule;
+  }
+  expect(levels).toEqual([0, 2]);
+  expect(k.ok('total(10)')).toBe('24');
+});
+
 describe('%who and inspect know function values', () => {
   test('%who lists function globals with their types; inspect shows the type', () => {
     const k = new TestSession();

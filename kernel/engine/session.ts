@@ -171,12 +171,12 @@ export class Session implements Engine {
 
   /**
    * The optimisation level for a cell: the session's, except that a cell with no function
-   * and no loop (straight-line code that runs once, like `fib(30)` or `x + 1`) is compiled
+   * (named or anonymous) and no loop (straight-line code that runs once, like `fib(30)` or `x + 1`) is compiled
    * at 0, which makes a trivial cell about 3× quicker and cannot make it slower to run in
    * any way that matters. Asking for the IR (%ir) always gets the session's level.
    */
   private levelFor(checked: CheckedCell, showingIR: boolean): number {
-    if (showingIR || checked.functions.length > 0 || hasLoop(checked.cell.stmts)) return this.optLevel;
+    if (showingIR || checked.functions.length > 0 || checked.lambdas.length > 0 || hasLoop(checked.cell.stmts)) return this.optLevel;
     return 0;
   }
 
