@@ -30,10 +30,10 @@ describe('named functions as values', () => {
   test('a same-signature redefinition is what the value calls; a different signature keeps the old one', () => {
     k.ok('fn sq(x: int) -> int { return x * x }\nlet h = sq\nlet table = {"sq": sq}');
     expect(k.ok('h(3)')).toBe('9');
-    k.ok('fn sq(x: int) -> int { return x + 1000 }');
-    expect(k.ok('print(h(3), table["sq"](3))')).toBe('1003 1003\n');
+    k.ok('fn sq(y: int) -> int { return y + 1000 }');
+    expect(k.ok('print(h(3), table["sq"](3), h)')).toBe('1003 1003 <fn sq(y: int) -> int>\n');
     k.ok('fn sq(x: float) -> float { return x / 2 }');
-    expect(k.ok('print(h(3), sq(3), h, sq)')).toBe('1003 1.5 <fn sq(x: int) -> int> <fn sq(x: float) -> float>\n');
+    expect(k.ok('print(h(3), sq(3), h, sq)')).toBe('1003 1.5 <fn sq(y: int) -> int> <fn sq(x: float) -> float>\n');
   });
 
   test('a redefinition made by eval while a function runs is what its next call through a value runs', () => {

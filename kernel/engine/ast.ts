@@ -102,6 +102,9 @@ export interface FnSig {
   symbol?: string;
   /** Set by the session before lowering: the function id recorded on the Kiln call stack. */
   fid?: number;
+  /** The function's value (a KilnFn kept up to date with its current body): set by the session
+   *  once the cell that first defined this signature is compiled (lowering then uses the address). */
+  valueCell?: number;
 }
 
 /** A session global (top-level `let`). */

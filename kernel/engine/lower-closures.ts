@@ -7,10 +7,10 @@
 // captures) is a constant of the module: making it allocates nothing, calling it is one
 // load and an indirect call.
 //
-// A named function's value calls a thunk that loads the function's slot at each call,
-// so it runs the session's current body (a same-signature redefinition, even by eval
-// while running); a different-signature redefinition gets a new slot, and the value
-// keeps the old one.
+// A named function's value is one KilnFn per function signature, kept by the session up
+// to date with the current body (a same-signature redefinition, even by eval while
+// running, rewrites it); a different-signature redefinition gets a new one, and values of
+// the old one keep calling the old body.
 //
 // A captured local lives in an 8-byte GC box, allocated each time its declaration runs
 // (so each loop iteration has its own); the function that owns it keeps the box's
@@ -27,6 +27,7 @@ const KILNFN_HEADER = 16;
 /** What one module needs beyond its functions: anonymous function bodies still to lower, and value constants. */
 interface ModuleClosures {
   pending: { lambda: LambdaExpr; fn: llvm.Function }[];
+  /** The KilnFns of the functions this cell defines. */
   namedValues: Map<FnSig, llvm.Value>;
   count: number;
 }
@@ -54,41 +55,51 @@ export function functionText(sig: FnSig, named: boolean): string {
   return `<fn${named ? ' ' + sig.name : ''}(${params})${ret}>`;
 }
 
-/** A constant KilnFn without captures: `{ code, text }`. */
-function constantValue(mb: ModuleBuilder, code: llvm.Function, text: string): llvm.Value {
+/** A KilnFn without captures, `{ code, text }`, in the module's data (an i8*). */
+function kilnFnGlobal(mb: ModuleBuilder, code: llvm.Function, text: string, name: string, constant: boolean): llvm.Value {
   const layout = llvm.StructType.get(mb.context, [mb.ptr, mb.ptr]);
   const init = llvm.ConstantStruct.get(layout, [
     llvm.ConstantExpr.getBitCast(code, mb.ptr),
     mb.stringLiteral(text) as llvm.Constant,
   ]);
-  const global = new llvm.GlobalVariable(mb.module, layout, true, llvm.Function.LinkageTypes.PrivateLinkage, init, 'fnvalue');
+  const linkage = constant ? llvm.Function.LinkageTypes.PrivateLinkage : llvm.Function.LinkageTypes.ExternalLinkage;
+  const global = new llvm.GlobalVariable(mb.module, layout, constant, linkage, init, name);
   return llvm.ConstantExpr.getBitCast(global, mb.ptr);
 }
 
-/** A named function as a value: a constant whose code calls through the function's slot. */
-export function namedFunctionValue(f: FunctionLowerer, sig: FnSig): llvm.Value {
-  const { mb, b } = f;
-  const state = closuresOf(mb);
-  const known = state.namedValues.get(sig);
-  if (known) return known;
-  const thunk = llvm.Function.Create(
+/** The symbol of the KilnFn that a cell defines for each function body it compiles. */
+export function valueSymbol(sig: FnSig): string {
+  return `${sig.symbol}.value`;
+}
+
+/**
+ * The value of a function this cell defines: a KilnFn `{ entry, text }` whose entry takes
+ * (depth, self, params...) and calls this body directly. The first definition's KilnFn is
+ * the function's value for good (FnSig.valueCell); a same-signature redefinition's is
+ * copied over it when the cell is committed, so every value of the function, made before
+ * or after, runs the current body through one indirect call.
+ */
+export function defineFunctionValue(mb: ModuleBuilder, sig: FnSig, body: llvm.Function): void {
+  const { b } = mb;
+  const entry = llvm.Function.Create(
     closureFunctionType(mb, fnTypeOf(sig)),
     llvm.Function.LinkageTypes.ExternalLinkage,
-    `${f.options.entrySymbol}.value${state.count++}.${sig.name}`,
+    `${sig.symbol}.entry`,
     mb.module,
   );
-  const here = b.GetInsertBlock()!;
-  b.SetInsertPoint(llvm.BasicBlock.Create(mb.context, 'entry', thunk));
-  const bodyType = mb.kilnFunctionType(sig);
-  const bodyPointer = llvm.PointerType.getUnqual(bodyType);
-  const body = b.CreateLoad(bodyPointer, mb.address(sig.slot!, bodyPointer));
-  const args = [thunk.getArg(0), ...sig.params.map((_, i) => thunk.getArg(i + 2))];
-  const result = b.CreateCall(bodyType, body, args);
+  b.SetInsertPoint(llvm.BasicBlock.Create(mb.context, 'entry', entry));
+  const result = b.CreateCall(body, [entry.getArg(0), ...sig.params.map((_, i) => entry.getArg(i + 2))]);
   if (sig.ret.kind === 'void') b.CreateRetVoid();
   else b.CreateRet(result);
-  b.SetInsertPoint(here);
-  const value = constantValue(mb, thunk, functionText(sig, true));
-  state.namedValues.set(sig, value);
+  const value = kilnFnGlobal(mb, entry, functionText(sig, true), valueSymbol(sig), false);
+  closuresOf(mb).namedValues.set(sig, value);
+}
+
+/** A named function as a value: its KilnFn (never allocated). */
+export function namedFunctionValue(f: FunctionLowerer, sig: FnSig): llvm.Value {
+  if (sig.valueCell !== undefined) return f.b.CreateBitCast(f.mb.address(sig.valueCell, f.mb.i8), f.mb.ptr);
+  const value = closuresOf(f.mb).namedValues.get(sig);
+  if (!value) throw new Error(`internal error: no value for function ${sig.name}`);
   return value;
 }
 
@@ -105,7 +116,7 @@ export function lambdaValue(f: FunctionLowerer, lambda: LambdaExpr): llvm.Value 
   state.pending.push({ lambda, fn: code });
   const text = functionText(lambda.sig!, false);
   const captures = lambda.captures!;
-  if (captures.length === 0) return constantValue(mb, code, text);
+  if (captures.length === 0) return kilnFnGlobal(mb, code, text, 'fnvalue', true);
   const object = f.callRuntime('kiln_alloc', [mb.int(KILNFN_HEADER + 8 * captures.length)], lambda.span.line);
   b.CreateStore(llvm.ConstantExpr.getBitCast(code, mb.ptr), kilnFnWord(f, object, 0));
   b.CreateStore(mb.stringLiteral(text), kilnFnWord(f, object, 8));

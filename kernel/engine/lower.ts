@@ -6,7 +6,7 @@ import type { CheckedCell, Expr, FnDecl, FnSig, MapType, Stmt, Type, Block, VarR
 import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './ir';
 import { arithmetic, lowerExpr } from './lower-expr';
 import { lowerMapLoop, mapGet, mapSet } from './lower-maps';
-import { boxedVar, lowerPendingLambdas, namedFunctionValue, newBox } from './lower-closures';
+import { boxedVar, defineFunctionValue, lowerPendingLambdas, namedFunctionValue, newBox } from './lower-closures';
 
 export interface LowerOptions {
   cellNumber: number;
@@ -32,6 +32,7 @@ export function lowerCell(checked: CheckedCell, options: LowerOptions): string {
     const sig = decl.sig!;
     const fnType = mb.kilnFunctionType(sig);
     llvmFns.set(decl, llvm.Function.Create(fnType, llvm.Function.LinkageTypes.ExternalLinkage, sig.symbol!, mb.module));
+    defineFunctionValue(mb, sig, llvmFns.get(decl)!);
   }
   for (const decl of checked.functions) {
     const lowerer = new FunctionLowerer(mb, llvmFns.get(decl)!, decl.locals!, options, decl.sig!, decl.boxed);

@@ -8,6 +8,7 @@ import { checkCell, sameSignature } from './check';
 import { complete, inspect, isComplete } from './complete';
 import { CompileError, KilnError, kilnError, renderCompileError, renderRuntimeError } from './errors';
 import { lowerCell } from './lower';
+import { valueSymbol } from './lower-closures';
 import { runMagic } from './magics';
 import type { AddedModule, NativeAddon, RunOutcome, TypeDescription } from './native-api';
 import { loadNative } from './native';
@@ -150,10 +151,12 @@ export class Session implements Engine {
     const keepIR = showIR || checked.functions.length > 0;
     let added: AddedModule | undefined;
     let entry: number;
-    const bodies: [FnSig, number][] = [];
+    const bodies: [FnSig, number, number][] = [];
     try {
       added = this.native.addModule(ir, this.levelFor(checked, showIR), keepIR);
-      for (const decl of checked.functions) bodies.push([decl.sig!, this.native.lookup(decl.sig!.symbol!)]);
+      for (const { sig } of checked.functions) {
+        bodies.push([sig!, this.native.lookup(sig!.symbol!), this.native.lookup(valueSymbol(sig!))]);
+      }
       entry = this.native.lookup(entrySymbol);
     } catch (err) {
       // Out of JIT memory, or a bug of ours (invalid IR): the cell is dropped whole.
@@ -161,12 +164,23 @@ export class Session implements Engine {
       return renderRuntimeError('SyntaxError', `could not compile the cell: ${(err as Error).message}`, []);
     }
     // Commit: from here on the cell's definitions are part of the session.
-    for (const [sig, address] of bodies) {
+    for (const [sig, address, value] of bodies) {
       this.native.writeWord(sig.slot!, address);
+      this.updateFunctionValue(sig, value);
       this.functionIR.set(sig.name, { ir, optimizedIR: added.optimizedIR, symbol: sig.symbol! });
     }
     this.env = checked.env;
     return { entry, checked, ir, optimizedIR: added.optimizedIR, compileMs: performance.now() - started };
+  }
+
+  /** A function's value (KilnFn: code, text) gets this cell's body: a new function's is the one
+   *  this cell defines; a redefinition's entry and text are copied into the first one. */
+  private updateFunctionValue(sig: FnSig, value: number): void {
+    if (sig.valueCell === undefined) {
+      sig.valueCell = value;
+      return;
+    }
+    for (const offset of [0, 8]) this.native.writeWord(sig.valueCell + offset, this.native.readWord(value + offset));
   }
 
   /**
@@ -219,7 +233,9 @@ export class Session implements Engine {
     for (const decl of checked.functions) {
       const sig = decl.sig!;
       const previous = this.env.functions.get(sig.name);
-      sig.slot = previous && !previous.extern && sameSignature(previous, sig) ? previous.slot : this.native.allocSlot();
+      const redefined = previous && !previous.extern && sameSignature(previous, sig);
+      sig.slot = redefined ? previous.slot : this.native.allocSlot();
+      sig.valueCell = redefined ? previous.valueCell : undefined;
       sig.symbol = `${sig.name}.v${symbolCounter++}`;
       sig.fid = this.registerFrame(sig.name, cell);
     }
