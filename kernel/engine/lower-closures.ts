@@ -4,8 +4,8 @@
 // `code` takes the frame depth, the KilnFn itself, then the parameters; `text` is the
 // value's text/plain format (a KilnStr constant); `boxes` are the captured variables'
 // boxes. A value that captures nothing (a named function, an anonymous function with no
-// captures) is a constant of the module: making it allocates nothing, calling it is one
-// load and an indirect call.
+// captures) lives in the JIT's data, made once: making it allocates nothing, calling it
+// is one load and an indirect call.
 //
 // A named function's value is one KilnFn per function signature, kept by the session up
 // to date with the current body (a same-signature redefinition, even by eval while
@@ -24,12 +24,12 @@ import type { FunctionLowerer } from './lower';
 /** Bytes before a KilnFn's boxes: code and text. */
 const KILNFN_HEADER = 16;
 
-/** What one module needs beyond its functions: anonymous function bodies still to lower, and value constants. */
+/** What one module needs beyond its functions: anonymous function bodies still to lower, and its functions' values. */
 interface ModuleClosures {
   pending: { lambda: LambdaExpr; fn: llvm.Function }[];
   /** The KilnFns of the functions this cell defines. */
   namedValues: Map<FnSig, llvm.Value>;
-  count: number;
+  lambdaCount: number;
 }
 
 const perModule = new WeakMap<ModuleBuilder, ModuleClosures>();
@@ -37,7 +37,7 @@ const perModule = new WeakMap<ModuleBuilder, ModuleClosures>();
 function closuresOf(mb: ModuleBuilder): ModuleClosures {
   let state = perModule.get(mb);
   if (!state) {
-    state = { pending: [], namedValues: new Map(), count: 0 };
+    state = { pending: [], namedValues: new Map(), lambdaCount: 0 };
     perModule.set(mb, state);
   }
   return state;
@@ -110,7 +110,7 @@ export function lambdaValue(f: FunctionLowerer, lambda: LambdaExpr): llvm.Value 
   const code = llvm.Function.Create(
     closureFunctionType(mb, lambda.type as FnType),
     llvm.Function.LinkageTypes.ExternalLinkage,
-    `${f.options.entrySymbol}.fn${state.count++}`,
+    `${f.options.entrySymbol}.fn${state.lambdaCount++}`,
     mb.module,
   );
   state.pending.push({ lambda, fn: code });
