@@ -492,7 +492,7 @@ export class FunctionLowerer {
     const value = this.fromMem(this.b.CreateLoad(this.mb.memType(t), this.globalAddress(ref)), t);
     if (t.kind === 'array' || t.kind === 'struct' || t.kind === 'map' || t.kind === 'fn') {
       // A function may run before the `let` of a global it reads (numbers read 0 and strings
-      // "" then): an array, struct or map is not there yet, which is a NameError, not a crash.
+      // "" then): an array, struct, map or function is not there yet: a NameError, not a crash.
       this.guard(this.b.CreateIsNull(value), () => {
         this.setLine(line);
         this.raise('kiln_uninitialized', [this.mb.stringLiteral(ref.global.name)]);
