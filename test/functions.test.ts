@@ -264,8 +264,20 @@ describe('map, filter, sort_by', () => {
     expect(k.ok('let ws = ["b", "B", "a", "ab", ""]\nsort_by(ws, fn(s: str) -> str { return s })\nws')).toBe('["", "B", "a", "ab", "b"]');
     const counted = 'let calls = 0\nlet big = [5, 3, 9, 1, 7, 2, 8]\nsort_by(big, fn(x: int) -> int { calls += 1\nreturn x })\nprint(big, calls)';
     expect(k.ok(counted)).toBe('[1, 2, 3, 5, 7, 8, 9] 7\n');
-    const many = 'let r: [int] = []\nfor i in 0..1000 { push(r, (i * 7919) % 1000) }\nsort_by(r, fn(x: int) -> int { return x })\nr[0] == 0 && r[999] == 999 && r[500] == 500';
-    expect(k.ok(many)).toBe('true');
+    const many = [
+      'struct Item { key: int, at: int }',
+      'let items: [Item] = []',
+      'for i in 0..1001 { push(items, Item { key: (i * 7919) % 13, at: i }) }',
+      'sort_by(items, fn(t: Item) -> int { return t.key })',
+      'let ordered = true',
+      'for i in 1..len(items) {',
+      '  let a = items[i - 1]',
+      '  let b = items[i]',
+      '  if a.key > b.key || (a.key == b.key && a.at > b.at) { ordered = false }',
+      '}',
+      'print(len(items), ordered, items[0].key, items[1000].key)',
+    ].join('\n');
+    expect(k.ok(many)).toBe('1001 true 0 12\n');
   });
 
   test('an error inside the function propagates with a traceback through the call', () => {
