@@ -9,7 +9,8 @@
 //
 // Builtin names cannot be redefined: a user `fn` or `extern fn` with a builtin's name
 // is a NameError ("`print` is a built-in function"). Variables may use those names
-// (functions and variables live in different namespaces: only a name can be called).
+// (functions and variables live in different namespaces; only a variable of a function
+// type is called in place of a function of its name).
 import { arrayOf, BOOL, FLOAT, INT, STR, Type, VOID } from './ast';
 import { FUNCTION_BUILTINS } from './builtins/functions';
 import { MAP_BUILTINS } from './builtins/maps';

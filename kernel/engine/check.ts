@@ -5,7 +5,9 @@
 // nothing.
 //
 // Decisions (where LANGUAGE.md is silent):
-// - Functions and variables live in separate namespaces (only a name can be called).
+// - Functions and variables live in separate namespaces, except that a call `f(x)` goes
+//   through a visible variable `f` of a function type (the nearer binding); a function
+//   used without a call is a value (check-closures.ts).
 // - A user `fn`/`extern fn` with a builtin's name is a NameError ("`print` is a
 //   built-in function"); a struct named like a built-in type is a NameError too.
 // - `break`/`continue` outside a loop and `return` outside a function are SyntaxErrors.
