@@ -209,3 +209,54 @@ print(len(m), sum, (t1 - t0) * 1000.0, (clock() - t1) * 1000.0)`;
   if (Number(len) !== entries || BigInt(sum) !== expectedSum) fail(`map inserts and lookups: len ${len}, sum ${sum} (expected ${entries}, ${expectedSum})`);
   return { entries, insertMs: Number(insertMs), lookupMs: Number(lookupMs) };
 }
+
+export interface ValueCallResult {
+  calls: number;
+  directMs: number;
+  namedValueMs: number;
+  anonymousValueMs: number;
+  /** GC bytes allocated while the two loops through values ran (0: a call through a value allocates nothing). */
+  allocatedBytes: number;
+}
+
+/** Calls of a one-line function: direct (through its slot), through its value, through a non-capturing anonymous function's value. */
+export function valueCallRate(calls = 50_000_000): ValueCallResult {
+  const { session, state } = kilnSession();
+  const defs = `fn inc(x: int) -> int { return x + 1 }
+fn direct(n: int) -> int {
+    let s = 0
+    for i in 0..n { s = inc(s) }
+    return s
+}
+fn through(f: fn(int) -> int, n: int) -> int {
+    let s = 0
+    for i in 0..n { s = f(s) }
+    return s
+}
+fn timeDirect(n: int) {
+    let t = clock()
+    let r = direct(n)
+    print(r, (clock() - t) * 1000.0)
+}
+fn timeThrough(f: fn(int) -> int, n: int) {
+    let t = clock()
+    let r = through(f, n)
+    print(r, (clock() - t) * 1000.0)
+}
+let named = inc
+let anonymous = fn(x: int) -> int { return x + 1 }`;
+  runOrFail(session, compileOrFail(session, defs, 1, 'value calls'), 'value calls');
+  const timed = (call: string, cell: number) => {
+    state.stdout = '';
+    runOrFail(session, compileOrFail(session, call, cell, 'value calls'), 'value calls');
+    const [result, ms] = state.stdout.trim().split(' ');
+    if (Number(result) !== calls) fail(`value calls: ${call} printed ${result}, expected ${calls}`);
+    return Number(ms);
+  };
+  const directMs = timed(`timeDirect(${calls})`, 2);
+  const before = session.native.gcStats().allocatedBytes;
+  const namedValueMs = timed(`timeThrough(named, ${calls})`, 3);
+  const anonymousValueMs = timed(`timeThrough(anonymous, ${calls})`, 4);
+  const allocatedBytes = session.native.gcStats().allocatedBytes - before;
+  return { calls, directMs, namedValueMs, anonymousValueMs, allocatedBytes };
+}

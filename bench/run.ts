@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { runDataWorkloads } from './data-workloads';
 import { kernelLatency, kernelPrint } from './kernel-io';
-import { compileTime, engineInputCallbacks, engineVoidCallbacks, evalRate, mapIntRate, printInProcess, rawCallbacks } from './micro';
+import { compileTime, engineInputCallbacks, engineVoidCallbacks, evalRate, mapIntRate, printInProcess, rawCallbacks, valueCallRate } from './micro';
 import { BENCH_DIR, PYTHON, RUNS, runWorkloads } from './workloads';
 import { BenchError, fmtMs, fmtRate, now, ratio, table } from './util';
 
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
   const printLocal = printInProcess();
   const evals = evalRate();
   const maps = mapIntRate();
+  const valueCalls = valueCallRate();
 
   log('[6/8] memory (child process)');
   const memRun = spawnSync(process.execPath, [path.join(__dirname, 'memory.js')], { encoding: 'utf8', timeout: 300_000 });
@@ -129,6 +130,11 @@ async function main(): Promise<void> {
           `${fmtMs(maps.insertMs)} ms + ${fmtMs(maps.lookupMs)} ms`,
           `< 1 s: ${mark(maps.insertMs + maps.lookupMs < 1000)}`,
         ],
+        [
+          `calls of a one-line fn (${valueCalls.calls / 1e6} M): direct / through its value / through a non-capturing anonymous fn's value`,
+          `${fmtMs(valueCalls.directMs)} / ${fmtMs(valueCalls.namedValueMs)} / ${fmtMs(valueCalls.anonymousValueMs)} ms; ${valueCalls.allocatedBytes} bytes allocated by the value calls`,
+          `allocates nothing: ${mark(valueCalls.allocatedBytes === 0)}`,
+        ],
       ],
     ),
   );
@@ -144,7 +150,7 @@ async function main(): Promise<void> {
   const totalS = (now() - started) / 1000;
   log(`total bench time: ${totalS.toFixed(0)} s; 1-min load average at start ${m.loadAvgAtStart[0]}, at end ${os.loadavg()[0].toFixed(2)}`);
 
-  const results = { machine: m, totalSeconds: totalS, workloads, dataWorkloads, compile, callbacks, printInProcess: printLocal, kernelPrint: kernelPrints, eval: evals, maps, memory, latency: latency.rows, report };
+  const results = { machine: m, totalSeconds: totalS, workloads, dataWorkloads, compile, callbacks, printInProcess: printLocal, kernelPrint: kernelPrints, eval: evals, maps, valueCalls, memory, latency: latency.rows, report };
   const file = path.join(BENCH_DIR, 'results.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   log(`wrote ${path.relative(process.cwd(), file)}`);

@@ -290,6 +290,80 @@ describe('checker: maps', () => {
   });
 });
 
+describe('checker: functions as values', () => {
+  const FIB = 'fn fib(n: int) -> int { return n }';
+  const resultType = (...cells: string[]) => typeName(run(...cells).resultType!);
+
+  test('types of named functions as values, anonymous functions, calls through values', () => {
+    expect(resultType(FIB, 'fib')).toBe('fn(int) -> int');
+    expect(resultType('fn show(s: str) { }', 'show')).toBe('fn(str)');
+    expect(resultType('fn(x: float, ys: [str]) -> {str: int} { return {} }')).toBe('fn(float, [str]) -> {str: int}');
+    expect(resultType(FIB, 'let f: fn(int) -> int = fib\nf(2)')).toBe('int');
+    expect(resultType('let fs: [fn() -> fn(int) -> bool] = []\nfs[0]()(1)')).toBe('bool');
+    expect(resultType('struct S { op: fn(int, int) -> int }', 'fn use(s: S) -> int { return s.op(1, 2) }\nuse')).toBe('fn(S) -> int');
+    expect(resultType('let m: {str: fn(int)} = {}\nm')).toBe('{str: fn(int)}');
+    expect(resultType('map([1, 2], fn(x: int) -> str { return str(x) })')).toBe('[str]');
+    expect(resultType('filter(["a"], fn(s: str) -> bool { return true })')).toBe('[str]');
+  });
+
+  test('a fn-typed variable shadows a function of the same name; a named function is a value', () => {
+    const c = run('fn f() -> int { return 1 }\nfn g() -> int {\n  let f = fn() -> int { return 2 }\n  return f()\n}');
+    const ret = c.functions[1].body.stmts[1] as Stmt & { kind: 'return' };
+    expect(ret.value!.kind === 'call' && ret.value!.target!.kind).toBe('value');
+    const named = run(FIB, 'let h = fib').cell.stmts[0] as Stmt & { kind: 'let' };
+    expect(named.init.kind === 'name' && named.init.ref!.kind).toBe('function');
+  });
+
+  test('only the locals that an anonymous function captures are boxed; captures go through each level', () => {
+    const c = run('fn f() -> int {\n  let a = 1\n  let b = 2\n  let g = fn() -> fn() -> int { return fn() -> int { return a } }\n  return g()() + b\n}');
+    const decl = c.functions[0] as FnDecl;
+    expect([...decl.boxed!]).toEqual([0]);
+    const [inner, outer] = c.lambdas; // in the order their checks finish
+    expect(inner.captures).toEqual([{ kind: 'capture', index: 0, type: { kind: 'int' } }]);
+    expect(outer.captures).toEqual([{ kind: 'local', id: 0, type: { kind: 'int' } }]);
+    const top = run('let total = 0\nfor i in 0..3 { let f = fn() -> int { return i + total } }');
+    expect([...top.entryBoxed]).toEqual([0]);
+    expect(top.lambdas[0].captures).toEqual([{ kind: 'local', id: 0, type: { kind: 'int' } }]);
+  });
+
+  test('function values cannot be compared', () => {
+    expect(err(FIB, 'fib == fib')).toBe('TypeError 1:1 function values cannot be compared');
+    expect(err('let f = fn() { }\nlet same = f != f')).toBe('TypeError 2:12 function values cannot be compared');
+  });
+
+  test('built-in and C functions are not values: wrap them in an anonymous function', () => {
+    expect(err('let p = print')).toBe('TypeError 1:9 built-in function `print` is not a value; wrap it in an anonymous function, e.g. `fn(x: int) { ... print(x) ... }`');
+    expect(err('let r = map([1.0], sqrt)')).toBe('TypeError 1:20 built-in function `sqrt` is not a value; wrap it in an anonymous function, e.g. `fn(x: float) { ... sqrt(x) ... }`');
+    expect(err('extern fn labs(x: int) -> int', 'let a = labs')).toBe('TypeError 1:9 C function `labs` is not a value; wrap it in an anonymous function, e.g. `fn(x: int) { ... labs(x) ... }`');
+  });
+
+  test('wrong arity or argument type through a value', () => {
+    expect(err(FIB, 'let f = fib\nf(1, 2)')).toBe('TypeError 2:1 `f` takes 1 argument, found 2');
+    expect(err('let fs: [fn(int, str)] = []\nfs[0](1)')).toBe('TypeError 2:1 this function takes 2 arguments, found 1');
+    expect(err(FIB, 'let f = fib\nf("s")')).toBe('TypeError 2:3 expected `int`, found `str`');
+    expect(err('let g: fn(int) -> int = fn(x: float) -> int { return 1 }')).toBe('TypeError 1:25 expected `fn(int) -> int`, found `fn(float) -> int`');
+    expect(err('let x = 1\nx(2)')).toBe('TypeError 2:1 `x` is not a function: it is `int`');
+    expect(err('let v = [1]\nv[0](2)')).toBe('TypeError 2:1 cannot call a value of type `int`');
+    expect(err(FIB, 'fib = fib')).toBe('TypeError 1:1 cannot assign to function `fib` (declare a variable: `let f = fib`)');
+  });
+
+  test('anonymous function bodies: returns, loops and scopes', () => {
+    expect(err('let f = fn(x: int) -> int { if x > 0 { return 1 } }')).toBe('TypeError 1:51 missing return in `<fn>`');
+    expect(err('let f = fn() -> int { return "s" }')).toBe('TypeError 1:30 expected `int`, found `str`');
+    expect(err('while true { let f = fn() { break } }')).toBe('SyntaxError 1:29 `break` outside of a loop');
+    expect(err('fn f() {\n  let g = fn() -> int { return later }\n  let later = 1\n}')).toBe('NameError 2:32 unknown name `later`');
+  });
+
+  test('map, filter and sort_by need a function of the element type', () => {
+    expect(err('map([1], fn(s: str) -> int { return 1 })')).toBe('TypeError 1:10 `map` needs a function that takes `int` and returns a value (e.g. `fn(x: int) -> ...`), found `fn(str) -> int`');
+    expect(err('filter([1], fn(x: int) -> int { return x })')).toBe('TypeError 1:13 `filter` needs a function that takes `int` and returns `bool` (e.g. `fn(x: int) -> ...`), found `fn(int) -> int`');
+    expect(err('let a = [true]\nsort_by(a, fn(b: bool) -> bool { return b })')).toBe('TypeError 2:12 `sort_by` needs a function that takes `bool` and returns `int`, `float` or `str` (e.g. `fn(x: bool) -> ...`), found `fn(bool) -> bool`');
+    expect(err('map([1], fn(x: int) { })')).toBe('TypeError 1:10 `map` needs a function that takes `int` and returns a value (e.g. `fn(x: int) -> ...`), found `fn(int)`');
+    expect(err('map(1, fn(x: int) -> int { return x })')).toBe('TypeError 1:5 `map` needs an array, found `int`');
+    expect(err('sort_by([1])')).toBe('TypeError 1:1 `sort_by` takes 2 arguments, found 1');
+  });
+});
+
 describe('checker: names', () => {
   test('unknown names with suggestions', () => {
     expect(err('let foo = 1', 'fo + 1')).toBe('NameError 1:1 unknown name `fo` — did you mean `foo`?');
@@ -301,7 +375,6 @@ describe('checker: names', () => {
     expect(err('struct Point { x: int }', 'let p = Pont { x: 1 }')).toBe('NameError 1:9 unknown struct `Pont` — did you mean `Point`?');
     expect(err('let x: Pointt = 1')).toBe('NameError 1:8 unknown type `Pointt`');
     expect(err('let x: flaot = 1')).toBe('NameError 1:8 unknown type `flaot` — did you mean `float`?');
-    expect(err('fn f(x: int) { }', 'let y = f')).toBe('TypeError 1:9 function `f` cannot be used as a value; call it: `f(...)`');
   });
 
   test('builtins cannot be redefined; duplicates in a cell', () => {

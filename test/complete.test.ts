@@ -26,7 +26,7 @@ function at(src: string): [string, number] {
 
 describe('complete', () => {
   test('keywords, builtins, globals, functions, structs by prefix', () => {
-    expect(complete(...at('fi|'), env)).toEqual({ matches: ['fib', 'fill', 'find', 'fizz'], cursorStart: 0, cursorEnd: 2 });
+    expect(complete(...at('fi|'), env)).toEqual({ matches: ['fib', 'fill', 'filter', 'find', 'fizz'], cursorStart: 0, cursorEnd: 2 });
     expect(complete(...at('let a = to|'), env).matches).toEqual(['total']);
     expect(complete(...at('wh|'), env).matches).toEqual(['while']);
     expect(complete(...at('Po|'), env).matches).toEqual(['Point']);
@@ -55,13 +55,13 @@ describe('complete', () => {
   test('the built-ins of 0.2: strings, arrays, files', () => {
     expect(complete(...at('rea|'), env).matches).toEqual(['read_csv', 'read_file', 'read_lines']);
     expect(complete(...at('let n = s|'), env).matches).toEqual([
-      'scatter', 'seed', 'seg', 'sin', 'slice', 'sort', 'split', 'sqrt', 'starts_with', 'str', 'struct', 'substr', 'sum', 'svg',
+      'scatter', 'seed', 'seg', 'sin', 'slice', 'sort', 'sort_by', 'split', 'sqrt', 'starts_with', 'str', 'struct', 'substr', 'sum', 'svg',
     ]);
     expect(complete(...at('x = index|'), env).matches).toEqual(['index_of']);
   });
 
   test('cursor positions are in code points', () => {
-    expect(complete(...at('let s = "😀😀"; fi|'), env)).toEqual({ matches: ['fib', 'fill', 'find', 'fizz'], cursorStart: 14, cursorEnd: 16 });
+    expect(complete(...at('let s = "😀😀"; fi|'), env)).toEqual({ matches: ['fib', 'fill', 'filter', 'find', 'fizz'], cursorStart: 14, cursorEnd: 16 });
   });
 });
 

@@ -142,6 +142,17 @@ describe('lexer: newline rule', () => {
     expect(toks('f(P {\nx: 1\n})')).toEqual(['f', '(', 'P', '{', 'x', ':', '1', '⏎', '}', ')']);
   });
 
+  test('a multi-line anonymous function in ( ) or [ ]: its block ends statements, brackets inside it ignore newlines', () => {
+    expect(toks('map(a, fn(x: int) -> int {\nlet y = x\nreturn y\n})')).toEqual([
+      'map', '(', 'a', ',', 'fn', '(', 'x', ':', 'int', ')', '->', 'int', '{',
+      'let', 'y', '=', 'x', '⏎', 'return', 'y', '⏎', '}', ')',
+    ]);
+    expect(toks('[fn() {\nf()\n}\n, g]')).toEqual(['[', 'fn', '(', ')', '{', 'f', '(', ')', '⏎', '}', ',', 'g', ']']);
+    expect(toks('f(fn() {\ng(1,\n2)\nh(\n)\n})')).toEqual([
+      'f', '(', 'fn', '(', ')', '{', 'g', '(', '1', ',', '2', ')', '⏎', 'h', '(', ')', '⏎', '}', ')',
+    ]);
+  });
+
   test('`;` is a token, blank lines and comment lines are ignored', () => {
     expect(toks('x; y\n\n// c\nz')).toEqual(['x', ';', 'y', '⏎', 'z']);
   });

@@ -65,6 +65,8 @@ test('the tour shows what it promises', () => {
   expect(text(by('fn shout(s: str) -> str { return s + "!!!" }'))).toBe('"hello!!!"');
   expect(by('let xs').outputs![0].data!['image/svg+xml']).toMatch(/^<svg/);
   expect(text(by('for k in 2..5'))).toBe('"42"');
+  expect(text(by('fn counter()'))).toBe('3');
+  expect(text(by('struct City'))).toBe('["Paris", "Lyon"]');
   expect(by('fn divide').outputs![0].ename).toBe('ZeroDivisionError');
 });
 

@@ -238,6 +238,50 @@ describe('parser: maps', () => {
   });
 });
 
+describe('parser: functions as values', () => {
+  test('function types in annotations, parameters, returns, array and map elements, struct fields', () => {
+    const [s] = parseCell('let f: fn(int, str) -> bool = g').stmts;
+    expect(s.kind === 'let' && strip(s.annot)).toEqual({
+      kind: 'fn', params: [{ kind: 'named', name: 'int' }, { kind: 'named', name: 'str' }], ret: { kind: 'named', name: 'bool' },
+    });
+    const [v] = parseCell('let v: fn(int) = g').stmts;
+    expect(v.kind === 'let' && strip(v.annot)).toEqual({ kind: 'fn', params: [{ kind: 'named', name: 'int' }] });
+    const [f, st] = parseCell('fn f(g: fn() -> [int], h: {str: fn(float)}) -> fn(int) -> fn() { return g }\nstruct S { op: fn(int, int) -> int }').items;
+    expect(f.kind === 'fn' && strip(f.params[0].type)).toEqual({ kind: 'fn', params: [], ret: { kind: 'array', elem: { kind: 'named', name: 'int' } } });
+    expect(f.kind === 'fn' && strip(f.params[1].type)).toEqual({
+      kind: 'map', key: { kind: 'named', name: 'str' }, value: { kind: 'fn', params: [{ kind: 'named', name: 'float' }] },
+    });
+    expect(f.kind === 'fn' && strip(f.ret)).toEqual({
+      kind: 'fn', params: [{ kind: 'named', name: 'int' }], ret: { kind: 'fn', params: [] },
+    });
+    expect(st.kind === 'struct' && st.fields[0].type.kind).toBe('fn');
+    const [arr] = parseCell('let fs: [fn(int) -> int] = []').stmts;
+    expect(arr.kind === 'let' && arr.annot?.kind === 'array' && arr.annot.elem.kind).toBe('fn');
+  });
+
+  test('anonymous functions are expressions, also at the start of a statement and across lines as arguments', () => {
+    expect(expr('fn(x: int) -> int { return x * k }')).toBe('(fn (x) 1 stmts)');
+    expect(expr('map(a, fn(x: int, y: str) {\n  print(x)\n  print(y)\n})')).toBe('(call map a (fn (x y) 2 stmts))');
+    expect(expr('[fn() { }, fn() { }]')).toBe('[(fn () 0 stmts) (fn () 0 stmts)]');
+    const [inner] = (parseCell('fn f() {\n  let g = fn() { }\n}').items[0] as { body: { stmts: Stmt[] } }).body.stmts;
+    expect(inner.kind === 'let' && sx(inner.init)).toBe('(fn () 0 stmts)');
+  });
+
+  test('calls of any expression of a function type', () => {
+    expect(expr('fs[0](2)')).toBe('(call (index fs 0) 2)');
+    expect(expr('make(1)(2, 3)')).toBe('(call (call make 1) 2 3)');
+    expect(expr('s.op(1)')).toBe('(call (. s op) 1)');
+    expect(expr('(fn(x: int) -> int { return x })(3)')).toBe('(call (fn (x) 1 stmts) 3)');
+  });
+
+  test('syntax errors', () => {
+    expect(syntaxError('let f: fn(int = g')).toBe('SyntaxError 1:15 expected `,` or `)`, found `=`');
+    expect(syntaxError('let f = fn g() { }')).toBe('SyntaxError 1:12 expected `(` after `fn` (a function inside a block has no name), found `g`');
+    expect(syntaxError('let f = fn(x) { }')).toBe('SyntaxError 1:13 expected `:`, found `)`');
+    expect(syntaxError('let f: fn(void) = g')).toBe('SyntaxError 1:11 `void` is only allowed as a return type');
+  });
+});
+
 describe('parser: items', () => {
   test('fn, struct, extern with doc comments; items and statements separated in order', () => {
     const cell = parseCell(
@@ -324,6 +368,7 @@ describe('parser: syntax errors', () => {
     expect(syntaxError('P { x 1 }')).toBe('SyntaxError 1:7 expected `:`, found `1`');
     expect(syntaxError('P { x: 1 y: 2 }')).toBe('SyntaxError 1:10 expected `,` or `}`, found `y`');
     expect(syntaxError('fn f() { fn g() { } }')).toBe('SyntaxError 1:10 `fn` is only allowed at the top level of a cell');
+    expect(syntaxError('if x { struct P { } }')).toBe('SyntaxError 1:8 `struct` is only allowed at the top level of a cell');
     expect(syntaxError('extern fn f() { }')).toBe('SyntaxError 1:15 an `extern fn` has no body');
     expect(syntaxError('let x = a < b < c')).toBe('SyntaxError 1:15 comparison operators cannot be chained; use `&&` (found `<`)');
     expect(syntaxError('let r = 0..10')).toBe('SyntaxError 1:10 `..` is only allowed in a `for` header (`for i in a..b`)');

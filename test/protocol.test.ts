@@ -84,6 +84,18 @@ test('C libraries over the wire: an ImportError compile error and a fault in C a
   expect(alive.iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data).toEqual({ 'text/plain': '907060870' });
 });
 
+test('functions as values over the wire: results, a traceback through an anonymous function, inspect', async () => {
+  const made = await k.client.execute('let scale = 3\nlet times = fn(x: int) -> int { return x * scale }\nmap([1, 2], times)');
+  expect(made.iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data).toEqual({ 'text/plain': '[3, 6]' });
+  const shown = await k.client.execute('times');
+  expect(shown.iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data).toEqual({ 'text/plain': '<fn(x: int) -> int>' });
+  const failed = await k.client.execute('map([0], fn(d: int) -> int { return 1 / d })');
+  expect(failed.reply.content).toMatchObject({ status: 'error', ename: 'ZeroDivisionError' });
+  expect(failed.reply.content.traceback.slice(-2)).toEqual([expect.stringMatching(/^ {2}cell \d+, line 1, in <fn>$/), 'ZeroDivisionError: integer division or modulo by zero']);
+  const { reply: insp } = await k.client.request('shell', 'inspect_request', { code: 'times', cursor_pos: 5, detail_level: 0 });
+  expect(insp.content).toMatchObject({ status: 'ok', found: true, data: { 'text/plain': 'times: fn(int) -> int\n(global)' } });
+});
+
 test('silent: no execute_input, no execute_result, no count increase', async () => {
   const before = (await k.client.execute('1')).reply.content.execution_count;
   const { reply, iopub } = await k.client.execute('print("s")\nx', { silent: true });

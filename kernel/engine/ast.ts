@@ -22,9 +22,12 @@ export type Type =
   /** `{K: V}`: K is int, str or bool (the checker enforces it). */
   | { kind: 'map'; key: Type; value: Type }
   /** An opaque C pointer (`void*`); `null` is the null one. */
-  | { kind: 'ptr' };
+  | { kind: 'ptr' }
+  /** A function value `fn(int, str) -> bool` (ret is void for `fn(int)`). */
+  | { kind: 'fn'; params: Type[]; ret: Type };
 
 export type MapType = Extract<Type, { kind: 'map' }>;
+export type FnType = Extract<Type, { kind: 'fn' }>;
 
 export const INT: Type = { kind: 'int' };
 export const FLOAT: Type = { kind: 'float' };
@@ -63,6 +66,8 @@ export function typeName(t: Type): string {
       return t.def.name;
     case 'map':
       return `{${typeName(t.key)}: ${typeName(t.value)}}`;
+    case 'fn':
+      return `fn(${t.params.map(typeName).join(', ')})${t.ret.kind === 'void' ? '' : ` -> ${typeName(t.ret)}`}`;
     default:
       return t.kind;
   }
@@ -72,6 +77,9 @@ export function sameType(a: Type, b: Type): boolean {
   if (a.kind === 'array' && b.kind === 'array') return sameType(a.elem, b.elem);
   if (a.kind === 'struct' && b.kind === 'struct') return a.def === b.def;
   if (a.kind === 'map' && b.kind === 'map') return sameType(a.key, b.key) && sameType(a.value, b.value);
+  if (a.kind === 'fn' && b.kind === 'fn') {
+    return a.params.length === b.params.length && a.params.every((p, i) => sameType(p, b.params[i])) && sameType(a.ret, b.ret);
+  }
   return a.kind === b.kind;
 }
 
@@ -79,7 +87,8 @@ export function sameType(a: Type, b: Type): boolean {
 export type TypeExpr =
   | { kind: 'named'; name: string; span: Span }
   | { kind: 'array'; elem: TypeExpr; span: Span }
-  | { kind: 'map'; key: TypeExpr; value: TypeExpr; span: Span };
+  | { kind: 'map'; key: TypeExpr; value: TypeExpr; span: Span }
+  | { kind: 'fn'; params: TypeExpr[]; ret?: TypeExpr; span: Span };
 
 // ---- Session-level definitions --------------------------------------------------------
 
@@ -106,6 +115,9 @@ export interface FnSig {
   symbol?: string;
   /** Set by the session before lowering: the function id recorded on the Kiln call stack. */
   fid?: number;
+  /** The function's value (a KilnFn kept up to date with its current body): set by the session
+   *  once the cell that first defined this signature is compiled (lowering then uses the address). */
+  valueCell?: number;
 }
 
 /** A session global (top-level `let`). */
@@ -133,12 +145,18 @@ export type BinaryOp =
 /** How a name resolves. Set by the checker. */
 export type VarRef =
   | { kind: 'local'; id: number; type: Type }
-  | { kind: 'global'; global: GlobalInfo };
+  | { kind: 'global'; global: GlobalInfo }
+  /** Inside an anonymous function: the variable it captured at position `index` of its captures. */
+  | { kind: 'capture'; index: number; type: Type }
+  /** A named Kiln function used as a value (`let f = fib`). */
+  | { kind: 'function'; fn: FnSig; type: Type };
 
 /** What a call calls. Set by the checker. */
 export type CallTarget =
   | { kind: 'fn'; fn: FnSig }
-  | { kind: 'builtin'; name: string };
+  | { kind: 'builtin'; name: string }
+  /** A call through a function value (a variable, element, field or call result of a fn type). */
+  | { kind: 'value'; callee: Expr };
 
 interface ExprBase {
   span: Span;
@@ -156,7 +174,8 @@ export type Expr =
   | (ExprBase & { kind: 'unary'; op: '-' | '!'; operand: Expr })
   /** operandType (set by the checker): int, float, str or bool — the type both operands have after promotion. */
   | (ExprBase & { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; operandType?: Type })
-  | (ExprBase & { kind: 'call'; callee: string; calleeSpan: Span; args: Expr[]; target?: CallTarget })
+  /** callee: the called name; for a call of another expression (`fs[0](2)`), calleeExpr holds it and callee is "". */
+  | (ExprBase & { kind: 'call'; callee: string; calleeSpan: Span; args: Expr[]; calleeExpr?: Expr; target?: CallTarget })
   | (ExprBase & { kind: 'index'; target: Expr; index: Expr })
   /** fieldIndex (set by the checker): position of the field in its StructDef. */
   | (ExprBase & { kind: 'field'; target: Expr; field: string; fieldSpan: Span; fieldIndex?: number })
@@ -171,7 +190,24 @@ export type Expr =
   /** Inserted by the checker: an int expression used where a float is expected. */
   | (ExprBase & { kind: 'promote'; operand: Expr })
   /** Map literal `{k: v, ...}`; entries evaluated in order, key before value. */
-  | (ExprBase & { kind: 'map'; entries: { key: Expr; value: Expr }[] });
+  | (ExprBase & { kind: 'map'; entries: { key: Expr; value: Expr }[] })
+  | LambdaExpr;
+
+/** An anonymous function `fn(x: int) -> int { ... }`. */
+export interface LambdaExpr extends ExprBase {
+  kind: 'lambda';
+  params: Param[];
+  ret?: TypeExpr;
+  body: Block;
+  /** Set by the checker: its signature (named `<fn>`); the session sets its fid. */
+  sig?: FnSig;
+  /** Set by the checker: locals by id (parameters first). */
+  locals?: Type[];
+  /** Set by the checker: ids of its locals that a nested anonymous function captures (kept in boxes). */
+  boxed?: Set<number>;
+  /** Set by the checker: what it captures, each as a reference in the enclosing function (a boxed local or a capture). */
+  captures?: VarRef[];
+}
 
 export type ExprKind = Expr['kind'];
 
@@ -224,6 +260,8 @@ export interface FnDecl {
   sig?: FnSig;
   /** Set by the checker: locals by id (parameters first, ids 0..params-1). */
   locals?: Type[];
+  /** Set by the checker: ids of locals captured by an anonymous function (kept in boxes). */
+  boxed?: Set<number>;
 }
 
 export interface StructDecl {
@@ -266,6 +304,10 @@ export interface CheckedCell {
   cell: Cell;
   /** Locals of the cell's entry function (top-level non-global lets, loop variables) by id. */
   entryLocals: Type[];
+  /** Ids of entry locals captured by an anonymous function (kept in boxes). */
+  entryBoxed: Set<number>;
+  /** Every anonymous function of the cell (the session gives each a frame id). */
+  lambdas: LambdaExpr[];
   /** Kiln functions defined in this cell (with their FnSig, same object as decl.sig). */
   functions: FnDecl[];
   /** extern fns declared in this cell. */

@@ -10,12 +10,14 @@
 //
 // Builtin names cannot be redefined: a user `fn` or `extern fn` with a builtin's name
 // is a NameError ("`print` is a built-in function"). Variables may use those names
-// (functions and variables live in different namespaces: only a name can be called).
+// (functions and variables live in different namespaces; only a variable of a function
+// type is called in place of a function of its name).
 import { arrayOf, BOOL, FLOAT, INT, STR, VOID } from './ast';
 import { ARRAY_BUILTINS } from './builtins/arrays';
 import { Builtin, fixed, generic } from './builtins/declare';
 import { CLIB_BUILTINS } from './builtins/clib';
 import { FILE_BUILTINS } from './builtins/files';
+import { FUNCTION_BUILTINS } from './builtins/functions';
 import { MAP_BUILTINS } from './builtins/maps';
 import { STRING_BUILTINS } from './builtins/strings';
 
@@ -71,6 +73,7 @@ const LIST: Builtin[] = [
   ...FILE_BUILTINS,
   ...MAP_BUILTINS,
   ...CLIB_BUILTINS,
+  ...FUNCTION_BUILTINS,
 ];
 
 /** All builtins by name. */

@@ -25,6 +25,7 @@
 // - `min`/`max` of two ints is an int; with a float, both are promoted.
 import { arrayOf, AssignOp, BOOL, Expr, FLOAT, INT, PTR, STR, Type, VOID } from './ast';
 import { Builtin } from './builtins';
+import { checkFunctionBuiltin, FUNCTION_BUILTIN_NAMES } from './builtins/functions';
 import { checkMapBuiltin, MAP_BUILTIN_NAMES } from './builtins/maps';
 import { coerce, isNumeric, nonVoid, promote, q, typeErr } from './check-util';
 
@@ -103,6 +104,7 @@ export function checkBinary(e: Binary): Expr {
       let t = numeric();
       if (!t && lt.kind === 'str' && rt.kind === 'str') t = STR;
       if (!t && (e.op === '==' || e.op === '!=') && lt.kind === 'bool' && rt.kind === 'bool') t = BOOL;
+      if (lt.kind === 'fn' || rt.kind === 'fn') typeErr('function values cannot be compared', e.span);
       if (!t && (e.op === '==' || e.op === '!=') && lt.kind === 'ptr' && rt.kind === 'ptr') t = PTR;
       if (!t) fail(`cannot compare ${q(lt)} and ${q(rt)}`);
       e.operandType = t;
@@ -238,5 +240,6 @@ export function checkBuiltinCall(e: Call, b: Builtin, hint: Type | undefined, ch
     }
   }
   if (MAP_BUILTIN_NAMES.has(b.name)) return checkMapBuiltin(e, check);
+  if (FUNCTION_BUILTIN_NAMES.has(b.name)) return checkFunctionBuiltin(e, check);
   throw new Error(`internal: no checking rule for builtin ${b.name}`);
 }

@@ -5,7 +5,9 @@
 // nothing.
 //
 // Decisions (where LANGUAGE.md is silent):
-// - Functions and variables live in separate namespaces (only a name can be called).
+// - Functions and variables live in separate namespaces, except that a call `f(x)` goes
+//   through a visible variable `f` of a function type (the nearer binding); a function
+//   used without a call is a value (check-closures.ts).
 // - A user `fn`/`extern fn` with a builtin's name is a NameError ("`print` is a
 //   built-in function"); a struct named like a built-in type is a NameError too.
 // - `break`/`continue` outside a loop and `return` outside a function are SyntaxErrors.
@@ -14,12 +16,15 @@
 // - Unknown names get a "did you mean" among visible names (check-util.ts).
 // The rules of the operators and of built-in function calls are in check-builtins.ts.
 import {
-  arrayOf, Block, BOOL, Cell, CheckedCell, Env, Expr, ExternDecl, FLOAT, FnDecl, FnSig, GlobalInfo, INT, mapOf, PTR,
-  sameType, Span, STR, Stmt, StructDecl, StructDef, Type, TypeExpr, VarRef, VOID,
+  arrayOf, Block, BOOL, Cell, CheckedCell, Env, Expr, ExternDecl, FLOAT, FnDecl, FnSig, GlobalInfo, INT, LambdaExpr,
+  mapOf, Param, PTR, sameType, Span, STR, Stmt, StructDecl, StructDef, Type, TypeExpr, VarRef, VOID,
 } from './ast';
 import { BUILTINS, BUILTIN_TYPES } from './builtins';
 import { checkExternSignature, checkExternSymbols, cTypeOutsideExtern, isCType } from './check-extern';
 import { checkArgs, checkBinary, checkBuiltinCall, checkCompoundAssign, checkUnary } from './check-builtins';
+import {
+  checkValueCall, FnCtx, fnTypeOf, functionValue, LAMBDA_NAME, newFnCtx, peekLocal, resolveLocal, visibleLocals,
+} from './check-closures';
 import { CANNOT_INFER_EMPTY_MAP, checkKey, checkKeyType, checkMapLiteral, isEmptyLiteral } from './check-maps';
 import {
   blockTerminates, closingBraceSpan, coerce, nameErr, nonVoid, q, syntaxErr, typeErr, withSuggestion,
@@ -45,19 +50,6 @@ const FIXED_TYPES = { int: INT, float: FLOAT, bool: BOOL, str: STR, promote: FLO
 
 const CANNOT_INFER_EMPTY = 'cannot infer the type of an empty array `[]`; add a type annotation, e.g. `let v: [int] = []`';
 
-interface LocalVar {
-  id: number;
-  type: Type;
-}
-
-interface FnCtx {
-  locals: Type[];
-  scopes: Map<string, LocalVar>[];
-  /** undefined for the cell's entry function. */
-  fn?: { name: string; ret: Type };
-  loops: number;
-}
-
 export function checkCell(cell: Cell, env: Env, cellNumber: number): CheckedCell {
   return new Checker(env, cellNumber).check(cell);
 }
@@ -65,6 +57,7 @@ export function checkCell(cell: Cell, env: Env, cellNumber: number): CheckedCell
 class Checker {
   readonly env: Env;
   private readonly cellStructs = new Map<string, StructDef>();
+  private readonly lambdas: LambdaExpr[] = [];
 
   constructor(
     private readonly oldEnv: Env,
@@ -91,19 +84,15 @@ class Checker {
       if (BUILTINS.has(d.name)) nameErr(`\`${d.name}\` is a built-in function`, d.nameSpan);
       if (seenFns.has(d.name)) nameErr(`function \`${d.name}\` is defined twice in this cell`, d.nameSpan);
       seenFns.add(d.name);
-      const seenParams = new Set<string>();
-      for (const p of d.params) {
-        if (seenParams.has(p.name)) nameErr(`parameter \`${p.name}\` is declared twice`, p.span);
-        seenParams.add(p.name);
-      }
       let sig: FnSig;
       if (d.kind === 'extern') {
+        checkUniqueParams(d.params);
         const c = checkExternSignature(d, (t, allowVoid) => this.resolveType(t, allowVoid));
         sig = { name: d.name, params: c.params, ret: c.ret, cell: this.cellNumber, line: d.span.line, extern: true, cName: d.cName ?? d.name, cParams: c.cParams };
         if (c.cRet) sig.cRet = c.cRet;
         if (d.library !== undefined) sig.library = d.library;
       } else {
-        const params = d.params.map((p) => ({ name: p.name, type: this.resolveType(p.type) }));
+        const params = this.resolveParams(d.params);
         const ret = d.ret ? this.resolveType(d.ret, true) : VOID;
         sig = { name: d.name, params, ret, cell: this.cellNumber, line: d.span.line, extern: false };
         if (d.doc !== undefined) sig.doc = d.doc;
@@ -115,7 +104,7 @@ class Checker {
     checkExternSymbols(cell.items.filter((i): i is ExternDecl => i.kind === 'extern'));
 
     // Top-level statements, in order (the cell's entry function).
-    const entry: FnCtx = { locals: [], scopes: [new Map()], loops: 0 };
+    const entry = newFnCtx();
     const globals: GlobalInfo[] = [];
     for (const s of cell.stmts) this.stmt(s, entry, globals);
 
@@ -129,6 +118,8 @@ class Checker {
     const out: CheckedCell = {
       cell,
       entryLocals: entry.locals,
+      entryBoxed: entry.boxed,
+      lambdas: this.lambdas,
       functions: fnDecls,
       externs,
       globals,
@@ -156,6 +147,7 @@ class Checker {
     const structNamesIn = (t: TypeExpr): string[] =>
       t.kind === 'array' ? structNamesIn(t.elem)
         : t.kind === 'map' ? [...structNamesIn(t.key), ...structNamesIn(t.value)]
+        : t.kind === 'fn' ? [...t.params, ...(t.ret ? [t.ret] : [])].flatMap(structNamesIn)
         : BUILTIN_TYPES.includes(t.name) ? [] : [t.name];
     const newDefs: StructDef[] = [];
     /** A new struct type for d (a fresh id), listed in newDefs. */
@@ -205,6 +197,9 @@ class Checker {
       checkKeyType(key, t.key.span);
       return mapOf(key, this.resolveType(t.value));
     }
+    if (t.kind === 'fn') {
+      return { kind: 'fn', params: t.params.map((p) => this.resolveType(p)), ret: t.ret ? this.resolveType(t.ret, true) : VOID };
+    }
     switch (t.name) {
       case 'int': return INT;
       case 'float': return FLOAT;
@@ -225,18 +220,53 @@ class Checker {
 
   // ---- functions ----
 
-  private checkFnBody(d: FnDecl): void {
-    const sig = d.sig!;
-    const ctx: FnCtx = { locals: [], scopes: [new Map()], fn: { name: d.name, ret: sig.ret }, loops: 0 };
+  private resolveParams(params: Param[]): FnSig['params'] {
+    checkUniqueParams(params);
+    return params.map((p) => ({ name: p.name, type: this.resolveType(p.type) }));
+  }
+
+  /** Checks the body of a named or anonymous function in ctx (its parameters are locals 0..n-1). */
+  private checkBody(sig: FnSig, body: Block, ctx: FnCtx): void {
     for (const p of sig.params) {
       ctx.scopes[0].set(p.name, { id: ctx.locals.length, type: p.type });
       ctx.locals.push(p.type);
     }
-    this.block(d.body, ctx, false);
-    if (sig.ret.kind !== 'void' && !blockTerminates(d.body)) {
-      typeErr(`missing return in \`${d.name}\``, closingBraceSpan(d.body.span));
+    this.block(body, ctx, false);
+    if (sig.ret.kind !== 'void' && !blockTerminates(body)) {
+      typeErr(`missing return in \`${sig.name}\``, closingBraceSpan(body.span));
     }
+  }
+
+  private checkFnBody(d: FnDecl): void {
+    const ctx = newFnCtx({ name: d.name, ret: d.sig!.ret });
+    this.checkBody(d.sig!, d.body, ctx);
     d.locals = ctx.locals;
+    d.boxed = ctx.boxed;
+  }
+
+  /** The signature of an anonymous function (from its header alone). */
+  private lambdaSig(e: LambdaExpr): FnSig {
+    e.sig ??= {
+      name: LAMBDA_NAME,
+      params: this.resolveParams(e.params),
+      ret: e.ret ? this.resolveType(e.ret, true) : VOID,
+      cell: this.cellNumber,
+      line: e.span.line,
+      extern: false,
+    };
+    return e.sig;
+  }
+
+  private lambda(e: LambdaExpr, parent: FnCtx): Expr {
+    const sig = this.lambdaSig(e);
+    const ctx = newFnCtx({ name: LAMBDA_NAME, ret: sig.ret }, parent);
+    this.checkBody(sig, e.body, ctx);
+    e.locals = ctx.locals;
+    e.boxed = ctx.boxed;
+    e.captures = ctx.captures;
+    e.type = fnTypeOf(sig);
+    this.lambdas.push(e);
+    return e;
   }
 
   // ---- statements ----
@@ -253,6 +283,16 @@ class Checker {
     ctx.loops--;
   }
 
+  /** The variable of a `let`: a session global at the top level of the cell, else a local. */
+  private declareLet(name: string, type: Type, ctx: FnCtx, globals: GlobalInfo[] | undefined): VarRef {
+    if (!globals) return this.declareLocal(ctx, name, type);
+    const old = this.env.globals.get(name);
+    const g: GlobalInfo = old && sameType(old.type, type) ? old : { name, type };
+    this.env.globals.set(name, g);
+    if (!globals.includes(g)) globals.push(g);
+    return { kind: 'global', global: g };
+  }
+
   private declareLocal(ctx: FnCtx, name: string, type: Type): VarRef {
     const id = ctx.locals.length;
     ctx.locals.push(type);
@@ -265,24 +305,22 @@ class Checker {
     switch (s.kind) {
       case 'let': {
         const annot = s.annot ? this.resolveType(s.annot) : undefined;
+        // The name of a `let` whose value is an anonymous function is visible in that
+        // function's body, so it can call itself (docs/decisions.md).
+        const declaredFirst = s.init.kind === 'lambda' ? annot ?? fnTypeOf(this.lambdaSig(s.init)) : undefined;
+        if (declaredFirst) s.target = this.declareLet(s.name, declaredFirst, ctx, globals);
         let init = this.expr(s.init, ctx, annot);
         if (annot) init = coerce(init, annot);
         else nonVoid(init);
         s.init = init;
-        const type = annot ?? init.type!;
-        if (globals) {
-          const old = this.env.globals.get(s.name);
-          const g: GlobalInfo = old && sameType(old.type, type) ? old : { name: s.name, type };
-          this.env.globals.set(s.name, g);
-          if (!globals.includes(g)) globals.push(g);
-          s.target = { kind: 'global', global: g };
-        } else {
-          s.target = this.declareLocal(ctx, s.name, type);
-        }
+        s.target ??= this.declareLet(s.name, annot ?? init.type!, ctx, globals);
         return;
       }
       case 'assign': {
         const target = this.expr(s.target, ctx);
+        if (target.kind === 'name' && target.ref!.kind === 'function') {
+          typeErr(`cannot assign to function \`${target.name}\` (declare a variable: \`let f = ${target.name}\`)`, target.span);
+        }
         s.target = target;
         const tt = target.type!;
         const value = this.expr(s.value, ctx, tt);
@@ -360,19 +398,15 @@ class Checker {
   // ---- expressions ----
 
   private lookupVar(name: string, ctx: FnCtx): VarRef | undefined {
-    for (let i = ctx.scopes.length - 1; i >= 0; i--) {
-      const v = ctx.scopes[i].get(name);
-      if (v) return { kind: 'local', id: v.id, type: v.type };
-    }
+    const local = resolveLocal(name, ctx);
+    if (local) return local;
     const g = this.env.globals.get(name);
     if (g) return { kind: 'global', global: g };
     return undefined;
   }
 
   private visibleNames(ctx: FnCtx): string[] {
-    const names: string[] = [...this.env.globals.keys()];
-    for (const s of ctx.scopes) names.push(...s.keys());
-    return names;
+    return [...this.env.globals.keys(), ...visibleLocals(ctx)];
   }
 
   /** Checks an expression; `hint` is the type expected by the context (used for `[]`, array literals and `fill`). */
@@ -388,16 +422,13 @@ class Checker {
         return e;
       case 'name': {
         const ref = this.lookupVar(e.name, ctx);
-        if (!ref) {
-          if (this.env.functions.has(e.name) || BUILTINS.has(e.name)) {
-            typeErr(`function \`${e.name}\` cannot be used as a value; call it: \`${e.name}(...)\``, e.span);
-          }
-          nameErr(withSuggestion(`unknown name \`${e.name}\``, e.name, this.visibleNames(ctx)), e.span);
-        }
+        if (!ref) return functionValue(e, this.env, () => this.visibleNames(ctx));
         e.ref = ref;
-        e.type = ref.kind === 'local' ? ref.type : ref.global.type;
+        e.type = ref.kind === 'global' ? ref.global.type : ref.type;
         return e;
       }
+      case 'lambda':
+        return this.lambda(e, ctx);
       case 'unary':
         e.operand = this.expr(e.operand, ctx);
         return checkUnary(e);
@@ -501,6 +532,12 @@ class Checker {
 
   private call(e: Expr & { kind: 'call' }, ctx: FnCtx, hint?: Type): Expr {
     const check = (x: Expr, h?: Type): Expr => this.expr(x, ctx, h);
+    if (e.calleeExpr) return checkValueCall(e, this.expr(e.calleeExpr, ctx), check);
+    // A variable of a fn type shadows a function of the same name (it is the nearer binding).
+    const variable = peekLocal(e.callee, ctx) ?? this.env.globals.get(e.callee)?.type;
+    if (variable?.kind === 'fn') {
+      return checkValueCall(e, this.expr({ kind: 'name', name: e.callee, span: e.calleeSpan }, ctx), check);
+    }
     const fn = this.env.functions.get(e.callee);
     if (fn) {
       e.target = { kind: 'fn', fn };
@@ -508,6 +545,7 @@ class Checker {
     }
     const b = BUILTINS.get(e.callee);
     if (!b) {
+      if (variable) typeErr(`\`${e.callee}\` is not a function: it is ${q(variable)}`, e.calleeSpan);
       nameErr(
         withSuggestion(`unknown function \`${e.callee}\``, e.callee, [...this.env.functions.keys(), ...BUILTINS.keys()]),
         e.calleeSpan,
@@ -523,4 +561,12 @@ function fieldIndex(def: StructDef, name: string, span: Span): number {
   const idx = def.fields.findIndex((f) => f.name === name);
   if (idx < 0) typeErr(withSuggestion(`struct \`${def.name}\` has no field \`${name}\``, name, def.fields.map((f) => f.name)), span);
   return idx;
+}
+
+function checkUniqueParams(params: Param[]): void {
+  const seen = new Set<string>();
+  for (const p of params) {
+    if (seen.has(p.name)) nameErr(`parameter \`${p.name}\` is declared twice`, p.span);
+    seen.add(p.name);
+  }
 }

@@ -3,6 +3,7 @@
 import type { CompletionResult, IsCompleteResult } from './api';
 import { Env, FnSig, StructDef, Type, typeName } from './ast';
 import { BUILTINS } from './builtins';
+import { fnTypeOf } from './check-closures';
 import { CompileError } from './errors';
 import { KEYWORDS, LexError, Token, tokenize } from './lexer';
 import { parseCell } from './parser';
@@ -49,6 +50,20 @@ function mapValueType(t: string | undefined): string | undefined {
 
 /** Best-effort type (as text) of a variable named `name` visible at the end of `before`. */
 function variableType(name: string, before: string, env: Env): string | undefined {
+  const found = typeInCode(name, before, env);
+  if (found) return found;
+  const g = env.globals.get(name);
+  return g ? typeName(g.type) : undefined;
+}
+
+/** The type of an anonymous function from its header's text: `(x: int, y: str)` and `bool`. */
+function lambdaTypeText(params: string, ret: string | undefined): string {
+  const types = params.split(',').map((p) => p.slice(p.indexOf(':') + 1).trim()).filter((t) => t !== '');
+  return `fn(${types.join(', ')})${ret ? ` -> ${ret}` : ''}`;
+}
+
+/** Best-effort type (as text) of a variable that the code `before` declares (the last declaration wins). */
+function typeInCode(name: string, before: string, env: Env): string | undefined {
   const esc = name.replace(/[^\w]/g, '');
   let found: string | undefined;
   const patterns: [RegExp, (m: RegExpExecArray) => string | undefined][] = [
@@ -60,6 +75,13 @@ function variableType(name: string, before: string, env: Env): string | undefine
     [new RegExp(`\\blet\\s+${esc}\\s*=\\s*([A-Za-z_]\\w*)\\s*\\(`, 'g'), (m) => {
       const f = env.functions.get(m[1]) ?? fnRetInCode(m[1], before);
       return typeof f === 'string' ? f : f ? typeName(f.ret) : undefined;
+    }],
+    // `let f = fn(x: int) -> int {`: an anonymous function
+    [new RegExp(`\\blet\\s+${esc}\\s*=\\s*fn\\s*\\(([^)]*)\\)\\s*(?:->\\s*(${TYPE_TEXT}))?`, 'g'), (m) => lambdaTypeText(m[1], m[2])],
+    // `let f = fib` at the end of its line: a named function as a value
+    [new RegExp(`\\blet\\s+${esc}\\s*=\\s*([A-Za-z_]\\w*)\\s*(?:$|;)`, 'gm'), (m) => {
+      const f = env.functions.get(m[1]);
+      return f && !f.extern ? typeName(fnTypeOf(f)) : undefined;
     }],
   ];
   // `for p in points {` where points is an array
@@ -86,9 +108,7 @@ function variableType(name: string, before: string, env: Env): string | undefine
       }
     }
   }
-  if (found) return found;
-  const g = env.globals.get(name);
-  return g ? typeName(g.type) : undefined;
+  return found;
 }
 
 function fnRetInCode(name: string, code: string): string | undefined {
@@ -164,6 +184,7 @@ export function structSignature(def: { name: string; fields: { name: string; typ
 
 function typeExprText(t: import('./ast').TypeExpr): string {
   if (t.kind === 'map') return `{${typeExprText(t.key)}: ${typeExprText(t.value)}}`;
+  if (t.kind === 'fn') return `fn(${t.params.map(typeExprText).join(', ')})${t.ret ? ` -> ${typeExprText(t.ret)}` : ''}`;
   return t.kind === 'array' ? `[${typeExprText(t.elem)}]` : t.name;
 }
 
@@ -228,6 +249,8 @@ export function inspect(code: string, cursor: number, env: Env): string | undefi
   if (b) return `${b.signature}\n\n${b.doc}\n(built-in function)`;
   const s = env.structs.get(name);
   if (s) return withDoc(structSignature(s), s.doc);
+  const declared = typeInCode(name, code, env);
+  if (declared) return `${name}: ${declared}\n(variable)`;
   const g = env.globals.get(name);
   if (g) return `${g.name}: ${typeName(g.type)}\n(global)`;
   if (KEYWORDS.has(name)) return `${name}\n(keyword)`;

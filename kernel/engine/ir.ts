@@ -86,6 +86,7 @@ const RUNTIME: Record<string, RuntimeSig> = {
   kiln_file_exists: ['i64', ['ptr']],
   kiln_list_dir: ['ptr', ['ptr']],
   kiln_read_csv: ['ptr', ['ptr']],
+  kiln_sort_by_keys: ['void', ['ptr', 'ptr', 'i32']],
 };
 
 /** Runtime functions that never return (lowering follows each call with `unreachable`). */

@@ -8,6 +8,8 @@ import { MAP_BUILTIN_NAMES } from './builtins/maps';
 import { lowerMapBuiltin } from './lower-maps';
 import { CLIB_BUILTIN_NAMES } from './builtins/clib';
 import { lowerClibBuiltin } from './lower-extern';
+import { FUNCTION_BUILTIN_NAMES } from './builtins/functions';
+import { lowerFunctionBuiltin } from './lower-functions';
 
 type CallExpr = Extract<Expr, { kind: 'call' }>;
 
@@ -178,5 +180,6 @@ export function lowerBuiltin(f: FunctionLowerer, name: string, e: CallExpr): llv
   }
   if (MAP_BUILTIN_NAMES.has(name)) return lowerMapBuiltin(f, name, e);
   if (CLIB_BUILTIN_NAMES.has(name)) return lowerClibBuiltin(f, name, e);
+  if (FUNCTION_BUILTIN_NAMES.has(name)) return lowerFunctionBuiltin(f, name, e);
   throw new Error(`internal error: no lowering for built-in \`${name}\``);
 }

@@ -1,9 +1,10 @@
 // Lowering of expressions: values in registers, with the checks LANGUAGE.md asks for
 // (integer division by zero, INT64_MIN / -1, bounds) made explicit in the IR.
 import llvm from 'llvm-bindings';
-import type { Expr, MapType, Type } from './ast';
+import type { Expr, FnSig, FnType, MapType, Type } from './ast';
 import type { FunctionLowerer } from './lower';
 import { lowerBuiltin } from './lower-builtins';
+import { callValue, lambdaValue } from './lower-closures';
 import { callExtern } from './lower-extern';
 import { lowerMapLiteral, mapGet } from './lower-maps';
 
@@ -64,6 +65,8 @@ export function lowerExpr(f: FunctionLowerer, e: Expr): llvm.Value {
     }
     case 'map':
       return lowerMapLiteral(f, e);
+    case 'lambda':
+      return lambdaValue(f, e);
   }
 }
 
@@ -146,6 +149,11 @@ function compare(f: FunctionLowerer, op: string, t: Type, left: llvm.Value, righ
 function call(f: FunctionLowerer, e: Extract<Expr, { kind: 'call' }>): llvm.Value {
   const target = e.target!;
   if (target.kind === 'builtin') return lowerBuiltin(f, target.name, e);
+  if (target.kind === 'value') {
+    const callee = lowerExpr(f, target.callee);
+    const args = e.args.map((a) => lowerExpr(f, a));
+    return callValue(f, callee, target.callee.type as FnType, args, e.span.line);
+  }
   const fn = target.fn;
   if (fn.extern) return callExtern(f, fn, e);
   const args = [f.b.CreateAdd(f.frameDepth, f.mb.int(1)), ...e.args.map((a) => lowerExpr(f, a))];

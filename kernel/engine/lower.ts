@@ -6,6 +6,7 @@ import type { CheckedCell, Expr, FnDecl, FnSig, MapType, Stmt, Type, Block, VarR
 import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './ir';
 import { arithmetic, lowerExpr } from './lower-expr';
 import { lowerMapLoop, mapGet, mapSet } from './lower-maps';
+import { boxedVar, defineFunctionValue, lowerPendingLambdas, namedFunctionValue, newBox } from './lower-closures';
 
 export interface LowerOptions {
   cellNumber: number;
@@ -31,14 +32,21 @@ export function lowerCell(checked: CheckedCell, options: LowerOptions): string {
     const sig = decl.sig!;
     const fnType = mb.kilnFunctionType(sig);
     llvmFns.set(decl, llvm.Function.Create(fnType, llvm.Function.LinkageTypes.ExternalLinkage, sig.symbol!, mb.module));
+    defineFunctionValue(mb, sig, llvmFns.get(decl)!);
   }
   for (const decl of checked.functions) {
-    const lowerer = new FunctionLowerer(mb, llvmFns.get(decl)!, decl.locals!, options, decl.sig!);
+    const lowerer = new FunctionLowerer(mb, llvmFns.get(decl)!, decl.locals!, options, decl.sig!, decl.boxed);
     lowerer.lowerBody(decl.sig!.fid!, decl.body.stmts, decl.sig!.ret);
   }
   const entryType = llvm.FunctionType.get(mb.void, [], false);
   const entry = llvm.Function.Create(entryType, llvm.Function.LinkageTypes.ExternalLinkage, options.entrySymbol, mb.module);
-  new FunctionLowerer(mb, entry, checked.entryLocals, options).lowerEntry(options.entryFid, checked);
+  new FunctionLowerer(mb, entry, checked.entryLocals, options, undefined, checked.entryBoxed).lowerEntry(options.entryFid, checked);
+  lowerPendingLambdas(mb, (lambda, fn) => {
+    // An anonymous function's code takes (depth, its KilnFn, parameters...).
+    const lowerer = new FunctionLowerer(mb, fn, lambda.locals!, options, lambda.sig!, lambda.boxed);
+    lowerer.closure = fn.getArg(1);
+    lowerer.lowerBody(lambda.sig!.fid!, lambda.body.stmts, lambda.sig!.ret, 2);
+  });
   // Not verified here: the addon parses and verifies the text anyway (addModule throws).
   return mb.print();
 }
@@ -50,7 +58,10 @@ interface LoopTargets {
 
 export class FunctionLowerer {
   readonly b: llvm.IRBuilder;
-  private readonly locals: llvm.AllocaInst[] = [];
+  /** Each local's stack slot (for a boxed local: the address of its box). */
+  readonly locals: llvm.AllocaInst[] = [];
+  /** In an anonymous function: its KilnFn (where its captures' boxes are). */
+  closure?: llvm.Value;
   private readonly loops: LoopTargets[] = [];
   private allocas!: llvm.BasicBlock;
   private start!: llvm.BasicBlock;
@@ -68,6 +79,8 @@ export class FunctionLowerer {
     private readonly localTypes: Type[],
     readonly options: LowerOptions,
     readonly self?: FnSig,
+    /** Locals captured by an anonymous function: each lives in a box. */
+    readonly boxed: Set<number> = new Set(),
   ) {
     this.b = mb.b;
   }
@@ -85,7 +98,7 @@ export class FunctionLowerer {
     const { mb, b } = this;
     this.fid = fid;
     this.allocas = this.block('allocas');
-    for (const t of this.localTypes) this.locals.push(this.alloca(mb.regType(t)));
+    this.localTypes.forEach((t, id) => this.locals.push(this.alloca(this.boxed.has(id) ? mb.ptr : mb.regType(t))));
     this.start = this.block('entry');
     b.SetInsertPoint(this.start);
     if (depth) {
@@ -120,9 +133,11 @@ export class FunctionLowerer {
     this.b.SetInsertPoint(here);
   }
 
-  lowerBody(fid: number, stmts: Stmt[], ret: Type): void {
-    this.prologue(fid, this.self!.line, this.fn.getArg(0));
-    this.self!.params.forEach((_, i) => this.b.CreateStore(this.fn.getArg(i + 1), this.locals[i]));
+  /** A function's body; its parameters are the LLVM arguments from `firstParam` on. */
+  lowerBody(fid: number, stmts: Stmt[], ret: Type, firstParam = 1): void {
+    const self = this.self!;
+    this.prologue(fid, self.line, this.fn.getArg(0));
+    self.params.forEach((p, id) => this.declareVar({ kind: 'local', id, type: p.type }, () => this.fn.getArg(id + firstParam), self.line));
     this.statements(stmts);
     if (!this.terminated()) {
       if (ret.kind === 'void') this.emitReturn();
@@ -330,7 +345,7 @@ export class FunctionLowerer {
     const { b, mb } = this;
     switch (s.kind) {
       case 'let':
-        return this.storeVar(s.target!, this.expr(s.init));
+        return this.declareVar(s.target!, () => this.expr(s.init), s.span.line);
       case 'assign':
         return this.assign(s);
       case 'expr':
@@ -371,18 +386,18 @@ export class FunctionLowerer {
       case 'for': {
         const start = this.expr(s.start);
         const end = this.expr(s.end);
-        return this.countedLoop(start, end, (i) => this.storeVar(s.varRef!, i), s.body);
+        return this.countedLoop(start, end, (i) => this.declareVar(s.varRef!, () => i, s.span.line), s.body);
       }
       case 'foreach': {
         const array = this.expr(s.iter);
         if (s.iter.type!.kind === 'map') {
           const keyType = (s.iter.type as MapType).key;
-          return lowerMapLoop(this, array, keyType, (key) => this.storeVar(s.varRef!, key), s.body, s.span.line);
+          return lowerMapLoop(this, array, keyType, (key) => this.declareVar(s.varRef!, () => key, s.span.line), s.body, s.span.line);
         }
         const elem = (s.iter.type as Extract<Type, { kind: 'array' }>).elem;
         return this.countedLoop(mb.int(0), this.lengthOf(array), (i) => {
           const address = this.elementAddress(array, i, elem, s.span.line);
-          this.storeVar(s.varRef!, this.fromMem(b.CreateLoad(mb.memType(elem), address), elem));
+          this.declareVar(s.varRef!, () => this.fromMem(b.CreateLoad(mb.memType(elem), address), elem), s.span.line);
         }, s.body, () => this.lengthOf(array));
       }
       case 'break':
@@ -452,18 +467,32 @@ export class FunctionLowerer {
     b.SetInsertPoint(exit);
   }
 
+  /** A variable's declaration runs (a `let`, a loop's next iteration, a parameter): a captured
+   *  local gets a fresh box first, so closures made before see this one's value. */
+  private declareVar(ref: VarRef, value: () => llvm.Value, line: number): void {
+    if (ref.kind === 'local' && this.boxed.has(ref.id)) this.b.CreateStore(newBox(this, line), this.locals[ref.id]);
+    this.storeVar(ref, value());
+  }
+
   private storeVar(ref: VarRef, value: llvm.Value): void {
-    if (ref.kind === 'local') this.b.CreateStore(value, this.locals[ref.id]);
-    else this.b.CreateStore(this.toMem(value, ref.global.type), this.globalAddress(ref));
+    const boxed = boxedVar(this, ref);
+    if (boxed) this.b.CreateStore(this.toMem(value, boxed.type), boxed.slot);
+    else if (ref.kind === 'local') this.b.CreateStore(value, this.locals[ref.id]);
+    else if (ref.kind === 'global') this.b.CreateStore(this.toMem(value, ref.global.type), this.globalAddress(ref));
+    else throw new Error(`internal error: cannot store to ${ref.kind}`);
   }
 
   loadVar(ref: VarRef, line = 0): llvm.Value {
+    if (ref.kind === 'function') return namedFunctionValue(this, ref.fn);
+    const boxed = boxedVar(this, ref);
+    if (boxed) return this.fromMem(this.b.CreateLoad(this.mb.memType(boxed.type), boxed.slot), boxed.type);
     if (ref.kind === 'local') return this.b.CreateLoad(this.mb.regType(ref.type), this.locals[ref.id]);
+    if (ref.kind !== 'global') throw new Error(`internal error: cannot load ${ref.kind}`);
     const t = ref.global.type;
     const value = this.fromMem(this.b.CreateLoad(this.mb.memType(t), this.globalAddress(ref)), t);
-    if (t.kind === 'array' || t.kind === 'struct' || t.kind === 'map') {
+    if (t.kind === 'array' || t.kind === 'struct' || t.kind === 'map' || t.kind === 'fn') {
       // A function may run before the `let` of a global it reads (numbers read 0 and strings
-      // "" then): an array, struct or map is not there yet, which is a NameError, not a crash.
+      // "" then): an array, struct, map or function is not there yet: a NameError, not a crash.
       this.guard(this.b.CreateIsNull(value), () => {
         this.setLine(line);
         this.raise('kiln_uninitialized', [this.mb.stringLiteral(ref.global.name)]);

@@ -13,7 +13,9 @@ export type TypeDescription =
   /** With `id`: updates that (struct) type in place, for a struct that contains itself. */
   | { kind: 'struct'; name: string; fields: { name: string; type: number }[]; id?: number }
   /** A map `{K: V}`: key and value type ids. */
-  | { kind: 'map'; key: number; value: number };
+  | { kind: 'map'; key: number; value: number }
+  /** A function value (every fn type: a KilnFn carries its own text). */
+  | { kind: 'fn' };
 
 export interface AddedModule {
   /** Handle of the module's ResourceTracker. */
@@ -62,5 +64,7 @@ export interface NativeAddon {
   /** Flushes buffered stdout/stderr to the host. */
   flush(): void;
   /** Collector statistics, for tests and benchmarks. */
-  gcStats(): { heapBytes: number; collections: number };
+  gcStats(): { heapBytes: number; collections: number; allocatedBytes: number };
+  /** Forces a full collection (tests). */
+  gcCollect(): void;
 }

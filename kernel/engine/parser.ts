@@ -106,7 +106,7 @@ export class Parser {
     const stmts: Stmt[] = [];
     this.skipTerminators();
     while (this.tok.kind !== 'eof') {
-      if (this.isKw('fn')) items.push(this.parseFn());
+      if (this.isKw('fn') && !this.isOp('(', this.peek(1))) items.push(this.parseFn());
       else if (this.isKw('struct')) items.push(this.parseStruct());
       else if (this.isKw('extern')) items.push(this.parseExtern());
       else {
@@ -220,6 +220,22 @@ export class Parser {
       const close = this.expectOp('}');
       return { kind: 'map', key, value, span: spanFrom(t.span, close.span) };
     }
+    if (this.isKw('fn')) {
+      // `fn(int, str) -> bool`; `fn(int)` returns void.
+      this.next();
+      this.expectOp('(');
+      const params: TypeExpr[] = [];
+      while (!this.isOp(')')) {
+        params.push(this.parseType());
+        if (this.isOp(',')) this.next();
+        else if (!this.isOp(')')) this.error(`expected \`,\` or \`)\`, found ${tokenDescription(this.tok)}`);
+      }
+      this.next();
+      const ret = this.parseRet();
+      const type: TypeExpr = { kind: 'fn', params, span: spanFrom(t.span, this.prevEnd()) };
+      if (ret) type.ret = ret;
+      return type;
+    }
     if (t.kind === 'ident') {
       if (t.text === 'void' && !allowVoid) this.error('`void` is only allowed as a return type');
       this.next();
@@ -273,6 +289,8 @@ export class Parser {
           this.error('unexpected `else`');
         // eslint-disable-next-line no-fallthrough
         case 'fn':
+          if (this.isOp('(', this.peek(1))) break; // an anonymous function
+        // eslint-disable-next-line no-fallthrough
         case 'struct':
         case 'extern':
           this.error(`\`${t.text}\` is only allowed at the top level of a cell`);
@@ -443,7 +461,10 @@ export class Parser {
         const f = this.expectIdent('a field name');
         e = { kind: 'field', target: e, field: f.text, fieldSpan: f.span, span: spanFrom(e.span, f.span) };
       } else if (this.isOp('(')) {
-        this.error('only a function name can be called');
+        // A call of a function value that is not a plain name: `fs[0](2)`, `make(1)(2)`.
+        this.next();
+        const args = this.parseArgs(')');
+        e = { kind: 'call', callee: '', calleeSpan: e.span, calleeExpr: e, args, span: spanFrom(e.span, this.prevEnd()) };
       } else {
         return e;
       }
@@ -485,6 +506,7 @@ export class Parser {
           this.next();
           return { kind: 'null', span: t.span };
         }
+        if (t.text === 'fn') return this.parseLambda();
         break;
       case 'ident': {
         this.next();
@@ -517,6 +539,18 @@ export class Parser {
         break;
     }
     this.error(`expected an expression, found ${tokenDescription(t)}`);
+  }
+
+  /** An anonymous function `fn(x: int) -> int { ... }` (the `fn` is the current token). */
+  private parseLambda(): Expr {
+    const kw = this.next();
+    if (!this.isOp('(')) this.error(`expected \`(\` after \`fn\` (a function inside a block has no name), found ${tokenDescription(this.tok)}`);
+    const params = this.parseParams();
+    const ret = this.parseRet();
+    const body = this.parseBlockAfterHeader();
+    const e: Expr = { kind: 'lambda', params, body, span: spanFrom(kw.span, body.span) };
+    if (ret) e.ret = ret;
+    return e;
   }
 
   /** `{k: v, ...}` (the `{` is the current token). */

@@ -9,6 +9,7 @@ import { complete, inspect, isComplete } from './complete';
 import { CompileError, KilnError, kilnError, renderCompileError, renderRuntimeError } from './errors';
 import { lowerCell } from './lower';
 import { bindExterns } from './session-extern';
+import { valueSymbol } from './lower-closures';
 import { runMagic } from './magics';
 import type { AddedModule, NativeAddon, RunOutcome, TypeDescription } from './native-api';
 import { loadNative } from './native';
@@ -154,10 +155,12 @@ export class Session implements Engine {
     const keepIR = showIR || checked.functions.length > 0;
     let added: AddedModule | undefined;
     let entry: number;
-    const bodies: [FnSig, number][] = [];
+    const bodies: [FnSig, number, number][] = [];
     try {
       added = this.native.addModule(ir, this.levelFor(checked, showIR), keepIR);
-      for (const decl of checked.functions) bodies.push([decl.sig!, this.native.lookup(decl.sig!.symbol!)]);
+      for (const { sig } of checked.functions) {
+        bodies.push([sig!, this.native.lookup(sig!.symbol!), this.native.lookup(valueSymbol(sig!))]);
+      }
       entry = this.native.lookup(entrySymbol);
     } catch (err) {
       // Out of JIT memory, or a bug of ours (invalid IR): the cell is dropped whole.
@@ -166,22 +169,33 @@ export class Session implements Engine {
       return renderRuntimeError('SyntaxError', `could not compile the cell: ${(err as Error).message}`, []);
     }
     // Commit: from here on the cell's definitions are part of the session.
-    for (const [sig, address] of bodies) {
+    for (const [sig, address, value] of bodies) {
       this.native.writeWord(sig.slot!, address);
+      this.updateFunctionValue(sig, value);
       this.functionIR.set(sig.name, { ir, optimizedIR: added.optimizedIR, symbol: sig.symbol! });
     }
     this.env = checked.env;
     return { entry, checked, ir, optimizedIR: added.optimizedIR, compileMs: performance.now() - started };
   }
 
+  /** A function's value (KilnFn: code, text) gets this cell's body: a new function's is the one
+   *  this cell defines; a redefinition's entry and text are copied into the first one. */
+  private updateFunctionValue(sig: FnSig, value: number): void {
+    if (sig.valueCell === undefined) {
+      sig.valueCell = value;
+      return;
+    }
+    for (const offset of [0, 8]) this.native.writeWord(sig.valueCell + offset, this.native.readWord(value + offset));
+  }
+
   /**
    * The optimisation level for a cell: the session's, except that a cell with no function
-   * and no loop (straight-line code that runs once, like `fib(30)` or `x + 1`) is compiled
+   * (named or anonymous) and no loop (straight-line code that runs once, like `fib(30)` or `x + 1`) is compiled
    * at 0, which makes a trivial cell about 3× quicker and cannot make it slower to run in
    * any way that matters. Asking for the IR (%ir) always gets the session's level.
    */
   private levelFor(checked: CheckedCell, showingIR: boolean): number {
-    if (showingIR || checked.functions.length > 0 || hasLoop(checked.cell.stmts)) return this.optLevel;
+    if (showingIR || checked.functions.length > 0 || checked.lambdas.length > 0 || hasLoop(checked.cell.stmts)) return this.optLevel;
     return 0;
   }
 
@@ -214,10 +228,13 @@ export class Session implements Engine {
     for (const decl of checked.functions) {
       const sig = decl.sig!;
       const previous = this.env.functions.get(sig.name);
-      sig.slot = previous && !previous.extern && sameSignature(previous, sig) ? previous.slot : this.native.allocSlot();
+      const redefined = previous && !previous.extern && sameSignature(previous, sig);
+      sig.slot = redefined ? previous.slot : this.native.allocSlot();
+      sig.valueCell = redefined ? previous.valueCell : undefined;
       sig.symbol = `${sig.name}.v${symbolCounter++}`;
       sig.fid = this.registerFrame(sig.name, cell);
     }
+    for (const lambda of checked.lambdas) lambda.sig!.fid = this.registerFrame(lambda.sig!.name, cell);
     for (const global of checked.globals) {
       if (global.slot !== undefined) continue;
       global.slot = this.native.allocGlobal();
@@ -242,6 +259,7 @@ export class Session implements Engine {
 
   /** The runtime's formatter id of a type; composite types are registered on first use. */
   typeId(t: Type): number {
+    if (t.kind === 'fn') return this.registeredTypeId('fn', { kind: 'fn' });
     if (t.kind !== 'array' && t.kind !== 'struct' && t.kind !== 'map') return PRIMITIVE_TYPE_IDS[t.kind];
     if (t.kind === 'map') return this.mapTypeId(this.typeId(t.key), this.typeId(t.value));
     const key = t.kind === 'array' ? `[${this.typeId(t.elem)}]` : `struct#${t.def.id}`;
@@ -261,10 +279,14 @@ export class Session implements Engine {
   }
 
   private mapTypeId(key: number, value: number): number {
-    const name = `{${key}:${value}}`;
+    return this.registeredTypeId(`{${key}:${value}}`, { kind: 'map', key, value });
+  }
+
+  /** The id of a type registered once per session under `name` (every fn type formats alike: one id). */
+  private registeredTypeId(name: string, desc: TypeDescription): number {
     let id = this.typeIds.get(name);
     if (id === undefined) {
-      id = this.native.registerType({ kind: 'map', key, value });
+      id = this.native.registerType(desc);
       this.typeIds.set(name, id);
     }
     return id;

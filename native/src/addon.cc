@@ -381,8 +381,10 @@ napi_value RegisterType(napi_env env, napi_callback_info info) {
     CHECK(napi_get_named_property(env, d, "value", &v));
     if (!getNumber(env, v, &dn)) return throwError(env, "registerType: value must be a number");
     t.elem = (int32_t)dn;
+  } else if (kind == "fn") {
+    t.isFn = true;
   } else {
-    return throwError(env, "registerType: kind must be 'array', 'struct' or 'map'");
+    return throwError(env, "registerType: kind must be 'array', 'struct', 'map' or 'fn'");
   }
   // A struct that refers to itself (a list node, a tree) is registered first without its
   // fields, to get an id, then again with `id` and the fields, which updates it in place.
@@ -457,6 +459,7 @@ napi_value GcStats(napi_env env, napi_callback_info info) {
   napi_create_object(env, &o);
   napi_set_named_property(env, o, "heapBytes", num(env, (double)GC_get_heap_size()));
   napi_set_named_property(env, o, "collections", num(env, (double)GC_get_gc_no()));
+  napi_set_named_property(env, o, "allocatedBytes", num(env, (double)GC_get_total_bytes()));
   return o;
 }
 

@@ -126,6 +126,11 @@ void formatValue(std::string& out, int64_t bits, int32_t type, bool repr, int ne
   const TypeDesc* t = getType(type);
   if (!t) { out += "<?>"; return; }
   if (bits == 0) { out += "null"; return; }
+  if (t->isFn) {
+    const KilnStr* text = ((const KilnFn*)(uintptr_t)bits)->text;
+    out.append(text->bytes, (size_t)text->len);
+    return;
+  }
   if (nesting >= kMaxNesting) { out += "..."; return; }
   // A value that contains itself (a node in its own list) is shown as `...` where it recurs.
   if (nesting == 0) path.clear();  // (a fault in an earlier format may have left entries)

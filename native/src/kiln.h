@@ -25,7 +25,12 @@ struct TypeDesc {
   std::vector<int32_t> fieldTypes;
   bool isMap = false;                       // map: key type in `key`, value type in `elem`
   int32_t key = 0;
+  bool isFn = false;                        // function value: a KilnFn, shown by its own text
 };
+
+// A function value (docs/runtime-abi.md "Function values"): code, its text/plain format,
+// then the boxes of the variables it captures.
+struct KilnFn { void* code; const KilnStr* text; int64_t* boxes[1]; };
 
 // One guarded entry (run) level.
 struct RunFrame {
@@ -139,3 +144,4 @@ extern "C" {
 kiln::KilnArray* kiln_array_new(int64_t len, int32_t elemType);
 void kiln_array_push(kiln::KilnArray* a, int64_t bits);
 }
+extern "C" void kiln_sort_by_keys(kiln::KilnArray* a, kiln::KilnArray* keys, int32_t keyType);

@@ -474,6 +474,7 @@ std::vector<RuntimeSymbol> runtimeSymbols(Session* s) {
       F(kiln_progress), F(kiln_input), F(kiln_eval),
       F(kiln_map_new), F(kiln_map_set), F(kiln_map_get), F(kiln_map_get_or), F(kiln_map_has),
       F(kiln_map_remove), F(kiln_map_keys), F(kiln_map_values), F(kiln_map_next),
+      F(kiln_sort_by_keys),
   };
 #undef F
   appendStringSymbols(symbols);

@@ -19,12 +19,13 @@ export function sexpr(e: Expr, style: SexprStyle): string {
     case 'name': return e.name;
     case 'unary': return `(${e.op} ${sx(e.operand)})`;
     case 'binary': return `(${e.op} ${sx(e.left)} ${sx(e.right)})`;
-    case 'call': return `(${style.callPrefix}${e.callee}${e.args.map((a) => ' ' + sx(a)).join('')})`;
+    case 'call': return `(${style.callPrefix}${e.calleeExpr ? sx(e.calleeExpr) : e.callee}${e.args.map((a) => ' ' + sx(a)).join('')})`;
     case 'index': return `(index ${sx(e.target)} ${sx(e.index)})`;
     case 'field': return `(. ${sx(e.target)} ${e.field})`;
     case 'array': return `[${e.elems.map(sx).join(' ')}]`;
     case 'structlit': return `(${e.name} {${e.fields.map((f) => ` ${f.name}: ${sx(f.value)}`).join(',')} })`;
     case 'promote': return `(${style.promote} ${sx(e.operand)})`;
     case 'map': return `{${e.entries.map((x) => `${sx(x.key)}: ${sx(x.value)}`).join(', ')}}`;
+    case 'lambda': return `(fn (${e.params.map((p) => p.name).join(' ')}) ${e.body.stmts.length} stmts)`;
   }
 }
