@@ -113,6 +113,19 @@ print(before, after)`;
     expect(k.run(code).stdout).toBe('1 100\n');
   });
 
+  test('a function that calls itself reaches its redefinition by eval at its next call', () => {
+    k.ok('fn selfie(n: int) -> int { if n == 0 { return 0 } if n == 1 { eval("fn selfie(n: int) -> int { return 1000 }") } return 1 + selfie(n - 1) }');
+    expect(k.ok('selfie(3)')).toBe('1003');
+    expect(k.ok('selfie(3)')).toBe('1000');
+    for (const level of [0, 2]) {
+      k.ok(`%opt ${level}`);
+      k.ok('fn count(n: int) -> int { if n == 0 { return 0 } if n == 2 { eval("fn count(n: int) -> int { return -n }") } return 1 + count(n - 1) }');
+      // 5, 4, 3 add 1 each; count(2) redefines count, then adds 1 to the new count(1) = -1.
+      expect(k.ok('count(5)')).toBe('3');
+    }
+    k.ok('%opt 2');
+  });
+
   test('errors inside eval are EvalError in the caller, and the session stays intact', () => {
     expect(k.run('eval("1 / 0")').error).toBe('EvalError: ZeroDivisionError: integer division or modulo by zero');
     expect(k.run('eval("let broken = ")').error).toMatch(/^EvalError: SyntaxError: /);

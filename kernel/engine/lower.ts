@@ -1,6 +1,7 @@
 // Lowering: a checked cell → one LLVM module (IR text) holding the bodies of the cell's
 // functions and its entry function. Calls between functions go through each function's
-// slot (so a redefinition reaches earlier callers); a function calls itself directly.
+// slot (so a redefinition reaches earlier callers); a function calls itself directly
+// while its slot still holds its own body (lower-expr.ts selfCall).
 import llvm from 'llvm-bindings';
 import type { CheckedCell, Expr, FnDecl, FnSig, MapType, Stmt, Type, Block, VarRef } from './ast';
 import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './ir';

@@ -144,7 +144,8 @@ export class Session implements Engine {
       if (err instanceof CompileError) return renderCompileError(err, code, cell);
       // The compiler recurses on nesting: thousands of nested brackets exhaust its stack;
       // so does compiling inside eval nested thousands deep (runaway recursion).
-      if (err instanceof RangeError && /call stack/.test(err.message)) {
+      // (A string test, not a regular expression: near the stack's end a regex's lazy compile overflows too.)
+      if (err instanceof RangeError && err.message.includes('call stack')) {
         return this.evalDepth > 0
           ? renderRuntimeError('RecursionError', 'maximum recursion depth exceeded', [])
           : renderRuntimeError('SyntaxError', 'the cell is nested too deeply to compile', []);
