@@ -10,8 +10,9 @@ import { History } from './protocol/history';
 import type { Channel, JsonObject, Message } from './protocol/messages';
 import { PROTOCOL_VERSION } from './protocol/messages';
 import { CellOutput } from './protocol/outputs';
-import type { Log } from './protocol/transport';
-import { KernelTransport, stderrLog } from './protocol/transport';
+import type { Log } from './protocol/log';
+import { stderrLog } from './protocol/log';
+import { KernelTransport } from './protocol/transport';
 import type { ExecuteDone } from './protocol/worker-messages';
 
 /** The repository root (this file is kernel/kernel.ts, or dist/kernel/kernel.js). */

@@ -1,6 +1,6 @@
 // Entry point: `node dist/kernel/main.js -f <connection_file>`.
 import { readConnectionFile } from './protocol/connection';
-import { stderrLog } from './protocol/transport';
+import { guardStdio, isStdioWriteError, stderrLog } from './protocol/log';
 import { Kernel } from './kernel';
 
 function usage(): never {
@@ -17,6 +17,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (a === '-h' || a === '--help') usage();
   }
   if (!file) usage();
+  guardStdio();
   let info;
   try {
     info = readConnectionFile(file);
@@ -27,7 +28,11 @@ export async function main(argv: string[]): Promise<void> {
   const kernel = new Kernel(info);
   process.on('SIGINT', () => kernel.interrupt());
   process.on('SIGTERM', () => void kernel.shutdown());
-  process.on('uncaughtException', (e) => stderrLog(`uncaught: ${e.stack ?? e}`));
+  process.on('uncaughtException', (e) => {
+    // A write to a closed terminal or pipe: logging already gave up on it.
+    if (isStdioWriteError(e)) return;
+    stderrLog(`uncaught: ${e.stack ?? e}`);
+  });
   process.on('unhandledRejection', (e) => stderrLog(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
   await kernel.start();
   watchParent(() => void kernel.shutdown());
@@ -47,9 +52,9 @@ function watchParent(shutdown: () => void): void {
   if (!parent || parent !== process.ppid) return; // not started by a Jupyter client we can watch
   const timer = setInterval(() => {
     if (process.ppid !== parent) {
-      stderrLog(`parent process ${parent} is gone: shutting down`);
       clearInterval(timer);
       shutdown();
+      stderrLog(`parent process ${parent} is gone: shutting down`);
     }
   }, PARENT_POLL_MS);
   timer.unref();

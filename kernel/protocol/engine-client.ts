@@ -3,7 +3,7 @@
 import * as path from 'path';
 import { MessageChannel, Worker } from 'worker_threads';
 import type { CompletionResult, EngineOutput, IsCompleteResult } from '../engine/api';
-import type { Log } from './transport';
+import type { Log } from './log';
 import type { ExecuteDone, FromWorker, RequestResult, ToWorker, WorkerData } from './worker-messages';
 import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState } from './worker-messages';
 

@@ -7,8 +7,8 @@ import { endpoint } from './connection';
 import type { Channel, Message, Outgoing } from './messages';
 import { Codec, RejectedMessage } from './wire';
 
-export type Log = (text: string) => void;
-export const stderrLog: Log = (text) => process.stderr.write(`[kiln] ${text}\n`);
+import type { Log } from './log';
+import { stderrLog } from './log';
 
 /** Serializes sends on one socket; each send is awaited before the next starts. */
 export class SendQueue {
