@@ -318,7 +318,7 @@ export class Kernel {
   }
 
   /** Stops everything and exits: the interrupt flag first, then the worker, then the sockets. */
-  async shutdown(): Promise<void> {
+  async shutdown(exitCode = 0): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     const stopped = await Promise.race([
@@ -332,7 +332,7 @@ export class Kernel {
       this.log('the engine worker did not stop: killing the process');
       process.kill(process.pid, 'SIGKILL');
     }
-    (this.options.exit ?? process.exit)(0);
+    (this.options.exit ?? process.exit)(exitCode);
   }
 }
 

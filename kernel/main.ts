@@ -28,13 +28,22 @@ export async function main(argv: string[]): Promise<void> {
   const kernel = new Kernel(info);
   process.on('SIGINT', () => kernel.interrupt());
   process.on('SIGTERM', () => void kernel.shutdown());
-  process.on('uncaughtException', (e) => {
-    // A write to a closed terminal or pipe: logging already gave up on it.
+  // A thrown exception nobody caught leaves the kernel in an unknown state: say so and exit
+  // (the front end then offers a restart) rather than run on half-broken. The one known-
+  // harmless kind, a write to a closed terminal or pipe, is swallowed: logging gave up on it.
+  const fatal = (what: string, e: unknown) => {
     if (isStdioWriteError(e)) return;
-    stderrLog(`uncaught: ${e.stack ?? e}`);
-  });
-  process.on('unhandledRejection', (e) => stderrLog(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
-  await kernel.start();
+    stderrLog(`${what}: ${(e as Error)?.stack ?? e}; the kernel exits`);
+    void kernel.shutdown(1);
+  };
+  process.on('uncaughtException', (e) => fatal('internal error', e));
+  process.on('unhandledRejection', (e) => fatal('internal error (unhandled rejection)', e));
+  try {
+    await kernel.start();
+  } catch (e) {
+    stderrLog(`cannot start: ${(e as Error).message}`);
+    process.exit(1);
+  }
   watchParent(() => void kernel.shutdown());
 }
 

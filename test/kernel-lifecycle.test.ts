@@ -1,5 +1,6 @@
 // Shutdown (request and SIGTERM) while JIT code runs a tight loop, the ipc transport, and
 // what happens when the engine cannot load or its worker dies (engine double).
+import * as net from 'node:net';
 import { FAKE_ENGINE, startKernel } from './support/client';
 
 jest.setTimeout(30000);
@@ -73,6 +74,21 @@ test('a dying engine worker: the cell fails with EngineError and a fresh session
     const { iopub } = await c.execute('1 + 1');
     expect(iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data['text/plain']).toBe('2');
   } finally {
+    await k.stop();
+  }
+});
+
+test('a port from the connection file already in use: one clear line, exit 1 at once', async () => {
+  const squatter = net.createServer();
+  await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+  const busy = (squatter.address() as net.AddressInfo).port;
+  const k = await startKernel({ env: { KILN_ENGINE_MODULE: FAKE_ENGINE }, ready: false, connection: (info) => (info.control_port = busy) });
+  try {
+    const code = await Promise.race([k.exited, new Promise((r) => setTimeout(() => r('still running'), 5000).unref())]);
+    expect(code).toBe(1);
+    expect(k.stderr()).toBe(`[kiln] cannot start: cannot listen on tcp://127.0.0.1:${busy} (control_port in the connection file): Address already in use\n`);
+  } finally {
+    squatter.close();
     await k.stop();
   }
 });

@@ -83,7 +83,14 @@ export class KernelTransport {
       [this.iopub, 'iopub_port'],
       [this.hb, 'hb_port'],
     ];
-    await Promise.all(binds.map(([s, p]) => s.bind(endpoint(this.info, p))));
+    for (const [socket, port] of binds) {
+      const where = endpoint(this.info, port);
+      try {
+        await socket.bind(where);
+      } catch (e) {
+        throw new Error(`cannot listen on ${where} (${port} in the connection file): ${(e as Error).message}`);
+      }
+    }
     void this.heartbeat();
     void this.receiveLoop('control', this.control, receive);
     void this.receiveLoop('shell', this.shell, receive);

@@ -38,8 +38,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Writes a connection file with five free ports on 127.0.0.1 (or ipc files in a temp dir). */
-export async function writeConnectionFile(transport: 'tcp' | 'ipc' = 'tcp'): Promise<{ file: string; info: Connection }> {
+/**
+ * Writes a connection file with five free ports on 127.0.0.1 (or ipc files in a temp dir);
+ * `edit` may change the connection before it is written.
+ */
+export async function writeConnectionFile(transport: 'tcp' | 'ipc' = 'tcp', edit?: (info: Connection) => void): Promise<{ file: string; info: Connection }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kiln-conn-'));
   const ports: number[] = [];
   if (transport === 'tcp') while (ports.length < 5) { const p = await freePort(); if (!ports.includes(p)) ports.push(p); }
@@ -56,6 +59,7 @@ export async function writeConnectionFile(transport: 'tcp' | 'ipc' = 'tcp'): Pro
     signature_scheme: 'hmac-sha256',
     kernel_name: 'kiln',
   };
+  edit?.(info);
   const file = path.join(dir, 'kernel.json');
   writeFileSync(file, JSON.stringify(info));
   return { file, info };
@@ -234,8 +238,10 @@ export interface RunningKernel {
 }
 
 /** Starts `node dist/kernel/main.js -f <file>` (or another argv) and connects a client. */
-export async function startKernel(opts: { env?: NodeJS.ProcessEnv; argv?: (file: string) => string[]; transport?: 'tcp' | 'ipc'; ready?: boolean } = {}): Promise<RunningKernel> {
-  const { file, info } = await writeConnectionFile(opts.transport);
+export async function startKernel(
+  opts: { env?: NodeJS.ProcessEnv; argv?: (file: string) => string[]; transport?: 'tcp' | 'ipc'; ready?: boolean; connection?: (info: Connection) => void } = {},
+): Promise<RunningKernel> {
+  const { file, info } = await writeConnectionFile(opts.transport, opts.connection);
   const argv = opts.argv ? opts.argv(file) : [process.execPath, KERNEL_MAIN, '-f', file];
   const proc = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
