@@ -71,8 +71,7 @@ export class Kernel {
     complete_request: (m) => this.completeRequest(m),
     inspect_request: (m) => this.inspectRequest(m),
     is_complete_request: (m) => this.isCompleteRequest(m),
-    history_request: (m) =>
-      this.reply('shell', m, 'history_reply', { status: 'ok', history: this.history.query(m.content) }),
+    history_request: (m) => this.historyRequest(m),
     comm_info_request: (m) => this.reply('shell', m, 'comm_info_reply', { status: 'ok', comms: {} }),
     comm_open: (m) => this.commOpen(m),
     comm_msg: () => undefined,
@@ -291,6 +290,18 @@ export class Kernel {
       this.log(`is_complete failed: ${(e as Error).message}`);
       this.reply('shell', msg, 'is_complete_reply', { status: 'unknown' });
     }
+  }
+
+  private historyRequest(msg: Message): void {
+    let history;
+    try {
+      history = this.history.query(msg.content);
+    } catch (e) {
+      const err = e as Error;
+      this.reply('shell', msg, 'history_reply', { status: 'error', ename: err.name, evalue: err.message, traceback: [], history: [] });
+      return;
+    }
+    this.reply('shell', msg, 'history_reply', { status: 'ok', history });
   }
 
   private replyError(msg: Message, type: string, e: Error): void {

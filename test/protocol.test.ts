@@ -140,6 +140,25 @@ test('history: tail, range, search, unique', async () => {
   expect(search.history.map((h: unknown[]) => h[2])).toEqual(['let h = 1']);
 });
 
+test('history search: fnmatch patterns, no runaway matching, a reply to every request', async () => {
+  const c = k.client;
+  const long = `let g = "${'a'.repeat(470)}"`; // 480 characters
+  await c.execute(long);
+  await c.execute('let back = "\\\\"');
+  const search = async (pattern: unknown) =>
+    (await c.request('shell', 'history_request', { hist_access_type: 'search', pattern, raw: true, output: false, n: 10 }, 5000)).reply.content;
+  const inputs = (content: Record<string, any>) => content.history.map((h: unknown[]) => h[2]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  // Nine stars against the 480-character entry: a backtracking regex never finishes this.
+  expect(await search('*a*a*a*a*a*a*a*a*a*b')).toEqual({ status: 'ok', history: [] });
+  expect(inputs(await search('*a*a*a*a*a*a*a*a*a"'))).toEqual([long]);
+  // `[a\]` is a class of `a` and backslash (fnmatch); a `[` without `]` is a literal `[`.
+  expect(inputs(await search('*[a\\]"'))).toEqual([long, 'let back = "\\\\"']);
+  expect(inputs(await search('let [!b] = "*"'))).toEqual([long]);
+  expect(await search('let g = [a*')).toEqual({ status: 'ok', history: [] });
+  expect(await search(42)).toEqual({ status: 'error', ename: 'TypeError', evalue: 'pattern must be a string (got 42)', traceback: [], history: [] });
+  expect(await k.client.heartbeat()).toBe(true);
+});
+
 test('comm_info is empty; comm_open for an unknown target is closed', async () => {
   const { reply } = await k.client.request('shell', 'comm_info_request', {});
   expect(reply.header.msg_type).toBe('comm_info_reply');
