@@ -1,6 +1,7 @@
 // The Jupyter side of Kiln: one handler per msg_type (xeus style), status busy/idle around
 // every request, the execution count and queue, stop_on_error, interrupt and shutdown.
 // The engine runs in a worker (see worker.ts); this thread never loads LLVM.
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EngineOutput } from './engine/api';
@@ -62,8 +63,8 @@ export class Kernel {
   /** After an error with stop_on_error: queued execute requests are aborted until the queue drains. */
   private aborting = false;
   private shuttingDown = false;
-  /** The execute request whose input() waits for an input_reply. */
-  private inputParent: Message | undefined;
+  /** The msg_id of the input_request whose input_reply input() waits for. */
+  private pendingInputId: string | undefined;
 
   private readonly shellHandlers: Record<string, Handler> = {
     kernel_info_request: (m, ch) => this.reply(ch, m, 'kernel_info_reply', KERNEL_INFO),
@@ -93,18 +94,21 @@ export class Kernel {
     private readonly options: KernelOptions = {},
   ) {
     this.log = options.log ?? stderrLog;
+    if (info.key === '') this.log('the connection file has an empty key: message signing is disabled. This is insecure and not recommended!');
     this.transport = new KernelTransport(info, this.log);
     this.engine = new EngineClient({
       log: this.log,
       onRestart: () => {
-        this.inputParent = undefined;
+        this.pendingInputId = undefined;
       },
     });
   }
 
-  async start(): Promise<void> {
-    await this.transport.start((channel, msg) => this.receive(channel, msg));
+  /** Binds the sockets; returns the connection as bound (a port 0 in the file replaced by the one chosen). */
+  async start(): Promise<ConnectionInfo> {
+    const bound = await this.transport.start((channel, msg) => this.receive(channel, msg));
     this.publish('status', { execution_state: 'starting' });
+    return bound;
   }
 
   private receive(channel: Channel, msg: Message): void {
@@ -192,7 +196,7 @@ export class Kernel {
         userExpressions: {},
       };
     }
-    this.inputParent = undefined;
+    this.pendingInputId = undefined;
     out.flush();
 
     const outcome = done.outcome;
@@ -224,8 +228,8 @@ export class Kernel {
   }
 
   private askInput(parent: Message, prompt: string): void {
-    this.inputParent = parent;
-    void this.transport.send('stdin', { msg_type: 'input_request', content: { prompt, password: false }, parent });
+    this.pendingInputId = randomUUID();
+    void this.transport.send('stdin', { msg_type: 'input_request', msg_id: this.pendingInputId, content: { prompt, password: false }, parent });
   }
 
   private stdinMessage(msg: Message): void {
@@ -233,11 +237,18 @@ export class Kernel {
       this.log(`stdin: unexpected ${msg.header.msg_type} ignored`);
       return;
     }
-    if (!this.inputParent || !this.engine.awaitingInput) {
-      this.log('stdin: input_reply while no input() waits: ignored');
+    if (!this.pendingInputId || !this.engine.awaitingInput) {
+      this.log('stdin: input_reply while no input() waits: dropped');
       return;
     }
-    this.inputParent = undefined;
+    // Lab names the input_request it answers; jupyter_client's input() names none (accepted,
+    // as ipykernel does). A reply naming another request is stale or someone else's.
+    const answers = msg.parent_header.msg_id;
+    if (answers !== undefined && answers !== this.pendingInputId) {
+      this.log(`stdin: input_reply to ${JSON.stringify(answers)}, not to the pending input_request: dropped`);
+      return;
+    }
+    this.pendingInputId = undefined;
     const value = msg.content.value;
     this.engine.provideInput(typeof value === 'string' ? value : '');
   }

@@ -1,5 +1,5 @@
 // Entry point: `node dist/kernel/main.js -f <connection_file>`.
-import { readConnectionFile } from './protocol/connection';
+import { hasFreePorts, readConnectionFile, writeBoundPorts } from './protocol/connection';
 import { guardStdio, isStdioWriteError, stderrLog } from './protocol/log';
 import { Kernel } from './kernel';
 
@@ -39,7 +39,8 @@ export async function main(argv: string[]): Promise<void> {
   process.on('uncaughtException', (e) => fatal('internal error', e));
   process.on('unhandledRejection', (e) => fatal('internal error (unhandled rejection)', e));
   try {
-    await kernel.start();
+    const bound = await kernel.start();
+    if (hasFreePorts(info)) writeBoundPorts(file, bound);
   } catch (e) {
     stderrLog(`cannot start: ${(e as Error).message}`);
     process.exit(1);

@@ -1,7 +1,10 @@
 // Unit tests of the wire layer (no sockets): verification before decoding, replay refusal,
 // malformed frames; the connection file; history queries.
 import { createHmac } from 'crypto';
-import { endpoint, parseConnection } from '../kernel/protocol/connection';
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { bindEndpoint, endpoint, parseConnection, portOf } from '../kernel/protocol/connection';
 import { globMatcher } from '../kernel/protocol/glob';
 import { History } from '../kernel/protocol/history';
 import { Codec, RejectedMessage } from '../kernel/protocol/wire';
@@ -74,6 +77,15 @@ test('connection file: tcp and ipc endpoints, validation', () => {
   expect(() => parseConnection(JSON.stringify({ ...base, signature_scheme: 'hmac-md5' }))).toThrow(/signature_scheme/);
   expect(() => parseConnection(JSON.stringify({ ...base, hb_port: 'x' }))).toThrow(/hb_port/);
   expect(() => parseConnection('{')).toThrow(/not JSON/);
+  expect(() => parseConnection(JSON.stringify({ ...base, hb_port: -1 }))).toThrow(/hb_port/);
+  // Port 0: any free port, as ipykernel binds it.
+  const free = parseConnection(JSON.stringify({ ...base, hb_port: 0 }));
+  expect([bindEndpoint(free, 'hb_port'), bindEndpoint(free, 'shell_port')]).toEqual(['tcp://127.0.0.1:*', 'tcp://127.0.0.1:1']);
+  const ipcDir = mkdtempSync(path.join(tmpdir(), 'kiln-ipc-'));
+  writeFileSync(path.join(ipcDir, 'k-1'), '');
+  const freeIpc = parseConnection(JSON.stringify({ ...base, transport: 'ipc', ip: path.join(ipcDir, 'k'), hb_port: 0 }));
+  expect(bindEndpoint(freeIpc, 'hb_port')).toBe(`ipc://${ipcDir}/k-2`);
+  expect([portOf('tcp://127.0.0.1:40941'), portOf(`ipc://${ipcDir}/k-2`)]).toEqual([40941, 2]);
 });
 
 // Each row checked against Python 3.11's fnmatch.fnmatchcase(text, pattern).

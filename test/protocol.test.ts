@@ -229,6 +229,24 @@ test('stdin: input() round trip, long replies, no stdin', async () => {
   expect(r3.reply.content).toMatchObject({ status: 'error', ename: 'InputError' });
 });
 
+test('stdin: an input_reply naming another input_request is dropped; one naming none is taken', async () => {
+  const c = k.client;
+  const run = c.send('shell', 'execute_request', { code: 'let who = input("name? ")\nprint(who)', allow_stdin: true });
+  const req = await c.waitFor((m) => m.channel === 'stdin' && m.header.msg_type === 'input_request' && m.parent_header.msg_id === run);
+  c.send('stdin', 'input_reply', { value: 'stale', status: 'ok' }, { ...req.header, msg_id: 'an-earlier-request' });
+  c.send('stdin', 'input_reply', { value: 'right', status: 'ok' }, req.header);
+  await c.reply(run);
+  await c.idle(run);
+  expect(c.iopubFor(run).find((m) => m.header.msg_type === 'stream')?.content.text).toBe('right\n');
+  expect(k.stderr()).toContain('stdin: input_reply to "an-earlier-request", not to the pending input_request: dropped');
+  // jupyter_client's input() sends its reply with an empty parent header.
+  const run2 = c.send('shell', 'execute_request', { code: 'let who2 = input("name? ")\nprint(who2)', allow_stdin: true });
+  await c.waitFor((m) => m.channel === 'stdin' && m.header.msg_type === 'input_request' && m.parent_header.msg_id === run2);
+  c.send('stdin', 'input_reply', { value: 'console', status: 'ok' });
+  await c.idle(run2);
+  expect(c.iopubFor(run2).find((m) => m.header.msg_type === 'stream')?.content.text).toBe('console\n');
+});
+
 test('stdin: an interrupt wakes a blocked input() with KeyboardInterrupt', async () => {
   const c = k.client;
   const run = c.send('shell', 'execute_request', { code: 'let w = input("name? ")', allow_stdin: true });

@@ -3,7 +3,7 @@
 // while another one is pending: "Socket is busy writing").
 import * as zmq from 'zeromq';
 import type { ConnectionInfo, PortName } from './connection';
-import { endpoint } from './connection';
+import { bindEndpoint, portOf } from './connection';
 import type { Channel, Message, Outgoing } from './messages';
 import { Codec, RejectedMessage } from './wire';
 
@@ -74,8 +74,8 @@ export class KernelTransport {
     };
   }
 
-  /** Binds every socket and starts the receive loops. */
-  async start(receive: Receiver): Promise<void> {
+  /** Binds every socket and starts the receive loops; returns the connection as bound (port 0 replaced). */
+  async start(receive: Receiver): Promise<ConnectionInfo> {
     const binds: [zmq.Socket, PortName][] = [
       [this.shell, 'shell_port'],
       [this.control, 'control_port'],
@@ -83,18 +83,21 @@ export class KernelTransport {
       [this.iopub, 'iopub_port'],
       [this.hb, 'hb_port'],
     ];
+    const bound: ConnectionInfo = { ...this.info };
     for (const [socket, port] of binds) {
-      const where = endpoint(this.info, port);
+      const where = bindEndpoint(this.info, port);
       try {
         await socket.bind(where);
       } catch (e) {
         throw new Error(`cannot listen on ${where} (${port} in the connection file): ${(e as Error).message}`);
       }
+      bound[port] = portOf(socket.lastEndpoint ?? where);
     }
     void this.heartbeat();
     void this.receiveLoop('control', this.control, receive);
     void this.receiveLoop('shell', this.shell, receive);
     void this.receiveLoop('stdin', this.stdin, receive);
+    return bound;
   }
 
   /** Sends a reply (to the requester's identities) or, on iopub, a broadcast. */

@@ -92,9 +92,9 @@ export class Codec {
     return msg;
   }
 
-  header(msgType: string): Header {
+  header(msgType: string, msgId: string = randomUUID()): Header {
     return {
-      msg_id: randomUUID(),
+      msg_id: msgId,
       msg_type: msgType,
       session: this.session,
       username: 'kiln',
@@ -107,7 +107,7 @@ export class Codec {
   encode(out: Outgoing, idents: Buffer[]): Buffer[] {
     const m = new JmpMessage({
       idents,
-      header: this.header(out.msg_type),
+      header: this.header(out.msg_type, out.msg_id),
       parent_header: out.parent ? out.parent.header : {},
       metadata: out.metadata ?? {},
       content: out.content,
