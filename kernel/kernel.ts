@@ -2,8 +2,6 @@
 // every request, the execution count and queue, stop_on_error, interrupt and shutdown.
 // The engine runs in a worker (see worker.ts); this thread never loads LLVM.
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { EngineOutput } from './engine/api';
 import type { ConnectionInfo } from './protocol/connection';
 import { EngineClient } from './protocol/engine-client';
@@ -15,9 +13,6 @@ import type { Log } from './protocol/log';
 import { stderrLog } from './protocol/log';
 import { KernelTransport } from './protocol/transport';
 import type { ExecuteDone } from './protocol/worker-messages';
-
-/** The repository root (this file is kernel/kernel.ts, or dist/kernel/kernel.js). */
-const REPO_ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
 export const KERNEL_INFO = {
   status: 'ok',
@@ -33,11 +28,8 @@ export const KERNEL_INFO = {
     codemirror_mode: 'rust',
   },
   banner: 'Kiln 0.1 — a small statically typed language, compiled cell by cell to native code (LLVM ORC JIT)',
-  // The project's own docs, where this kernel is installed (there is no public site).
-  help_links: [
-    { text: 'Kiln README', url: pathToFileURL(path.join(REPO_ROOT, 'README.md')).href },
-    { text: 'Kiln language decisions', url: pathToFileURL(path.join(REPO_ROOT, 'docs', 'decisions.md')).href },
-  ],
+  // Kiln has no public docs site, and Lab refuses file:// links ("Blocked unsafe URL").
+  help_links: [],
   debugger: false,
 };
 
@@ -174,7 +166,9 @@ export class Kernel {
     const userExpressions = stringRecord(c.user_expressions);
 
     if (this.aborting) {
-      this.reply('shell', msg, 'execute_reply', { status: 'aborted', execution_count: this.executionCount });
+      // Only the status, as the messaging spec and ipykernel have it: with an execution_count
+      // the front end shows the skipped cell with the failed cell's prompt number.
+      this.reply('shell', msg, 'execute_reply', { status: 'aborted' });
       return;
     }
     if (storeHistory) this.executionCount++;

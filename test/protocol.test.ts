@@ -24,6 +24,8 @@ test('kernel_info on shell and control', async () => {
       language_info: { name: 'kiln', version: '0.1', mimetype: 'text/x-kiln', file_extension: '.kiln', pygments_lexer: 'rust', codemirror_mode: 'rust' },
     });
     expect(iopub.map((m) => m.content.execution_state)).toEqual(['busy', 'idle']);
+    // Lab blocks file:// links ("Blocked unsafe URL"): a help link must be one that opens.
+    expect(reply.content.help_links.filter((l: { url: string }) => !l.url.startsWith('https://'))).toEqual([]);
   }
 });
 
@@ -105,6 +107,25 @@ test('stop_on_error: queued executes are aborted until the queue drains', async 
   const f = c.send('shell', 'execute_request', { code: 'print("ran")' });
   expect((await c.reply(e)).content.status).toBe('error');
   expect((await c.reply(f)).content.status).toBe('ok');
+});
+
+test('Run All past an error: the replies of the skipped cells are exactly {status: "aborted"} (no prompt number)', async () => {
+  const c = k.client;
+  const cell = (code: string) => c.send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true });
+  const failing = cell('let a = 1\n1 / 0');
+  const skipped = [cell('6 * 7'), cell('a + 1')];
+  const error = (await c.reply(failing)).content;
+  expect(error).toMatchObject({ status: 'error', ename: 'ZeroDivisionError', execution_count: expect.any(Number) });
+  for (const id of skipped) {
+    expect((await c.reply(id)).content).toEqual({ status: 'aborted' });
+    await c.idle(id);
+    expect(c.iopubFor(id).map((m) => [m.header.msg_type, m.content])).toEqual([
+      ['status', { execution_state: 'busy' }],
+      ['status', { execution_state: 'idle' }],
+    ]);
+  }
+  // The next run counts on from the failed cell: skipped cells took no number.
+  expect((await c.execute('a + 1')).reply.content).toMatchObject({ status: 'ok', execution_count: error.execution_count + 1 });
 });
 
 test('complete, inspect, is_complete (cursor in code points)', async () => {
