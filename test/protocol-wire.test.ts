@@ -6,6 +6,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { bindEndpoint, endpoint, parseConnection, portOf } from '../kernel/protocol/connection';
 import { globMatcher } from '../kernel/protocol/glob';
+import { RateLimitedLog } from '../kernel/protocol/log';
 import { History } from '../kernel/protocol/history';
 import { Codec, RejectedMessage } from '../kernel/protocol/wire';
 
@@ -142,4 +143,22 @@ test('history: globs, tail, range, search, unique, output', () => {
   expect(h.query({ hist_access_type: 'range', session: -1, start: 1, stop: 3 })).toEqual([]);
   expect(h.query({ hist_access_type: 'search', pattern: 'let*' })).toEqual([[1, 1, 'let a = 1'], [1, 3, 'let a = 1']]);
   expect(h.query({ hist_access_type: 'search', pattern: 'let*', unique: true, n: 1 })).toEqual([[1, 3, 'let a = 1']]);
+});
+
+test('rate-limited log: one line per kind per window, then the count of lines not written', () => {
+  const lines: string[] = [];
+  let clock = 0;
+  const limited = new RateLimitedLog((t) => lines.push(t), 1000, () => clock);
+  for (let i = 0; i < 5; i++) limited.write('a', `a ${i}`);
+  limited.write('b', 'b 0');
+  clock = 999;
+  limited.write('a', 'a 5');
+  clock = 1000;
+  limited.write('a', 'a 6');
+  limited.write('a', 'a 7');
+  expect(lines).toEqual([
+    'a 0 (repeats are logged at most once every 1 s)',
+    'b 0 (repeats are logged at most once every 1 s)',
+    'a 6 (5 more since the last line)',
+  ]);
 });

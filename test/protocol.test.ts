@@ -1,6 +1,6 @@
 // Protocol tests against the kernel process and the real engine: every message type, the
 // order of iopub messages, stop_on_error, stdin, interrupt, signatures and malformed frames.
-import { RunningKernel, startKernel } from './support/client';
+import { FAKE_ENGINE, RunningKernel, startKernel } from './support/client';
 
 jest.setTimeout(30000);
 
@@ -312,6 +312,28 @@ test('malformed frames and bad JSON are dropped without a crash', async () => {
   expect(k.proc.exitCode).toBeNull();
   expect((await c.request('control', 'kernel_info_request')).reply.content.status).toBe('ok');
   expect((await c.execute('1 + 1')).reply.content.status).toBe('ok');
+});
+
+test('a flood of refused frames: one log line per kind of refusal, and the kernel still answers', async () => {
+  const fresh = await startKernel({ env: { KILN_ENGINE_MODULE: FAKE_ENGINE } });
+  try {
+    const c = fresh.client;
+    const unsigned = c.frames('execute_request', { code: 'print("unsigned")' });
+    unsigned.frames[1] = Buffer.alloc(0);
+    for (let i = 0; i < 300; i++) {
+      await c.sendFrames('shell', [Buffer.from(`garbage ${i}`)]);
+      await c.sendFrames('control', unsigned.frames);
+    }
+    // Frames on one socket are handled in order: these replies come after every refusal.
+    expect((await c.request('shell', 'kernel_info_request')).reply.content.status).toBe('ok');
+    expect((await c.request('control', 'kernel_info_request')).reply.content.status).toBe('ok');
+    expect(fresh.stderr().split('\n').filter((l) => /refused/.test(l))).toEqual([
+      '[kiln] shell: refused message: no <IDS|MSG> delimiter (repeats are logged at most once every 60 s)',
+      '[kiln] control: refused message: unsigned message (repeats are logged at most once every 60 s)',
+    ]);
+  } finally {
+    await fresh.stop();
+  }
 });
 
 test('thousands of iopub messages from one cell all arrive, in order (awaited send queue)', async () => {

@@ -58,16 +58,16 @@ export function isStdioWriteError(e: unknown): boolean {
 }
 
 /**
- * One line per kind of event, then silence for `windowMs` while the rest are counted; the
- * next line of that kind says how many were suppressed. A flood of malformed frames must not
- * become a flood of stderr writes on the main thread.
+ * At most one line per kind of event per `windowMs`; the rest are counted and the next line
+ * of that kind says how many were not logged. A flood of malformed frames must not become a
+ * flood of stderr writes on the main thread.
  */
 export class RateLimitedLog {
   private readonly kinds = new Map<string, { until: number; suppressed: number }>();
 
   constructor(
     private readonly log: Log,
-    private readonly windowMs = 10_000,
+    private readonly windowMs = 60_000,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -78,8 +78,8 @@ export class RateLimitedLog {
       k.suppressed++;
       return;
     }
-    const suffix = k && k.suppressed > 0 ? ` (${k.suppressed} more like this suppressed)` : '';
+    const note = k ? `${k.suppressed} more since the last line` : `repeats are logged at most once every ${Math.round(this.windowMs / 1000)} s`;
     this.kinds.set(kind, { until: t + this.windowMs, suppressed: 0 });
-    this.log(text + suffix);
+    this.log(`${text} (${note})`);
   }
 }

@@ -8,7 +8,7 @@ import type { Channel, Message, Outgoing } from './messages';
 import { Codec, RejectedMessage } from './wire';
 
 import type { Log } from './log';
-import { stderrLog } from './log';
+import { RateLimitedLog, stderrLog } from './log';
 
 /** Serializes sends on one socket; each send is awaited before the next starts. */
 export class SendQueue {
@@ -55,6 +55,8 @@ export class KernelTransport {
   private readonly iopub = new zmq.Publisher();
   private readonly hb = new zmq.Router();
   private readonly queues: Record<Channel, SendQueue>;
+  /** Anyone who reaches a port can send junk: its rejections are logged once per kind a minute. */
+  private readonly rejections: RateLimitedLog;
   private closed = false;
 
   constructor(
@@ -62,6 +64,7 @@ export class KernelTransport {
     private readonly log: Log = stderrLog,
   ) {
     this.codec = new Codec(info.key);
+    this.rejections = new RateLimitedLog(log);
     for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) s.linger = 0;
     // A PUB socket silently drops messages once a subscriber's queue is full (1,000 by
     // default): a slow front end would lose output. No limit: every message is queued.
@@ -133,8 +136,8 @@ export class KernelTransport {
         try {
           msg = this.codec.decode(frames);
         } catch (e) {
-          if (e instanceof RejectedMessage) this.log(`${channel}: refused message: ${e.message}`);
-          else this.log(`${channel}: could not decode message: ${(e as Error).message}`);
+          if (e instanceof RejectedMessage) this.rejections.write(e.kind, `${channel}: refused message: ${e.message}`);
+          else this.rejections.write('undecodable', `${channel}: could not decode message: ${(e as Error).message}`);
           continue;
         }
         try {
