@@ -342,7 +342,7 @@ export class Kernel {
       new Promise<boolean>((r) => setTimeout(() => r(false), WORKER_STOP_MS)),
     ]);
     await this.transport.flush(200);
-    this.transport.close();
+    await this.transport.close();
     if (!stopped) {
       // A worker stuck in native code without interrupt polls cannot be joined.
       this.log('the engine worker did not stop: killing the process');

@@ -43,7 +43,7 @@ export async function main(argv: string[]): Promise<void> {
     if (hasFreePorts(info)) writeBoundPorts(file, bound);
   } catch (e) {
     stderrLog(`cannot start: ${(e as Error).message}`);
-    process.exit(1);
+    await kernel.shutdown(1);
   }
   watchParent(() => void kernel.shutdown());
 }

@@ -112,7 +112,8 @@ test('stop_on_error: queued executes are aborted until the queue drains', async 
 test('Run All past an error: the replies of the skipped cells are exactly {status: "aborted"} (no prompt number)', async () => {
   const c = k.client;
   const cell = (code: string) => c.send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true });
-  const failing = cell('let a = 1\n1 / 0');
+  // The failing cell runs 0.15 s, so the front end's next cells are queued behind it.
+  const failing = cell('let a = 1\nlet t = clock()\nwhile clock() - t < 0.15 { }\n1 / 0');
   const skipped = [cell('6 * 7'), cell('a + 1')];
   const error = (await c.reply(failing)).content;
   expect(error).toMatchObject({ status: 'error', ename: 'ZeroDivisionError', execution_count: expect.any(Number) });

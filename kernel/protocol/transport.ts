@@ -1,7 +1,10 @@
-// zeromq@6 sockets for one kernel: ROUTER shell/control/stdin, PUB iopub, ROUTER heartbeat
-// echo. Every send goes through a per-socket queue and is awaited (zeromq 6 refuses a send
-// while another one is pending: "Socket is busy writing").
+// zeromq@6 sockets for one kernel: ROUTER shell/control/stdin, PUB iopub; the heartbeat echo
+// runs in its own thread (../heartbeat.ts). Every send goes through a per-socket queue and
+// is awaited (zeromq 6 refuses a send while another one is pending: "Socket is busy writing").
+import * as path from 'path';
+import { Worker } from 'worker_threads';
 import * as zmq from 'zeromq';
+import type { HeartbeatStatus } from '../heartbeat';
 import type { ConnectionInfo, PortName } from './connection';
 import { bindEndpoint, portOf } from './connection';
 import type { Channel, Message, Outgoing } from './messages';
@@ -53,7 +56,8 @@ export class KernelTransport {
   private readonly control = new zmq.Router();
   private readonly stdin = new zmq.Router();
   private readonly iopub = new zmq.Publisher();
-  private readonly hb = new zmq.Router();
+  /** The heartbeat echo runs in its own thread (../heartbeat.ts). */
+  private heartbeat: Worker | undefined;
   private readonly queues: Record<Channel, SendQueue>;
   /** Anyone who reaches a port can send junk: its rejections are logged once per kind a minute. */
   private readonly rejections: RateLimitedLog;
@@ -65,7 +69,7 @@ export class KernelTransport {
   ) {
     this.codec = new Codec(info.key);
     this.rejections = new RateLimitedLog(log);
-    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) s.linger = 0;
+    for (const s of [this.shell, this.control, this.stdin, this.iopub]) s.linger = 0;
     // A PUB socket silently drops messages once a subscriber's queue is full (1,000 by
     // default): a slow front end would lose output. No limit: every message is queued.
     this.iopub.sendHighWaterMark = 0;
@@ -79,24 +83,22 @@ export class KernelTransport {
 
   /** Binds every socket and starts the receive loops; returns the connection as bound (port 0 replaced). */
   async start(receive: Receiver): Promise<ConnectionInfo> {
-    const binds: [zmq.Socket, PortName][] = [
-      [this.shell, 'shell_port'],
-      [this.control, 'control_port'],
-      [this.stdin, 'stdin_port'],
-      [this.iopub, 'iopub_port'],
-      [this.hb, 'hb_port'],
+    const binds: [PortName, (endpoint: string) => Promise<string>][] = [
+      ['shell_port', (where) => bindSocket(this.shell, where)],
+      ['control_port', (where) => bindSocket(this.control, where)],
+      ['stdin_port', (where) => bindSocket(this.stdin, where)],
+      ['iopub_port', (where) => bindSocket(this.iopub, where)],
+      ['hb_port', (where) => this.startHeartbeat(where)],
     ];
     const bound: ConnectionInfo = { ...this.info };
-    for (const [socket, port] of binds) {
+    for (const [port, bind] of binds) {
       const where = bindEndpoint(this.info, port);
       try {
-        await socket.bind(where);
+        bound[port] = portOf(await bind(where));
       } catch (e) {
         throw new Error(`cannot listen on ${where} (${port} in the connection file): ${(e as Error).message}`);
       }
-      bound[port] = portOf(socket.lastEndpoint ?? where);
     }
-    void this.heartbeat();
     void this.receiveLoop('control', this.control, receive);
     void this.receiveLoop('shell', this.shell, receive);
     void this.receiveLoop('stdin', this.stdin, receive);
@@ -117,10 +119,17 @@ export class KernelTransport {
     await Promise.race([all, new Promise((r) => setTimeout(r, ms).unref())]);
   }
 
-  close(): void {
+  /** Closes every socket; resolves once the heartbeat thread has ended (bounded by `ms`). */
+  async close(ms = 200): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) {
+    const heartbeat = this.heartbeat;
+    if (heartbeat) {
+      const ended = new Promise<void>((r) => heartbeat.once('exit', () => r()));
+      heartbeat.postMessage('close');
+      await Promise.race([ended, new Promise((r) => setTimeout(r, ms).unref())]);
+    }
+    for (const s of [this.shell, this.control, this.stdin, this.iopub]) {
       try {
         s.close();
       } catch {
@@ -151,13 +160,22 @@ export class KernelTransport {
     }
   }
 
-  /** Echoes every heartbeat as is (works with REQ and DEALER clients). */
-  private async heartbeat(): Promise<void> {
-    const q = new SendQueue(this.hb, 'heartbeat', this.log);
-    try {
-      for await (const frames of this.hb) void q.send(frames);
-    } catch (e) {
-      if (!this.closed) this.log(`heartbeat ended: ${(e as Error).message}`);
-    }
+  /** Starts the heartbeat thread; resolves with the endpoint it bound. */
+  private startHeartbeat(endpoint: string): Promise<string> {
+    const worker = new Worker(path.join(__dirname, '..', 'heartbeat.js'), { workerData: { endpoint } });
+    this.heartbeat = worker;
+    worker.on('error', (e) => this.log(`heartbeat thread failed: ${e.stack ?? e}`));
+    return new Promise((resolve, reject) => {
+      worker.once('message', (status: HeartbeatStatus) => {
+        if (status.kind === 'bound') resolve(status.endpoint);
+        else reject(new Error(status.message));
+      });
+      worker.once('exit', (code) => reject(new Error(`the heartbeat thread exited (code ${code})`)));
+    });
   }
+}
+
+async function bindSocket(socket: zmq.Socket, endpoint: string): Promise<string> {
+  await socket.bind(endpoint);
+  return socket.lastEndpoint ?? endpoint;
 }
