@@ -176,11 +176,11 @@ export class Kernel {
     const entry = storeHistory ? this.history.add(count, code) : undefined;
     if (!silent) this.publish('execute_input', { code, execution_count: count }, msg);
 
-    const out = new CellOutput(msg, (o) => void this.transport.send('iopub', o));
+    const out = new CellOutput(msg, (o) => this.transport.send('iopub', o));
     let done: ExecuteDone;
     try {
       done = await this.engine.execute(code, count, allowStdin, userExpressions, {
-        output: (o: EngineOutput) => out.add(o),
+        output: (o: EngineOutput, sent: () => void) => out.add(o, sent),
         input: (prompt: string) => this.askInput(msg, prompt),
       });
     } catch (e) {

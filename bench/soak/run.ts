@@ -8,10 +8,12 @@
 import * as os from 'os';
 import { table } from '../util';
 import type { FigureRow, SoakFigure } from './figure';
+import { slowFrontEnd } from './slow-frontend';
 import { wireFuzz } from './wire-fuzz';
 
 const FIGURES: SoakFigure[] = [
   wireFuzz,
+  slowFrontEnd,
   // Engine-side figures (10,000-cell session, 1,000 runtime errors, interrupt during compile,
   // nested eval and extern faults) go here, one module each.
 ];

@@ -27,7 +27,7 @@ export class SendQueue {
     this.pending++;
     const next = this.tail.then(async () => {
       try {
-        await this.socket.send(frames);
+        await sendWhenRoom(this.socket, frames);
       } catch (e) {
         this.log(`send on ${this.name} failed: ${(e as Error).message}`);
       } finally {
@@ -48,6 +48,33 @@ export class SendQueue {
   }
 }
 
+/** How long a send waits before it tries again when a slow subscriber's queue is full. */
+const FULL_QUEUE_RETRY_MS = 2;
+
+/**
+ * Sends, waiting while the socket refuses with EAGAIN: iopub (XPUB, no-drop) refuses while
+ * a subscriber's queue is full, and zeromq.js reports that at once instead of waiting.
+ */
+async function sendWhenRoom(socket: zmq.Writable, frames: Buffer[]): Promise<void> {
+  for (;;) {
+    try {
+      await socket.send(frames);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      await new Promise((r) => setTimeout(r, FULL_QUEUE_RETRY_MS));
+    }
+  }
+}
+
+/**
+ * A PUB socket silently drops messages once a subscriber's queue is full: a slow front end
+ * would lose output. iopub is an XPUB with no-drop instead: past this many queued messages
+ * a send waits, the main thread's queue grows, and the engine worker waits for room (see
+ * MAX_OUTPUTS_IN_FLIGHT). Memory stays bounded and no message is lost.
+ */
+const IOPUB_HIGH_WATER_MARK = 100;
+
 export type Receiver = (channel: Channel, msg: Message) => void;
 
 export class KernelTransport {
@@ -55,7 +82,7 @@ export class KernelTransport {
   private readonly shell = new zmq.Router();
   private readonly control = new zmq.Router();
   private readonly stdin = new zmq.Router();
-  private readonly iopub = new zmq.Publisher();
+  private readonly iopub = new zmq.XPublisher({ noDrop: true, sendHighWaterMark: IOPUB_HIGH_WATER_MARK });
   /** The heartbeat echo runs in its own thread (../heartbeat.ts). */
   private heartbeat: Worker | undefined;
   private readonly queues: Record<Channel, SendQueue>;
@@ -70,9 +97,6 @@ export class KernelTransport {
     this.codec = new Codec(info.key);
     this.rejections = new RateLimitedLog(log);
     for (const s of [this.shell, this.control, this.stdin, this.iopub]) s.linger = 0;
-    // A PUB socket silently drops messages once a subscriber's queue is full (1,000 by
-    // default): a slow front end would lose output. No limit: every message is queued.
-    this.iopub.sendHighWaterMark = 0;
     this.queues = {
       shell: new SendQueue(this.shell, 'shell', log),
       control: new SendQueue(this.control, 'control', log),

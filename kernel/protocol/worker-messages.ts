@@ -44,8 +44,16 @@ export const InputState = {
   Cancelled: 4,
 } as const;
 
+/**
+ * Back-pressure from iopub to the engine: Int32 [outputs posted by the worker that the main
+ * thread has not yet handed to zeromq]. The worker waits while MAX_OUTPUTS_IN_FLIGHT are
+ * out (or until an interrupt), so a slow front end slows the cell instead of filling memory.
+ */
+export const MAX_OUTPUTS_IN_FLIGHT = 32;
+
 export interface WorkerData {
   interrupt: SharedArrayBuffer;
+  outputsInFlight: SharedArrayBuffer;
   input: SharedArrayBuffer;
   /** Carries replies longer than INPUT_CAPACITY. */
   inputPort: import('worker_threads').MessagePort;
