@@ -18,7 +18,7 @@ import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, MAX_OUTPUTS_IN_FLIGHT }
 const data = rawWorkerData as WorkerData;
 const port = parentPort!;
 const interruptFlag = new Int32Array(data.interrupt, 0, 1);
-const outputsInFlight = new Int32Array(data.outputsInFlight, 0, 1);
+const outputsInFlight = new Int32Array(data.outputsInFlight, 0, 2);
 const inputCtl = new Int32Array(data.input, 0, 2);
 const inputBytes = new Uint8Array(data.input, INPUT_HEADER_BYTES, INPUT_CAPACITY);
 
@@ -30,7 +30,7 @@ function post(m: FromWorker): void {
 function awaitOutputRoom(): void {
   for (;;) {
     const out = Atomics.load(outputsInFlight, 0);
-    if (out < MAX_OUTPUTS_IN_FLIGHT || Atomics.load(interruptFlag, 0) !== 0) return;
+    if (out < MAX_OUTPUTS_IN_FLIGHT || Atomics.load(outputsInFlight, 1) !== 0) return;
     Atomics.wait(outputsInFlight, 0, out, 100);
   }
 }

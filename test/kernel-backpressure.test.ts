@@ -48,3 +48,28 @@ test('a front end that stops reading iopub holds the cell; no line is lost when 
     await k.stop();
   }
 });
+
+test('an interrupt ends a cell held by a reader that stopped reading; the session is intact', async () => {
+  const k = await startKernel();
+  const stalled = new zmq.Subscriber({ receiveHighWaterMark: 10, linger: 0 });
+  try {
+    const c = k.client;
+    await c.execute('let kept = 41', {}, 60000);
+    c.iopub.unsubscribe();
+    stalled.connect(`tcp://${k.info.ip}:${k.info.iopub_port}`);
+    stalled.subscribe();
+    await new Promise((r) => setTimeout(r, 300));
+    const run = c.send('shell', 'execute_request', { code: `for i in 0..${LINES} { print(i) }`, silent: false, store_history: true, user_expressions: {}, allow_stdin: false });
+    await expect(c.reply(run, 2000)).rejects.toThrow(/timed out/); // held: the reader reads nothing
+    c.send('control', 'interrupt_request');
+    expect((await c.reply(run, 5000)).content).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
+    stalled.close();
+    c.iopub.subscribe();
+    await new Promise((r) => setTimeout(r, 300));
+    const { iopub } = await c.execute('kept + 1');
+    expect(iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data).toEqual({ 'text/plain': '42' });
+  } finally {
+    stalled.close();
+    await k.stop();
+  }
+});

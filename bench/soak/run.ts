@@ -8,12 +8,16 @@
 import * as os from 'os';
 import { table } from '../util';
 import type { FigureRow, SoakFigure } from './figure';
+import { interruptAtBadMoments } from './interrupt';
+import { shutdownWhileRunning } from './shutdown';
 import { slowFrontEnd } from './slow-frontend';
 import { wireFuzz } from './wire-fuzz';
 
 const FIGURES: SoakFigure[] = [
   wireFuzz,
   slowFrontEnd,
+  shutdownWhileRunning,
+  interruptAtBadMoments,
   // Engine-side figures (10,000-cell session, 1,000 runtime errors, interrupt during compile,
   // nested eval and extern faults) go here, one module each.
 ];

@@ -5,7 +5,7 @@ import { MessageChannel, Worker } from 'worker_threads';
 import type { CompletionResult, EngineOutput, IsCompleteResult } from '../engine/api';
 import type { Log } from './log';
 import type { ExecuteDone, FromWorker, RequestResult, ToWorker, WorkerData } from './worker-messages';
-import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState } from './worker-messages';
+import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, OUTPUTS_IN_FLIGHT_BYTES } from './worker-messages';
 
 export interface ExecuteCallbacks {
   /** `sent` must be called once the output has been handed to zeromq (back-pressure). */
@@ -50,7 +50,7 @@ export class EngineClient {
   private spawn(): void {
     this.inputSab = new SharedArrayBuffer(INPUT_HEADER_BYTES + INPUT_CAPACITY);
     this.inputCtl = new Int32Array(this.inputSab, 0, 2);
-    const outputsSab = new SharedArrayBuffer(4);
+    const outputsSab = new SharedArrayBuffer(OUTPUTS_IN_FLIGHT_BYTES);
     const outputsInFlight = new Int32Array(outputsSab);
     this.outputsInFlight = outputsInFlight;
     const channel = new MessageChannel();
@@ -128,6 +128,7 @@ export class EngineClient {
           this.waitingInput = false;
           // An interrupt that arrived as the cell ended must not hit the next one.
           Atomics.store(this.interruptFlag, 0, 0);
+          Atomics.store(this.outputsInFlight, 1, 0);
         }
         if (!p) return;
         if (m.kind === 'done') p.resolve(m.result);
@@ -203,17 +204,21 @@ export class EngineClient {
   interrupt(): void {
     if (this.running === undefined) return;
     if (this.waitingInput) this.answerInput(InputState.Interrupted);
-    else {
-      Atomics.store(this.interruptFlag, 0, 1);
-      Atomics.notify(this.outputsInFlight, 0); // a worker waiting for iopub to drain
-    }
+    else Atomics.store(this.interruptFlag, 0, 1);
+    this.bypassOutputLimit();
+  }
+
+  /** Until the running request ends, the worker's outputs do not wait for iopub room. */
+  private bypassOutputLimit(): void {
+    Atomics.store(this.outputsInFlight, 1, 1);
+    Atomics.notify(this.outputsInFlight, 0);
   }
 
   /** Stops the worker: the flag first (a worker in JIT code cannot be terminated), then terminate. */
   async stop(): Promise<void> {
     this.stopping = true;
     Atomics.store(this.interruptFlag, 0, 1);
-    Atomics.notify(this.outputsInFlight, 0);
+    this.bypassOutputLimit();
     if (this.waitingInput) this.answerInput(InputState.Cancelled);
     this.failAll('the kernel is shutting down');
     await this.worker.terminate();
