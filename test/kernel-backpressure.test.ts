@@ -2,7 +2,7 @@
 // prints far more than the kernel may buffer waits (memory stays bounded) instead of running
 // to its end with the output piled up in the kernel; once the reader reads, every line
 // arrives in order and the cell ends with status idle.
-import * as zmq from 'zeromq';
+import type * as zmq from 'zeromq';
 import { startKernel } from './support/client';
 
 jest.setTimeout(120000);
@@ -12,14 +12,11 @@ const DELIM = Buffer.from('<IDS|MSG>');
 
 test('a front end that stops reading iopub holds the cell; no line is lost when it reads again', async () => {
   const k = await startKernel();
-  const reader = new zmq.Subscriber({ receiveHighWaterMark: 10, linger: 0 });
+  let reader: zmq.Subscriber | undefined;
   try {
     const c = k.client;
     await c.execute('1 + 1', {}, 60000);
-    c.iopub.unsubscribe(); // the test client's own reader reads everything at once
-    reader.connect(`tcp://${k.info.ip}:${k.info.iopub_port}`);
-    reader.subscribe();
-    await new Promise((r) => setTimeout(r, 300));
+    reader = await c.separateIopubReader();
     const run = c.send('shell', 'execute_request', { code: `for i in 0..${LINES} { print(i) }`, silent: false, store_history: true, user_expressions: {}, allow_stdin: false });
     // Without back-pressure this cell ends in a few seconds, its output queued in the kernel.
     await expect(c.reply(run, 5000)).rejects.toThrow(/timed out/);
@@ -44,21 +41,18 @@ test('a front end that stops reading iopub holds the cell; no line is lost when 
     expect([next, partial]).toEqual([LINES, '']);
     expect((await c.reply(run, 10000)).content.status).toBe('ok');
   } finally {
-    reader.close();
+    reader?.close();
     await k.stop();
   }
 });
 
 test('an interrupt ends a cell held by a reader that stopped reading; the session is intact', async () => {
   const k = await startKernel();
-  const stalled = new zmq.Subscriber({ receiveHighWaterMark: 10, linger: 0 });
+  let stalled: zmq.Subscriber | undefined;
   try {
     const c = k.client;
     await c.execute('let kept = 41', {}, 60000);
-    c.iopub.unsubscribe();
-    stalled.connect(`tcp://${k.info.ip}:${k.info.iopub_port}`);
-    stalled.subscribe();
-    await new Promise((r) => setTimeout(r, 300));
+    stalled = await c.separateIopubReader();
     const run = c.send('shell', 'execute_request', { code: `for i in 0..${LINES} { print(i) }`, silent: false, store_history: true, user_expressions: {}, allow_stdin: false });
     await expect(c.reply(run, 2000)).rejects.toThrow(/timed out/); // held: the reader reads nothing
     c.send('control', 'interrupt_request');
@@ -69,7 +63,7 @@ test('an interrupt ends a cell held by a reader that stopped reading; the sessio
     const { iopub } = await c.execute('kept + 1');
     expect(iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data).toEqual({ 'text/plain': '42' });
   } finally {
-    stalled.close();
+    stalled?.close();
     await k.stop();
   }
 });

@@ -2,7 +2,7 @@
 // 10 M lines to a reader that keeps up, and while the same loop is held by a reader that
 // stopped reading (the worker waits for iopub room). Each must end the cell with
 // KeyboardInterrupt within 1 s and leave the session intact.
-import * as zmq from 'zeromq';
+import type * as zmq from 'zeromq';
 import type { Client } from '../../test/support/client';
 import { startKernel } from '../../test/support/client';
 import { fail } from '../util';
@@ -36,7 +36,7 @@ export const interruptAtBadMoments: SoakFigure = {
   title: 'interrupt during input(), during a 10 M-line print loop, and during that loop held by a stalled reader',
   async run(log) {
     const k = await startKernel();
-    const stalled = new zmq.Subscriber({ receiveHighWaterMark: 10, linger: 0 });
+    let stalled: zmq.Subscriber | undefined;
     try {
       const c = k.client;
       await c.execute('let kept = 41', {}, 60_000);
@@ -56,10 +56,7 @@ export const interruptAtBadMoments: SoakFigure = {
       await record('during the print loop', await interruptAfter(c, loop, printing));
       c.received.length = 0; // drop the millions of lines kept by the client
 
-      c.iopub.unsubscribe();
-      stalled.connect(`tcp://${k.info.ip}:${k.info.iopub_port}`);
-      stalled.subscribe();
-      await sleep(300);
+      stalled = await c.separateIopubReader();
       const held = c.send('shell', 'execute_request', { code: PRINT_LOOP, allow_stdin: false });
       // The reader never reads: after a second the worker is waiting for iopub room.
       const ms = await interruptAfter(c, held, sleep(1000), false);
@@ -69,7 +66,7 @@ export const interruptAtBadMoments: SoakFigure = {
       await record('during the print loop, reader stalled', ms);
       return rows;
     } finally {
-      stalled.close();
+      stalled?.close();
       await k.stop();
     }
   },

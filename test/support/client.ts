@@ -214,6 +214,20 @@ export class Client {
     }
   }
 
+  /**
+   * Stands in for a slow front end: the client's own iopub reader (which reads everything at
+   * once) unsubscribes, and the returned subscriber, with a small queue, is the only reader.
+   * It reads only when the caller receives from it; close it, then resubscribe `iopub`.
+   */
+  async separateIopubReader(receiveHighWaterMark = 10): Promise<zmq.Subscriber> {
+    this.iopub.unsubscribe();
+    const reader = new zmq.Subscriber({ receiveHighWaterMark, linger: 0 });
+    reader.connect(url(this.info, this.info.iopub_port));
+    reader.subscribe();
+    await new Promise((r) => setTimeout(r, 300)); // subscriptions reach the kernel
+    return reader;
+  }
+
   async heartbeat(timeoutMs = 2000): Promise<boolean> {
     const payload = Buffer.from(randomUUID());
     await this.hb.send(payload);
