@@ -126,6 +126,7 @@ export class KernelTransport {
     void this.receiveLoop('control', this.control, receive);
     void this.receiveLoop('shell', this.shell, receive);
     void this.receiveLoop('stdin', this.stdin, receive);
+    void this.drainSubscriptions();
     return bound;
   }
 
@@ -159,6 +160,18 @@ export class KernelTransport {
       } catch {
         /* already closed */
       }
+    }
+  }
+
+  /** An XPUB queues each (un)subscription for the application: read and drop them. */
+  private async drainSubscriptions(): Promise<void> {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      for await (const _subscription of this.iopub) {
+        // nothing to do: every subscriber gets every message
+      }
+    } catch {
+      /* closed */
     }
   }
 
