@@ -73,17 +73,26 @@ export interface HeartbeatFigures {
   medianMs: number;
 }
 
-/** Starts hb-pinger.js against a heartbeat endpoint; stop() ends it and returns its figures. */
-export function startHeartbeatPinger(endpoint: string, intervalMs = 10): { stop(): Promise<HeartbeatFigures> } {
+/**
+ * Starts hb-pinger.js against a heartbeat endpoint and resolves once it has had its first
+ * echo; stop() ends it and returns its figures.
+ */
+export async function startHeartbeatPinger(endpoint: string, intervalMs = 10): Promise<{ stop(): Promise<HeartbeatFigures> }> {
   const child = spawn(process.execPath, [path.join(__dirname, 'hb-pinger.js'), endpoint, String(intervalMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
+  const ready = new Promise<void>((resolve) =>
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.startsWith('ready\n')) resolve();
+    }),
+  );
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  await Promise.race([ready, exited]);
   return {
     async stop() {
       child.stdin!.end();
       await exited;
-      return JSON.parse(out.trim()) as HeartbeatFigures;
+      return JSON.parse(out.slice('ready\n'.length).trim()) as HeartbeatFigures;
     },
   };
 }

@@ -1,6 +1,6 @@
 // Pings a kernel's heartbeat every INTERVAL ms from its own process (so the soak's own work
-// cannot delay the pings) until stdin closes, then prints one JSON line: pings, worst and
-// p99 latency (ms), and pings that got no echo within 1 s.
+// cannot delay the pings) until stdin closes. Prints `ready` after the first echo, and at the
+// end one JSON line: pings, worst and p99 latency (ms), and pings with no echo within 1 s.
 // Run: node dist/bench/soak/hb-pinger.js <endpoint> [interval-ms=10]
 import { randomUUID } from 'crypto';
 import * as zmq from 'zeromq';
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
       await hb.send(payload);
       const [echo] = await hb.receive();
       if (!echo.equals(payload)) throw new Error('wrong echo');
+      if (latencies.length === 0) process.stdout.write('ready\n');
       latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
     } catch {
       lost++; // a REQ socket that timed out must be replaced

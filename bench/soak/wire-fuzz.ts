@@ -29,7 +29,7 @@ export const wireFuzz: SoakFigure = {
       await c.sendFrames('shell', marker.frames);
       await c.idle(marker.msgId, 30_000);
 
-      const pinger = startHeartbeatPinger(`tcp://${k.info.ip}:${k.info.hb_port}`, 10);
+      const pinger = await startHeartbeatPinger(`tcp://${k.info.ip}:${k.info.hb_port}`, 10);
       const stderrBefore = k.stderr().split('\n').length;
       const t0 = Date.now();
       const sends: Promise<void>[] = [];
