@@ -11,7 +11,10 @@ export type HeartbeatStatus = { kind: 'bound'; endpoint: string } | { kind: 'err
 
 async function echo(endpoint: string): Promise<void> {
   const port = parentPort!;
-  const hb = new zmq.Router({ linger: 0 });
+  // Its own zeromq context, hence its own I/O thread: the global context's one is shared
+  // with the kernel's other sockets (across threads) and busy when they are flooded. Not
+  // blocky: a context that waits for queued messages at exit aborts the process.
+  const hb = new zmq.Router({ linger: 0, context: new zmq.Context({ ioThreads: 1, blocky: false }) });
   port.once('message', () => hb.close());
   try {
     await hb.bind(endpoint);
