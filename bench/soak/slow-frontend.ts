@@ -12,8 +12,9 @@ const READ_BYTES_PER_SEC = Number(process.env.SOAK_READ_MBS ?? 4) * 2 ** 20;
 /**
  * Kernel RSS growth over the idle kernel allowed while the cell runs. By design the kernel
  * holds at most 32 outputs of the worker (~2 MB) and 100 iopub messages (~6 MB); the rest
- * of the growth is the JS heaps of the main thread and the worker under a high allocation
- * rate (it levels off near +100 MB also for 30 M lines).
+ * of the growth is garbage not yet collected under a high allocation rate: it falls back
+ * at a major collection and levels off near +100 MB for 30 M lines too (not a backlog:
+ * the main thread's old-space limit or glibc's arenas do not change it).
  */
 const RSS_GROWTH_TARGET_MB = 150;
 /**
