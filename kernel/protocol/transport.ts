@@ -1,5 +1,5 @@
-// zeromq@6 sockets for one kernel: ROUTER shell/control/stdin, PUB iopub; the heartbeat echo
-// runs in its own thread (../heartbeat.ts). Every send goes through a per-socket queue and
+// zeromq@6 sockets for one kernel: ROUTER shell/control/stdin, XPUB iopub; the heartbeat
+// echo runs in its own thread (../heartbeat.ts). Every send goes through a per-socket queue and
 // is awaited (zeromq 6 refuses a send while another one is pending: "Socket is busy writing").
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -8,10 +8,9 @@ import type { HeartbeatStatus } from '../heartbeat';
 import type { ConnectionInfo, PortName } from './connection';
 import { bindEndpoint, portOf } from './connection';
 import type { Channel, Message, Outgoing } from './messages';
-import { Codec, RejectedMessage } from './wire';
-
 import type { Log } from './log';
 import { RateLimitedLog, stderrLog } from './log';
+import { Codec, RejectedMessage } from './wire';
 
 /** Serializes sends on one socket; each send is awaited before the next starts. */
 export class SendQueue {
