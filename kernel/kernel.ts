@@ -1,8 +1,7 @@
 // The Jupyter side of Kiln: one handler per msg_type (xeus style), status busy/idle around
 // every request, the execution count and queue, stop_on_error, interrupt and shutdown.
 // The engine runs in a worker (see worker.ts); this thread never loads LLVM.
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { randomUUID } from 'node:crypto';
 import type { EngineOutput } from './engine/api';
 import type { ConnectionInfo } from './protocol/connection';
 import { EngineClient } from './protocol/engine-client';
@@ -10,12 +9,10 @@ import { History } from './protocol/history';
 import type { Channel, JsonObject, Message } from './protocol/messages';
 import { PROTOCOL_VERSION } from './protocol/messages';
 import { CellOutput } from './protocol/outputs';
-import type { Log } from './protocol/transport';
-import { KernelTransport, stderrLog } from './protocol/transport';
+import type { Log } from './protocol/log';
+import { stderrLog } from './protocol/log';
+import { KernelTransport } from './protocol/transport';
 import type { ExecuteDone } from './protocol/worker-messages';
-
-/** The repository root (this file is kernel/kernel.ts, or dist/kernel/kernel.js). */
-const REPO_ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
 
 export const KERNEL_INFO = {
   status: 'ok',
@@ -31,11 +28,8 @@ export const KERNEL_INFO = {
     codemirror_mode: 'rust',
   },
   banner: 'Kiln 0.1 — a small statically typed language, compiled cell by cell to native code (LLVM ORC JIT)',
-  // The project's own docs, where this kernel is installed (there is no public site).
-  help_links: [
-    { text: 'Kiln README', url: pathToFileURL(path.join(REPO_ROOT, 'README.md')).href },
-    { text: 'Kiln language decisions', url: pathToFileURL(path.join(REPO_ROOT, 'docs', 'decisions.md')).href },
-  ],
+  // Kiln has no public docs site, and Lab refuses file:// links ("Blocked unsafe URL").
+  help_links: [],
   debugger: false,
 };
 
@@ -61,8 +55,8 @@ export class Kernel {
   /** After an error with stop_on_error: queued execute requests are aborted until the queue drains. */
   private aborting = false;
   private shuttingDown = false;
-  /** The execute request whose input() waits for an input_reply. */
-  private inputParent: Message | undefined;
+  /** The msg_id of the input_request whose input_reply input() waits for. */
+  private pendingInputId: string | undefined;
 
   private readonly shellHandlers: Record<string, Handler> = {
     kernel_info_request: (m, ch) => this.reply(ch, m, 'kernel_info_reply', KERNEL_INFO),
@@ -70,8 +64,7 @@ export class Kernel {
     complete_request: (m) => this.completeRequest(m),
     inspect_request: (m) => this.inspectRequest(m),
     is_complete_request: (m) => this.isCompleteRequest(m),
-    history_request: (m) =>
-      this.reply('shell', m, 'history_reply', { status: 'ok', history: this.history.query(m.content) }),
+    history_request: (m) => this.historyRequest(m),
     comm_info_request: (m) => this.reply('shell', m, 'comm_info_reply', { status: 'ok', comms: {} }),
     comm_open: (m) => this.commOpen(m),
     comm_msg: () => undefined,
@@ -93,18 +86,21 @@ export class Kernel {
     private readonly options: KernelOptions = {},
   ) {
     this.log = options.log ?? stderrLog;
+    if (info.key === '') this.log('the connection file has an empty key: message signing is disabled. This is insecure and not recommended!');
     this.transport = new KernelTransport(info, this.log);
     this.engine = new EngineClient({
       log: this.log,
       onRestart: () => {
-        this.inputParent = undefined;
+        this.pendingInputId = undefined;
       },
     });
   }
 
-  async start(): Promise<void> {
-    await this.transport.start((channel, msg) => this.receive(channel, msg));
+  /** Binds the sockets; returns the connection as bound (a port 0 in the file replaced by the one chosen). */
+  async start(): Promise<ConnectionInfo> {
+    const bound = await this.transport.start((channel, msg) => this.receive(channel, msg));
     this.publish('status', { execution_state: 'starting' });
+    return bound;
   }
 
   private receive(channel: Channel, msg: Message): void {
@@ -170,7 +166,9 @@ export class Kernel {
     const userExpressions = stringRecord(c.user_expressions);
 
     if (this.aborting) {
-      this.reply('shell', msg, 'execute_reply', { status: 'aborted', execution_count: this.executionCount });
+      // Only the status, as the messaging spec and ipykernel have it: with an execution_count
+      // the front end shows the skipped cell with the failed cell's prompt number.
+      this.reply('shell', msg, 'execute_reply', { status: 'aborted' });
       return;
     }
     if (storeHistory) this.executionCount++;
@@ -178,11 +176,11 @@ export class Kernel {
     const entry = storeHistory ? this.history.add(count, code) : undefined;
     if (!silent) this.publish('execute_input', { code, execution_count: count }, msg);
 
-    const out = new CellOutput(msg, (o) => void this.transport.send('iopub', o));
+    const out = new CellOutput(msg, (o) => this.transport.send('iopub', o));
     let done: ExecuteDone;
     try {
       done = await this.engine.execute(code, count, allowStdin, userExpressions, {
-        output: (o: EngineOutput) => out.add(o),
+        output: (o: EngineOutput, sent: () => void) => out.add(o, sent),
         input: (prompt: string) => this.askInput(msg, prompt),
       });
     } catch (e) {
@@ -192,7 +190,7 @@ export class Kernel {
         userExpressions: {},
       };
     }
-    this.inputParent = undefined;
+    this.pendingInputId = undefined;
     out.flush();
 
     const outcome = done.outcome;
@@ -224,8 +222,8 @@ export class Kernel {
   }
 
   private askInput(parent: Message, prompt: string): void {
-    this.inputParent = parent;
-    void this.transport.send('stdin', { msg_type: 'input_request', content: { prompt, password: false }, parent });
+    this.pendingInputId = randomUUID();
+    void this.transport.send('stdin', { msg_type: 'input_request', msg_id: this.pendingInputId, content: { prompt, password: false }, parent });
   }
 
   private stdinMessage(msg: Message): void {
@@ -233,11 +231,18 @@ export class Kernel {
       this.log(`stdin: unexpected ${msg.header.msg_type} ignored`);
       return;
     }
-    if (!this.inputParent || !this.engine.awaitingInput) {
-      this.log('stdin: input_reply while no input() waits: ignored');
+    if (!this.pendingInputId || !this.engine.awaitingInput) {
+      this.log('stdin: input_reply while no input() waits: dropped');
       return;
     }
-    this.inputParent = undefined;
+    // Lab names the input_request it answers; jupyter_client's input() names none (accepted,
+    // as ipykernel does). A reply naming another request is stale or someone else's.
+    const answers = msg.parent_header.msg_id;
+    if (answers !== undefined && answers !== this.pendingInputId) {
+      this.log(`stdin: input_reply to ${JSON.stringify(answers)}, not to the pending input_request: dropped`);
+      return;
+    }
+    this.pendingInputId = undefined;
     const value = msg.content.value;
     this.engine.provideInput(typeof value === 'string' ? value : '');
   }
@@ -292,6 +297,18 @@ export class Kernel {
     }
   }
 
+  private historyRequest(msg: Message): void {
+    let history;
+    try {
+      history = this.history.query(msg.content);
+    } catch (e) {
+      const err = e as Error;
+      this.reply('shell', msg, 'history_reply', { status: 'error', ename: err.name, evalue: err.message, traceback: [], history: [] });
+      return;
+    }
+    this.reply('shell', msg, 'history_reply', { status: 'ok', history });
+  }
+
   private replyError(msg: Message, type: string, e: Error): void {
     this.reply('shell', msg, type, { status: 'error', ename: 'EngineError', evalue: e.message, traceback: [] });
   }
@@ -317,7 +334,7 @@ export class Kernel {
   }
 
   /** Stops everything and exits: the interrupt flag first, then the worker, then the sockets. */
-  async shutdown(): Promise<void> {
+  async shutdown(exitCode = 0): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     const stopped = await Promise.race([
@@ -325,13 +342,13 @@ export class Kernel {
       new Promise<boolean>((r) => setTimeout(() => r(false), WORKER_STOP_MS)),
     ]);
     await this.transport.flush(200);
-    this.transport.close();
+    await this.transport.close();
     if (!stopped) {
       // A worker stuck in native code without interrupt polls cannot be joined.
       this.log('the engine worker did not stop: killing the process');
       process.kill(process.pid, 'SIGKILL');
     }
-    (this.options.exit ?? process.exit)(0);
+    (this.options.exit ?? process.exit)(exitCode);
   }
 }
 

@@ -1,6 +1,6 @@
 // Entry point: `node dist/kernel/main.js -f <connection_file>`.
-import { readConnectionFile } from './protocol/connection';
-import { stderrLog } from './protocol/transport';
+import { hasFreePorts, readConnectionFile, writeBoundPorts } from './protocol/connection';
+import { guardStdio, isStdioWriteError, stderrLog } from './protocol/log';
 import { Kernel } from './kernel';
 
 function usage(): never {
@@ -17,6 +17,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (a === '-h' || a === '--help') usage();
   }
   if (!file) usage();
+  guardStdio();
   let info;
   try {
     info = readConnectionFile(file);
@@ -27,9 +28,23 @@ export async function main(argv: string[]): Promise<void> {
   const kernel = new Kernel(info);
   process.on('SIGINT', () => kernel.interrupt());
   process.on('SIGTERM', () => void kernel.shutdown());
-  process.on('uncaughtException', (e) => stderrLog(`uncaught: ${e.stack ?? e}`));
-  process.on('unhandledRejection', (e) => stderrLog(`unhandled rejection: ${(e as Error)?.stack ?? e}`));
-  await kernel.start();
+  // A thrown exception nobody caught leaves the kernel in an unknown state: say so and exit
+  // (the front end then offers a restart) rather than run on half-broken. The one known-
+  // harmless kind, a write to a closed terminal or pipe, is swallowed: logging gave up on it.
+  const fatal = (what: string, e: unknown) => {
+    if (isStdioWriteError(e)) return;
+    stderrLog(`${what}: ${(e as Error)?.stack ?? e}; the kernel exits`);
+    void kernel.shutdown(1);
+  };
+  process.on('uncaughtException', (e) => fatal('internal error', e));
+  process.on('unhandledRejection', (e) => fatal('internal error (unhandled rejection)', e));
+  try {
+    const bound = await kernel.start();
+    if (hasFreePorts(info)) writeBoundPorts(file, bound);
+  } catch (e) {
+    stderrLog(`cannot start: ${(e as Error).message}`);
+    await kernel.shutdown(1);
+  }
   watchParent(() => void kernel.shutdown());
 }
 
@@ -47,9 +62,9 @@ function watchParent(shutdown: () => void): void {
   if (!parent || parent !== process.ppid) return; // not started by a Jupyter client we can watch
   const timer = setInterval(() => {
     if (process.ppid !== parent) {
-      stderrLog(`parent process ${parent} is gone: shutting down`);
       clearInterval(timer);
       shutdown();
+      stderrLog(`parent process ${parent} is gone: shutting down`);
     }
   }, PARENT_POLL_MS);
   timer.unref();

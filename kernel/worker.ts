@@ -13,16 +13,26 @@ import { parentPort, receiveMessageOnPort, workerData as rawWorkerData } from 'w
 import type { Engine, EngineHost, EngineOutput } from './engine/api';
 import { kilnError } from './engine/errors';
 import type { FromWorker, RequestResult, ToWorker, UserExpressionResult, WorkerData } from './protocol/worker-messages';
-import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState } from './protocol/worker-messages';
+import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, MAX_OUTPUTS_IN_FLIGHT } from './protocol/worker-messages';
 
 const data = rawWorkerData as WorkerData;
 const port = parentPort!;
 const interruptFlag = new Int32Array(data.interrupt, 0, 1);
+const outputsInFlight = new Int32Array(data.outputsInFlight, 0, 2);
 const inputCtl = new Int32Array(data.input, 0, 2);
 const inputBytes = new Uint8Array(data.input, INPUT_HEADER_BYTES, INPUT_CAPACITY);
 
 function post(m: FromWorker): void {
   port.postMessage(m);
+}
+
+/** Waits until the main thread has sent enough of the earlier outputs, or an interrupt comes. */
+function awaitOutputRoom(): void {
+  for (;;) {
+    const out = Atomics.load(outputsInFlight, 0);
+    if (out < MAX_OUTPUTS_IN_FLIGHT || Atomics.load(outputsInFlight, 1) !== 0) return;
+    Atomics.wait(outputsInFlight, 0, out, 100);
+  }
 }
 
 /** An engine call that threw (a bug, or an error thrown by input()) as a Kiln error. */
@@ -44,6 +54,8 @@ let context: RequestContext | undefined;
 const host: EngineHost = {
   output(out: EngineOutput): void {
     if (!context || context.discardOutput) return;
+    awaitOutputRoom();
+    Atomics.add(outputsInFlight, 0, 1);
     post({ kind: 'output', id: context.id, out });
   },
   input(prompt: string): string {

@@ -1,8 +1,13 @@
 // Unit tests of the wire layer (no sockets): verification before decoding, replay refusal,
 // malformed frames; the connection file; history queries.
 import { createHmac } from 'crypto';
-import { endpoint, parseConnection } from '../kernel/protocol/connection';
-import { History, globToRegExp } from '../kernel/protocol/history';
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { bindEndpoint, endpoint, parseConnection, portOf } from '../kernel/protocol/connection';
+import { globMatcher } from '../kernel/protocol/glob';
+import { RateLimitedLog } from '../kernel/protocol/log';
+import { History } from '../kernel/protocol/history';
 import { Codec, RejectedMessage } from '../kernel/protocol/wire';
 
 const KEY = 'secret-key';
@@ -73,13 +78,58 @@ test('connection file: tcp and ipc endpoints, validation', () => {
   expect(() => parseConnection(JSON.stringify({ ...base, signature_scheme: 'hmac-md5' }))).toThrow(/signature_scheme/);
   expect(() => parseConnection(JSON.stringify({ ...base, hb_port: 'x' }))).toThrow(/hb_port/);
   expect(() => parseConnection('{')).toThrow(/not JSON/);
+  expect(() => parseConnection(JSON.stringify({ ...base, hb_port: -1 }))).toThrow(/hb_port/);
+  // Port 0: any free port, as ipykernel binds it.
+  const free = parseConnection(JSON.stringify({ ...base, hb_port: 0 }));
+  expect([bindEndpoint(free, 'hb_port'), bindEndpoint(free, 'shell_port')]).toEqual(['tcp://127.0.0.1:*', 'tcp://127.0.0.1:1']);
+  const ipcDir = mkdtempSync(path.join(tmpdir(), 'kiln-ipc-'));
+  writeFileSync(path.join(ipcDir, 'k-1'), '');
+  const freeIpc = parseConnection(JSON.stringify({ ...base, transport: 'ipc', ip: path.join(ipcDir, 'k'), hb_port: 0 }));
+  expect(bindEndpoint(freeIpc, 'hb_port')).toBe(`ipc://${ipcDir}/k-2`);
+  expect([portOf('tcp://127.0.0.1:40941'), portOf(`ipc://${ipcDir}/k-2`)]).toEqual([40941, 2]);
+});
+
+// Each row checked against Python 3.11's fnmatch.fnmatchcase(text, pattern).
+const FNMATCH_CASES: [pattern: string, text: string, matches: boolean][] = [
+  ['[a\\]', 'a', true],
+  ['[a\\]', '\\', true],
+  ['[a\\]', ']', false],
+  ['[a', '[a', true],
+  ['x[', 'x[', true],
+  ['[]a]', ']', true],
+  ['[!]a]', 'b', true],
+  ['[!]a]', ']', false],
+  ['[!]', '[!]', true],
+  ['[z-a]', 'm', false],
+  ['[!z-a]', 'm', true],
+  ['[a-]', '-', true],
+  ['[-a]', '-', true],
+  ['[a-c-e]', '-', true],
+  ['[a-c-e]', 'd', false],
+  ['[^a]', '^', true],
+  ['[^a]', 'b', false],
+  ['\\*', '\\abc', true],
+  ['?', '😀', true],
+  ['a*b', 'a\nb', true],
+  ['*a*a', 'a', false],
+  ['a**', 'a', true],
+  ['', '', true],
+  ['', 'a', false],
+  ['LET *', 'let x', false],
+];
+
+test('globs match as Python fnmatch does, in time linear in the text', () => {
+  for (const [pattern, text, matches] of FNMATCH_CASES) expect([pattern, text, globMatcher(pattern)(text)]).toEqual([pattern, text, matches]);
+  const entry = 'a'.repeat(480);
+  expect(globMatcher('*a*a*a*a*a*a*a*a*a*b')(entry)).toBe(false);
+  expect(globMatcher('*a*a*a*a*a*a*a*a*a')(entry)).toBe(true);
 });
 
 test('history: globs, tail, range, search, unique, output', () => {
-  expect(globToRegExp('let *').test('let x = 1')).toBe(true);
-  expect(globToRegExp('let ?').test('let xy')).toBe(false);
-  expect(globToRegExp('[ab]*').test('b.c')).toBe(true);
-  expect(globToRegExp('a.b').test('axb')).toBe(false);
+  expect(globMatcher('let *')('let x = 1')).toBe(true);
+  expect(globMatcher('let ?')('let xy')).toBe(false);
+  expect(globMatcher('[ab]*')('b.c')).toBe(true);
+  expect(globMatcher('a.b')('axb')).toBe(false);
   const h = new History();
   h.add(1, 'let a = 1');
   h.add(2, 'a + 1').output = '2';
@@ -93,4 +143,22 @@ test('history: globs, tail, range, search, unique, output', () => {
   expect(h.query({ hist_access_type: 'range', session: -1, start: 1, stop: 3 })).toEqual([]);
   expect(h.query({ hist_access_type: 'search', pattern: 'let*' })).toEqual([[1, 1, 'let a = 1'], [1, 3, 'let a = 1']]);
   expect(h.query({ hist_access_type: 'search', pattern: 'let*', unique: true, n: 1 })).toEqual([[1, 3, 'let a = 1']]);
+});
+
+test('rate-limited log: one line per kind per window, then the count of lines not written', () => {
+  const lines: string[] = [];
+  let clock = 0;
+  const limited = new RateLimitedLog((t) => lines.push(t), 1000, () => clock);
+  for (let i = 0; i < 5; i++) limited.write('a', `a ${i}`);
+  limited.write('b', 'b 0');
+  clock = 999;
+  limited.write('a', 'a 5');
+  clock = 1000;
+  limited.write('a', 'a 6');
+  limited.write('a', 'a 7');
+  expect(lines).toEqual([
+    'a 0 (repeats are logged at most once every 1 s)',
+    'b 0 (repeats are logged at most once every 1 s)',
+    'a 6 (5 more since the last line)',
+  ]);
 });

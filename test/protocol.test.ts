@@ -1,6 +1,6 @@
 // Protocol tests against the kernel process and the real engine: every message type, the
 // order of iopub messages, stop_on_error, stdin, interrupt, signatures and malformed frames.
-import { RunningKernel, startKernel } from './support/client';
+import { FAKE_ENGINE, RunningKernel, startKernel } from './support/client';
 
 jest.setTimeout(30000);
 
@@ -24,6 +24,8 @@ test('kernel_info on shell and control', async () => {
       language_info: { name: 'kiln', version: '0.1', mimetype: 'text/x-kiln', file_extension: '.kiln', pygments_lexer: 'rust', codemirror_mode: 'rust' },
     });
     expect(iopub.map((m) => m.content.execution_state)).toEqual(['busy', 'idle']);
+    // Lab blocks file:// links ("Blocked unsafe URL"): a help link must be one that opens.
+    expect(reply.content.help_links.filter((l: { url: string }) => !l.url.startsWith('https://'))).toEqual([]);
   }
 });
 
@@ -157,6 +159,26 @@ test('stop_on_error: queued executes are aborted until the queue drains', async 
   expect((await c.reply(f)).content.status).toBe('ok');
 });
 
+test('Run All past an error: the replies of the skipped cells are exactly {status: "aborted"} (no prompt number)', async () => {
+  const c = k.client;
+  const cell = (code: string) => c.send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: true, stop_on_error: true });
+  // The failing cell runs 0.15 s, so the front end's next cells are queued behind it.
+  const failing = cell('let a = 1\nlet t = clock()\nwhile clock() - t < 0.15 { }\n1 / 0');
+  const skipped = [cell('6 * 7'), cell('a + 1')];
+  const error = (await c.reply(failing)).content;
+  expect(error).toMatchObject({ status: 'error', ename: 'ZeroDivisionError', execution_count: expect.any(Number) });
+  for (const id of skipped) {
+    expect((await c.reply(id)).content).toEqual({ status: 'aborted' });
+    await c.idle(id);
+    expect(c.iopubFor(id).map((m) => [m.header.msg_type, m.content])).toEqual([
+      ['status', { execution_state: 'busy' }],
+      ['status', { execution_state: 'idle' }],
+    ]);
+  }
+  // The next run counts on from the failed cell: skipped cells took no number.
+  expect((await c.execute('a + 1')).reply.content).toMatchObject({ status: 'ok', execution_count: error.execution_count + 1 });
+});
+
 test('complete, inspect, is_complete (cursor in code points)', async () => {
   // "😀" is one code point but two UTF-16 units: positions count code points.
   const code = '"😀" + pri';
@@ -188,6 +210,25 @@ test('history: tail, range, search, unique', async () => {
   expect(range.history.map((h: unknown[]) => h[1])).toEqual([line - 1, line]);
   const search = (await c.request('shell', 'history_request', { hist_access_type: 'search', pattern: 'let h*', unique: true, raw: true, output: false, n: 10 })).reply.content;
   expect(search.history.map((h: unknown[]) => h[2])).toEqual(['let h = 1']);
+});
+
+test('history search: fnmatch patterns, no runaway matching, a reply to every request', async () => {
+  const c = k.client;
+  const long = `let g = "${'a'.repeat(470)}"`; // 480 characters
+  await c.execute(long);
+  await c.execute('let back = "\\\\"');
+  const search = async (pattern: unknown) =>
+    (await c.request('shell', 'history_request', { hist_access_type: 'search', pattern, raw: true, output: false, n: 10 }, 5000)).reply.content;
+  const inputs = (content: Record<string, any>) => content.history.map((h: unknown[]) => h[2]); // eslint-disable-line @typescript-eslint/no-explicit-any
+  // Nine stars against the 480-character entry: a backtracking regex never finishes this.
+  expect(await search('*a*a*a*a*a*a*a*a*a*b')).toEqual({ status: 'ok', history: [] });
+  expect(inputs(await search('*a*a*a*a*a*a*a*a*a"'))).toEqual([long]);
+  // `[a\]` is a class of `a` and backslash (fnmatch); a `[` without `]` is a literal `[`.
+  expect(inputs(await search('*[a\\]"'))).toEqual([long, 'let back = "\\\\"']);
+  expect(inputs(await search('let [!b] = "*"'))).toEqual([long]);
+  expect(await search('let g = [a*')).toEqual({ status: 'ok', history: [] });
+  expect(await search(42)).toEqual({ status: 'error', ename: 'TypeError', evalue: 'pattern must be a string (got 42)', traceback: [], history: [] });
+  expect(await k.client.heartbeat()).toBe(true);
 });
 
 test('comm_info is empty; comm_open for an unknown target is closed', async () => {
@@ -260,6 +301,24 @@ test('stdin: input() round trip, long replies, no stdin', async () => {
   expect(r3.reply.content).toMatchObject({ status: 'error', ename: 'InputError' });
 });
 
+test('stdin: an input_reply naming another input_request is dropped; one naming none is taken', async () => {
+  const c = k.client;
+  const run = c.send('shell', 'execute_request', { code: 'let who = input("name? ")\nprint(who)', allow_stdin: true });
+  const req = await c.waitFor((m) => m.channel === 'stdin' && m.header.msg_type === 'input_request' && m.parent_header.msg_id === run);
+  c.send('stdin', 'input_reply', { value: 'stale', status: 'ok' }, { ...req.header, msg_id: 'an-earlier-request' });
+  c.send('stdin', 'input_reply', { value: 'right', status: 'ok' }, req.header);
+  await c.reply(run);
+  await c.idle(run);
+  expect(c.iopubFor(run).find((m) => m.header.msg_type === 'stream')?.content.text).toBe('right\n');
+  expect(k.stderr()).toContain('stdin: input_reply to "an-earlier-request", not to the pending input_request: dropped');
+  // jupyter_client's input() sends its reply with an empty parent header.
+  const run2 = c.send('shell', 'execute_request', { code: 'let who2 = input("name? ")\nprint(who2)', allow_stdin: true });
+  await c.waitFor((m) => m.channel === 'stdin' && m.header.msg_type === 'input_request' && m.parent_header.msg_id === run2);
+  c.send('stdin', 'input_reply', { value: 'console', status: 'ok' });
+  await c.idle(run2);
+  expect(c.iopubFor(run2).find((m) => m.header.msg_type === 'stream')?.content.text).toBe('console\n');
+});
+
 test('stdin: an interrupt wakes a blocked input() with KeyboardInterrupt', async () => {
   const c = k.client;
   const run = c.send('shell', 'execute_request', { code: 'let w = input("name? ")', allow_stdin: true });
@@ -304,6 +363,29 @@ test('malformed frames and bad JSON are dropped without a crash', async () => {
   expect(k.proc.exitCode).toBeNull();
   expect((await c.request('control', 'kernel_info_request')).reply.content.status).toBe('ok');
   expect((await c.execute('1 + 1')).reply.content.status).toBe('ok');
+});
+
+test('a flood of refused frames: one log line per kind of refusal, and the kernel still answers', async () => {
+  const fresh = await startKernel({ env: { KILN_ENGINE_MODULE: FAKE_ENGINE } });
+  try {
+    const c = fresh.client;
+    const unsigned = c.frames('execute_request', { code: 'print("unsigned")' });
+    unsigned.frames[1] = Buffer.alloc(0);
+    for (let i = 0; i < 300; i++) {
+      await c.sendFrames('shell', [Buffer.from(`garbage ${i}`)]);
+      await c.sendFrames('control', unsigned.frames);
+    }
+    // Frames on one socket are handled in order: these replies come after every refusal.
+    expect((await c.request('shell', 'kernel_info_request')).reply.content.status).toBe('ok');
+    expect((await c.request('control', 'kernel_info_request')).reply.content.status).toBe('ok');
+    // Sorted: the two sockets are read concurrently.
+    expect(fresh.stderr().split('\n').filter((l) => /refused/.test(l)).sort()).toEqual([
+      '[kiln] control: refused message: unsigned message (repeats are logged at most once every 60 s)',
+      '[kiln] shell: refused message: no <IDS|MSG> delimiter (repeats are logged at most once every 60 s)',
+    ]);
+  } finally {
+    await fresh.stop();
+  }
 });
 
 test('thousands of iopub messages from one cell all arrive, in order (awaited send queue)', async () => {

@@ -1,5 +1,5 @@
 // The connection file written by a Jupyter front end (or by our tests).
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync, writeFileSync } from 'fs';
 
 export type Transport = 'tcp' | 'ipc';
 
@@ -50,7 +50,8 @@ export function parseConnection(text: string): ConnectionInfo {
   };
   for (const p of PORTS) {
     const v = o[p];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 65535) {
+    // 0: the kernel picks a free port and writes it into the file (as ipykernel does).
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) {
       throw new Error(`${p} must be a port number (got ${JSON.stringify(v)})`);
     }
     info[p] = v;
@@ -66,4 +67,34 @@ export function readConnectionFile(path: string): ConnectionInfo {
 /** ZMQ endpoint for one port: `tcp://ip:port`, or `ipc://ip-port` as jupyter_client names ipc files. */
 export function endpoint(info: ConnectionInfo, port: PortName): string {
   return info.transport === 'tcp' ? `tcp://${info.ip}:${info[port]}` : `ipc://${info.ip}-${info[port]}`;
+}
+
+/**
+ * What to bind for one port: its endpoint, or for port 0 a free one, as ipykernel chooses:
+ * tcp `ip:*` (zeromq picks), ipc the first `ip-N` (N = 1, 2, ...) with no file yet.
+ */
+export function bindEndpoint(info: ConnectionInfo, port: PortName): string {
+  if (info[port] !== 0) return endpoint(info, port);
+  if (info.transport === 'tcp') return `tcp://${info.ip}:*`;
+  let n = 1;
+  while (existsSync(`${info.ip}-${n}`)) n++;
+  return `ipc://${info.ip}-${n}`;
+}
+
+/** The port number in an endpoint zeromq reports as bound (`tcp://ip:N`, `ipc://ip-N`). */
+export function portOf(boundEndpoint: string): number {
+  const m = /[:-](\d+)$/.exec(boundEndpoint);
+  if (!m) throw new Error(`cannot read the port of ${boundEndpoint}`);
+  return Number(m[1]);
+}
+
+export function hasFreePorts(info: ConnectionInfo): boolean {
+  return PORTS.some((p) => info[p] === 0);
+}
+
+/** Writes the ports actually bound into the connection file, keeping its other fields. */
+export function writeBoundPorts(path: string, info: ConnectionInfo): void {
+  const original = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  for (const p of PORTS) original[p] = info[p];
+  writeFileSync(path, JSON.stringify(original, null, 2) + '\n');
 }

@@ -3,12 +3,13 @@
 import * as path from 'path';
 import { MessageChannel, Worker } from 'worker_threads';
 import type { CompletionResult, EngineOutput, IsCompleteResult } from '../engine/api';
-import type { Log } from './transport';
+import type { Log } from './log';
 import type { ExecuteDone, FromWorker, RequestResult, ToWorker, WorkerData } from './worker-messages';
-import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState } from './worker-messages';
+import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, OUTPUTS_IN_FLIGHT_BYTES } from './worker-messages';
 
 export interface ExecuteCallbacks {
-  output(out: EngineOutput): void;
+  /** `sent` must be called once the output has been handed to zeromq (back-pressure). */
+  output(out: EngineOutput, sent: () => void): void;
   /** The engine waits in input(); answer with provideInput / cancelInput. */
   input(prompt: string): void;
 }
@@ -31,6 +32,7 @@ export class EngineClient {
   private worker!: Worker;
   private readonly interruptSab = new SharedArrayBuffer(4);
   private readonly interruptFlag = new Int32Array(this.interruptSab);
+  private outputsInFlight!: Int32Array;
   private inputSab!: SharedArrayBuffer;
   private inputCtl!: Int32Array;
   private inputPort!: import('worker_threads').MessagePort;
@@ -48,10 +50,14 @@ export class EngineClient {
   private spawn(): void {
     this.inputSab = new SharedArrayBuffer(INPUT_HEADER_BYTES + INPUT_CAPACITY);
     this.inputCtl = new Int32Array(this.inputSab, 0, 2);
+    const outputsSab = new SharedArrayBuffer(OUTPUTS_IN_FLIGHT_BYTES);
+    const outputsInFlight = new Int32Array(outputsSab);
+    this.outputsInFlight = outputsInFlight;
     const channel = new MessageChannel();
     this.inputPort = channel.port1;
     const workerData: WorkerData = {
       interrupt: this.interruptSab,
+      outputsInFlight: outputsSab,
       input: this.inputSab,
       inputPort: channel.port2,
     };
@@ -91,9 +97,18 @@ export class EngineClient {
       case 'fatal':
         this.options.log(m.message);
         return;
-      case 'output':
-        this.pending.get(m.id)?.callbacks?.output(m.out);
+      case 'output': {
+        // Bound to this worker's counter: a release after a restart touches the old one.
+        const outputsInFlight = this.outputsInFlight;
+        const sent = () => {
+          Atomics.sub(outputsInFlight, 0, 1);
+          Atomics.notify(outputsInFlight, 0);
+        };
+        const callbacks = this.pending.get(m.id)?.callbacks;
+        if (callbacks) callbacks.output(m.out, sent);
+        else sent();
         return;
+      }
       case 'input': {
         const p = this.pending.get(m.id);
         if (!p?.callbacks || this.stopping) {
@@ -113,6 +128,7 @@ export class EngineClient {
           this.waitingInput = false;
           // An interrupt that arrived as the cell ended must not hit the next one.
           Atomics.store(this.interruptFlag, 0, 0);
+          Atomics.store(this.outputsInFlight, 1, 0);
         }
         if (!p) return;
         if (m.kind === 'done') p.resolve(m.result);
@@ -189,12 +205,20 @@ export class EngineClient {
     if (this.running === undefined) return;
     if (this.waitingInput) this.answerInput(InputState.Interrupted);
     else Atomics.store(this.interruptFlag, 0, 1);
+    this.bypassOutputLimit();
+  }
+
+  /** Until the running request ends, the worker's outputs do not wait for iopub room. */
+  private bypassOutputLimit(): void {
+    Atomics.store(this.outputsInFlight, 1, 1);
+    Atomics.notify(this.outputsInFlight, 0);
   }
 
   /** Stops the worker: the flag first (a worker in JIT code cannot be terminated), then terminate. */
   async stop(): Promise<void> {
     this.stopping = true;
     Atomics.store(this.interruptFlag, 0, 1);
+    this.bypassOutputLimit();
     if (this.waitingInput) this.answerInput(InputState.Cancelled);
     this.failAll('the kernel is shutting down');
     await this.worker.terminate();

@@ -1,6 +1,7 @@
 // Execution history, kept in memory for the kernel's lifetime (one session, numbered 1).
-// Answers history_request: tail, range and search (glob pattern, as IPython's sqlite GLOB),
-// with `unique` and `output`.
+// Answers history_request: tail, range and search (glob pattern with fnmatch semantics, see
+// glob.ts), with `unique` and `output`.
+import { globMatcher } from './glob';
 
 export interface HistoryEntry {
   line: number;
@@ -21,27 +22,6 @@ export interface HistoryQuery {
   n?: unknown;
   pattern?: unknown;
   unique?: unknown;
-}
-
-/** Glob (`*`, `?`, `[...]`) to an anchored RegExp, case-sensitive like sqlite GLOB. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '[\\s\\S]*';
-    else if (c === '?') re += '[\\s\\S]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        let body = glob.slice(i + 1, end);
-        if (body.startsWith('^')) body = '\\^' + body.slice(1);
-        re += `[${body.startsWith('!') ? '^' + body.slice(1) : body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 export class History {
@@ -66,9 +46,12 @@ export class History {
       const stop = typeof q.stop === 'number' && q.stop > 0 ? q.stop : Infinity;
       picked = this.entries.filter((e) => e.line >= start && e.line < stop);
     } else if (type === 'search') {
-      const pattern = typeof q.pattern === 'string' ? q.pattern : '*';
-      const re = globToRegExp(pattern);
-      picked = this.entries.filter((e) => re.test(e.input));
+      if (q.pattern !== undefined && typeof q.pattern !== 'string') {
+        throw new TypeError(`pattern must be a string (got ${JSON.stringify(q.pattern)})`);
+      }
+      const pattern = q.pattern ?? '*';
+      const matches = globMatcher(pattern);
+      picked = this.entries.filter((e) => matches(e.input));
       if (q.unique === true) picked = unique(picked);
       if (n !== undefined) picked = n === 0 ? [] : picked.slice(-n);
     } else {

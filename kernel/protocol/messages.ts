@@ -30,6 +30,8 @@ export interface Message<C extends JsonObject = JsonObject> {
 /** What the kernel asks the transport to send; header and signature are added there. */
 export interface Outgoing {
   msg_type: string;
+  /** Preset msg_id, for a message whose answer must be matched to it; otherwise a fresh one. */
+  msg_id?: string;
   content: JsonObject;
   metadata?: JsonObject;
   /** The request this message answers or belongs to (parent header, requester identities). */

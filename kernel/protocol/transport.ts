@@ -1,14 +1,16 @@
-// zeromq@6 sockets for one kernel: ROUTER shell/control/stdin, PUB iopub, ROUTER heartbeat
-// echo. Every send goes through a per-socket queue and is awaited (zeromq 6 refuses a send
-// while another one is pending: "Socket is busy writing").
+// zeromq@6 sockets for one kernel: ROUTER shell/control/stdin, XPUB iopub; the heartbeat
+// echo runs in its own thread (../heartbeat.ts). Every send goes through a per-socket queue and
+// is awaited (zeromq 6 refuses a send while another one is pending: "Socket is busy writing").
+import * as path from 'path';
+import { Worker } from 'worker_threads';
 import * as zmq from 'zeromq';
+import type { HeartbeatStatus } from '../heartbeat';
 import type { ConnectionInfo, PortName } from './connection';
-import { endpoint } from './connection';
+import { bindEndpoint, portOf } from './connection';
 import type { Channel, Message, Outgoing } from './messages';
+import type { Log } from './log';
+import { RateLimitedLog, stderrLog } from './log';
 import { Codec, RejectedMessage } from './wire';
-
-export type Log = (text: string) => void;
-export const stderrLog: Log = (text) => process.stderr.write(`[kiln] ${text}\n`);
 
 /** Serializes sends on one socket; each send is awaited before the next starts. */
 export class SendQueue {
@@ -24,7 +26,7 @@ export class SendQueue {
     this.pending++;
     const next = this.tail.then(async () => {
       try {
-        await this.socket.send(frames);
+        await sendWhenRoom(this.socket, frames);
       } catch (e) {
         this.log(`send on ${this.name} failed: ${(e as Error).message}`);
       } finally {
@@ -45,6 +47,33 @@ export class SendQueue {
   }
 }
 
+/** How long a send waits before it tries again when a slow subscriber's queue is full. */
+const FULL_QUEUE_RETRY_MS = 2;
+
+/**
+ * Sends, waiting while the socket refuses with EAGAIN: iopub (XPUB, no-drop) refuses while
+ * a subscriber's queue is full, and zeromq.js reports that at once instead of waiting.
+ */
+async function sendWhenRoom(socket: zmq.Writable, frames: Buffer[]): Promise<void> {
+  for (;;) {
+    try {
+      await socket.send(frames);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      await new Promise((r) => setTimeout(r, FULL_QUEUE_RETRY_MS));
+    }
+  }
+}
+
+/**
+ * A PUB socket silently drops messages once a subscriber's queue is full: a slow front end
+ * would lose output. iopub is an XPUB with no-drop instead: past this many queued messages
+ * a send waits, the main thread's queue grows, and the engine worker waits for room (see
+ * MAX_OUTPUTS_IN_FLIGHT). Memory stays bounded and no message is lost.
+ */
+const IOPUB_HIGH_WATER_MARK = 100;
+
 export type Receiver = (channel: Channel, msg: Message) => void;
 
 export class KernelTransport {
@@ -52,9 +81,12 @@ export class KernelTransport {
   private readonly shell = new zmq.Router();
   private readonly control = new zmq.Router();
   private readonly stdin = new zmq.Router();
-  private readonly iopub = new zmq.Publisher();
-  private readonly hb = new zmq.Router();
+  private readonly iopub = new zmq.XPublisher({ noDrop: true, sendHighWaterMark: IOPUB_HIGH_WATER_MARK });
+  /** The heartbeat echo runs in its own thread (../heartbeat.ts). */
+  private heartbeat: Worker | undefined;
   private readonly queues: Record<Channel, SendQueue>;
+  /** Anyone who reaches a port can send junk: its rejections are logged once per kind a minute. */
+  private readonly rejections: RateLimitedLog;
   private closed = false;
 
   constructor(
@@ -62,10 +94,8 @@ export class KernelTransport {
     private readonly log: Log = stderrLog,
   ) {
     this.codec = new Codec(info.key);
-    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) s.linger = 0;
-    // A PUB socket silently drops messages once a subscriber's queue is full (1,000 by
-    // default): a slow front end would lose output. No limit: every message is queued.
-    this.iopub.sendHighWaterMark = 0;
+    this.rejections = new RateLimitedLog(log);
+    for (const s of [this.shell, this.control, this.stdin, this.iopub]) s.linger = 0;
     this.queues = {
       shell: new SendQueue(this.shell, 'shell', log),
       control: new SendQueue(this.control, 'control', log),
@@ -74,20 +104,29 @@ export class KernelTransport {
     };
   }
 
-  /** Binds every socket and starts the receive loops. */
-  async start(receive: Receiver): Promise<void> {
-    const binds: [zmq.Socket, PortName][] = [
-      [this.shell, 'shell_port'],
-      [this.control, 'control_port'],
-      [this.stdin, 'stdin_port'],
-      [this.iopub, 'iopub_port'],
-      [this.hb, 'hb_port'],
+  /** Binds every socket and starts the receive loops; returns the connection as bound (port 0 replaced). */
+  async start(receive: Receiver): Promise<ConnectionInfo> {
+    const binds: [PortName, (endpoint: string) => Promise<string>][] = [
+      ['shell_port', (where) => bindSocket(this.shell, where)],
+      ['control_port', (where) => bindSocket(this.control, where)],
+      ['stdin_port', (where) => bindSocket(this.stdin, where)],
+      ['iopub_port', (where) => bindSocket(this.iopub, where)],
+      ['hb_port', (where) => this.startHeartbeat(where)],
     ];
-    await Promise.all(binds.map(([s, p]) => s.bind(endpoint(this.info, p))));
-    void this.heartbeat();
+    const bound: ConnectionInfo = { ...this.info };
+    for (const [port, bind] of binds) {
+      const where = bindEndpoint(this.info, port);
+      try {
+        bound[port] = portOf(await bind(where));
+      } catch (e) {
+        throw new Error(`cannot listen on ${where} (${port} in the connection file): ${(e as Error).message}`);
+      }
+    }
     void this.receiveLoop('control', this.control, receive);
     void this.receiveLoop('shell', this.shell, receive);
     void this.receiveLoop('stdin', this.stdin, receive);
+    void this.drainSubscriptions();
+    return bound;
   }
 
   /** Sends a reply (to the requester's identities) or, on iopub, a broadcast. */
@@ -104,15 +143,34 @@ export class KernelTransport {
     await Promise.race([all, new Promise((r) => setTimeout(r, ms).unref())]);
   }
 
-  close(): void {
+  /** Closes every socket; resolves once the heartbeat thread has ended (bounded by `ms`). */
+  async close(ms = 200): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const s of [this.shell, this.control, this.stdin, this.iopub, this.hb]) {
+    const heartbeat = this.heartbeat;
+    if (heartbeat) {
+      const ended = new Promise<void>((r) => heartbeat.once('exit', () => r()));
+      heartbeat.postMessage('close');
+      await Promise.race([ended, new Promise((r) => setTimeout(r, ms).unref())]);
+    }
+    for (const s of [this.shell, this.control, this.stdin, this.iopub]) {
       try {
         s.close();
       } catch {
         /* already closed */
       }
+    }
+  }
+
+  /** An XPUB queues each (un)subscription for the application: read and drop them. */
+  private async drainSubscriptions(): Promise<void> {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars
+      for await (const _subscription of this.iopub) {
+        // nothing to do: every subscriber gets every message
+      }
+    } catch {
+      /* closed */
     }
   }
 
@@ -123,8 +181,8 @@ export class KernelTransport {
         try {
           msg = this.codec.decode(frames);
         } catch (e) {
-          if (e instanceof RejectedMessage) this.log(`${channel}: refused message: ${e.message}`);
-          else this.log(`${channel}: could not decode message: ${(e as Error).message}`);
+          if (e instanceof RejectedMessage) this.rejections.write(e.kind, `${channel}: refused message: ${e.message}`);
+          else this.rejections.write('undecodable', `${channel}: could not decode message: ${(e as Error).message}`);
           continue;
         }
         try {
@@ -138,13 +196,22 @@ export class KernelTransport {
     }
   }
 
-  /** Echoes every heartbeat as is (works with REQ and DEALER clients). */
-  private async heartbeat(): Promise<void> {
-    const q = new SendQueue(this.hb, 'heartbeat', this.log);
-    try {
-      for await (const frames of this.hb) void q.send(frames);
-    } catch (e) {
-      if (!this.closed) this.log(`heartbeat ended: ${(e as Error).message}`);
-    }
+  /** Starts the heartbeat thread; resolves with the endpoint it bound. */
+  private startHeartbeat(endpoint: string): Promise<string> {
+    const worker = new Worker(path.join(__dirname, '..', 'heartbeat.js'), { workerData: { endpoint } });
+    this.heartbeat = worker;
+    worker.on('error', (e) => this.log(`heartbeat thread failed: ${e.stack ?? e}`));
+    return new Promise((resolve, reject) => {
+      worker.once('message', (status: HeartbeatStatus) => {
+        if (status.kind === 'bound') resolve(status.endpoint);
+        else reject(new Error(status.message));
+      });
+      worker.once('exit', (code) => reject(new Error(`the heartbeat thread exited (code ${code})`)));
+    });
   }
+}
+
+async function bindSocket(socket: zmq.Socket, endpoint: string): Promise<string> {
+  await socket.bind(endpoint);
+  return socket.lastEndpoint ?? endpoint;
 }

@@ -22,8 +22,15 @@ const JmpMessage: JmpMessageCtor = require('jmp').Message;
 export const DELIMITER = '<IDS|MSG>';
 const DELIMITER_BYTES = Buffer.from(DELIMITER);
 
-/** Why a frame list was refused; the text goes to stderr. */
-export class RejectedMessage extends Error {}
+/** Why a frame list was refused: `kind` names the rule broken (logs are rate-limited per kind). */
+export class RejectedMessage extends Error {
+  constructor(
+    readonly kind: string,
+    detail?: string,
+  ) {
+    super(detail === undefined ? kind : `${kind}: ${detail}`);
+  }
+}
 
 /** Signatures seen so far, as jupyter_client's Session.digest_history (bounded, culled 10%). */
 class DigestHistory {
@@ -64,7 +71,7 @@ export class Codec {
   decode(frames: Buffer[]): Message {
     const d = frames.findIndex((f) => f.equals(DELIMITER_BYTES));
     if (d < 0) throw new RejectedMessage('no <IDS|MSG> delimiter');
-    if (frames.length - d < 6) throw new RejectedMessage(`too few frames (${frames.length - d - 1} after delimiter)`);
+    if (frames.length - d < 6) throw new RejectedMessage('too few frames', `${frames.length - d - 1} after the delimiter`);
     const [sig, header, parent, metadata, content] = frames.slice(d + 1, d + 6);
     if (this.key) {
       const expected = Buffer.from(this.sign([header, parent, metadata, content]), 'ascii');
@@ -72,14 +79,14 @@ export class Codec {
       if (sig.length !== expected.length || !timingSafeEqual(sig, expected)) {
         throw new RejectedMessage('invalid signature');
       }
-      if (!this.history.add(sig.toString('ascii'))) throw new RejectedMessage('replayed message (signature seen before)');
+      if (!this.history.add(sig.toString('ascii'))) throw new RejectedMessage('replayed message', 'signature seen before');
     }
     let msg: Message | null;
     try {
       // The signature is checked above; jmp only parses (empty key: no second check).
       msg = JmpMessage._decode(frames, 'sha256', '');
     } catch (e) {
-      throw new RejectedMessage(`malformed JSON: ${(e as Error).message}`);
+      throw new RejectedMessage('malformed JSON', (e as Error).message);
     }
     if (!msg) throw new RejectedMessage('undecodable frames');
     const h = msg.header as unknown;
@@ -92,9 +99,9 @@ export class Codec {
     return msg;
   }
 
-  header(msgType: string): Header {
+  header(msgType: string, msgId: string = randomUUID()): Header {
     return {
-      msg_id: randomUUID(),
+      msg_id: msgId,
       msg_type: msgType,
       session: this.session,
       username: 'kiln',
@@ -107,7 +114,7 @@ export class Codec {
   encode(out: Outgoing, idents: Buffer[]): Buffer[] {
     const m = new JmpMessage({
       idents,
-      header: this.header(out.msg_type),
+      header: this.header(out.msg_type, out.msg_id),
       parent_header: out.parent ? out.parent.header : {},
       metadata: out.metadata ?? {},
       content: out.content,

@@ -44,8 +44,19 @@ export const InputState = {
   Cancelled: 4,
 } as const;
 
+/**
+ * Back-pressure from iopub to the engine, Int32 [outputs posted by the worker that the main
+ * thread has not yet handed to zeromq, bypass]. The worker waits while MAX_OUTPUTS_IN_FLIGHT
+ * are out, so a slow front end slows the cell instead of filling memory. `bypass` is set by
+ * an interrupt until the running request ends: the interrupted cell's last outputs and its
+ * error must not wait for a front end that stopped reading.
+ */
+export const MAX_OUTPUTS_IN_FLIGHT = 32;
+export const OUTPUTS_IN_FLIGHT_BYTES = 8;
+
 export interface WorkerData {
   interrupt: SharedArrayBuffer;
+  outputsInFlight: SharedArrayBuffer;
   input: SharedArrayBuffer;
   /** Carries replies longer than INPUT_CAPACITY. */
   inputPort: import('worker_threads').MessagePort;

@@ -38,8 +38,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Writes a connection file with five free ports on 127.0.0.1 (or ipc files in a temp dir). */
-export async function writeConnectionFile(transport: 'tcp' | 'ipc' = 'tcp'): Promise<{ file: string; info: Connection }> {
+/**
+ * Writes a connection file with five free ports on 127.0.0.1 (or ipc files in a temp dir);
+ * `edit` may change the connection before it is written.
+ */
+export async function writeConnectionFile(transport: 'tcp' | 'ipc' = 'tcp', edit?: (info: Connection) => void): Promise<{ file: string; info: Connection }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'kiln-conn-'));
   const ports: number[] = [];
   if (transport === 'tcp') while (ports.length < 5) { const p = await freePort(); if (!ports.includes(p)) ports.push(p); }
@@ -56,6 +59,7 @@ export async function writeConnectionFile(transport: 'tcp' | 'ipc' = 'tcp'): Pro
     signature_scheme: 'hmac-sha256',
     kernel_name: 'kiln',
   };
+  edit?.(info);
   const file = path.join(dir, 'kernel.json');
   writeFileSync(file, JSON.stringify(info));
   return { file, info };
@@ -104,7 +108,9 @@ export class Client {
     }
   }
 
+  /** HMAC-SHA256 of the parts; an empty key means unsigned messages (an empty signature). */
   sign(parts: (string | Buffer)[]): string {
+    if (this.info.key === '') return '';
     const h = createHmac('sha256', this.info.key);
     for (const p of parts) h.update(p);
     return h.digest('hex');
@@ -208,6 +214,20 @@ export class Client {
     }
   }
 
+  /**
+   * Stands in for a slow front end: the client's own iopub reader (which reads everything at
+   * once) unsubscribes, and the returned subscriber, with a small queue, is the only reader.
+   * It reads only when the caller receives from it; close it, then resubscribe `iopub`.
+   */
+  async separateIopubReader(receiveHighWaterMark = 10): Promise<zmq.Subscriber> {
+    this.iopub.unsubscribe();
+    const reader = new zmq.Subscriber({ receiveHighWaterMark, linger: 0 });
+    reader.connect(url(this.info, this.info.iopub_port));
+    reader.subscribe();
+    await new Promise((r) => setTimeout(r, 300)); // subscriptions reach the kernel
+    return reader;
+  }
+
   async heartbeat(timeoutMs = 2000): Promise<boolean> {
     const payload = Buffer.from(randomUUID());
     await this.hb.send(payload);
@@ -234,8 +254,10 @@ export interface RunningKernel {
 }
 
 /** Starts `node dist/kernel/main.js -f <file>` (or another argv) and connects a client. */
-export async function startKernel(opts: { env?: NodeJS.ProcessEnv; argv?: (file: string) => string[]; transport?: 'tcp' | 'ipc'; ready?: boolean } = {}): Promise<RunningKernel> {
-  const { file, info } = await writeConnectionFile(opts.transport);
+export async function startKernel(
+  opts: { env?: NodeJS.ProcessEnv; argv?: (file: string) => string[]; transport?: 'tcp' | 'ipc'; ready?: boolean; connection?: (info: Connection) => void } = {},
+): Promise<RunningKernel> {
+  const { file, info } = await writeConnectionFile(opts.transport, opts.connection);
   const argv = opts.argv ? opts.argv(file) : [process.execPath, KERNEL_MAIN, '-f', file];
   const proc = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
