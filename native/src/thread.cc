@@ -30,6 +30,27 @@ static bool gcInited = false;
 static void* oomFn(size_t) { return nullptr; }
 static void warnProc(char*, GC_word) {}
 
+// The collector stops the other registered threads with a suspend and a restart signal.
+// Debian's libgc uses SIGPWR and SIGXCPU, which JS code in the same process takes over
+// without knowing: process.on(sig) installs libuv's handler over the collector's, and
+// removing the last listener resets the signal to SIG_DFL (signal-exit, which
+// write-file-atomic uses around every jest cache write, does both for every fatal signal it
+// can name); the next collection with two registered threads then killed the process with
+// SIGPWR. Realtime signals have no name in Node, so no JS listener can take them; and before
+// every stop-the-world the collector's handlers are put back if native code replaced them.
+static struct sigaction gcSuspendAct, gcRestartAct;
+
+static void reinstallIfReplaced(int sig, const struct sigaction& ours) {
+  struct sigaction now;
+  if (sigaction(sig, nullptr, &now) == 0 && now.sa_handler != ours.sa_handler) sigaction(sig, &ours, nullptr);
+}
+
+static void onCollectionEvent(GC_EventType event) {
+  if (event != GC_EVENT_PRE_STOP_WORLD) return;
+  reinstallIfReplaced(GC_get_suspend_signal(), gcSuspendAct);
+  reinstallIfReplaced(GC_get_thr_restart_signal(), gcRestartAct);
+}
+
 static void gcThreadInit(Session* s) {
   std::lock_guard<std::mutex> g(gcMu);
   if (!gcInited) {
@@ -42,7 +63,12 @@ static void gcThreadInit(Session* s) {
     GC_set_warn_proc(warnProc);
     long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
     if (pages > 0 && psz > 0) GC_set_max_heap_size((GC_word)((double)pages * psz * 0.75));
+    GC_set_suspend_signal(SIGRTMIN + 6);
+    GC_set_thr_restart_signal(SIGRTMIN + 5);
     GC_INIT();
+    sigaction(GC_get_suspend_signal(), nullptr, &gcSuspendAct);
+    sigaction(GC_get_thr_restart_signal(), nullptr, &gcRestartAct);
+    GC_set_on_collection_event(onCollectionEvent);
     GC_allow_register_threads();
     GC_expand_hp(8u << 20);  // fewer collections with small live sets (10M-array churn: 2.1 s → 0.9 s)
     gcInited = true;
