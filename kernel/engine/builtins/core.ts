@@ -17,7 +17,7 @@ function printTo(stream: 1 | 2, f: FunctionLowerer, e: CallExpr): llvm.Value {
   const { mb } = f;
   const streamId = mb.i32c(stream);
   if (e.args.length === 0) {
-    callRuntime(f, e, 'kiln_print_value', [streamId, f.toBits(mb.stringLiteral(''), STR), mb.i32c(3), mb.i32c(1)]);
+    callRuntime(f, e, 'kiln_print_value', [streamId, f.toBits(mb.stringLiteral(''), STR), f.typeIdConst(STR), mb.i32c(1)]);
     return unit(f);
   }
   const values = argValues(f, e);

@@ -11,7 +11,7 @@ import { isNumeric, numericType, q, typeErr } from '../check-util';
 import type { FunctionLowerer } from '../lower';
 import { argValues, Builtin, CallExpr, fixed, generic, runtimeCall } from './declare';
 
-/** A float function of `arity` floats lowered as a call of the LLVM intrinsic (or C function) `intrinsic`. */
+/** A float function of the floats `params` lowered as a call of the LLVM intrinsic (or C function) `intrinsic`. */
 function mathFunction(name: string, params: string[], intrinsic: string, doc: string): Builtin {
   return fixed(name, params.map((p) => [p, FLOAT]), FLOAT, doc,
     (f, e) => f.b.CreateCall(f.mb.mathFunction(intrinsic, params.length), argValues(f, e)));
