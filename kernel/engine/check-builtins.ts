@@ -16,18 +16,12 @@
 // - A binary type error points at the right operand ("cannot add `int` and `str`"),
 //   unless the left one is an array, a struct or void.
 //
-// Builtins with fixed parameter types are checked like user functions (an `int`
-// argument is promoted where a `float` is expected). The generic ones have a rule each:
-// - `print`/`eprint` take any number of non-void values.
-// - `int(x)`/`float(x)` take int, float or str; `str(x)` takes any non-void value.
-// - `fill(n, x)` takes the element type from the context when there is one
-//   (`let v: [float] = fill(3, 0)` makes a `[float]`).
-// - `min`/`max` of two ints is an int; with a float, both are promoted.
-import { arrayOf, AssignOp, BOOL, Expr, FLOAT, INT, PTR, STR, Type, VOID } from './ast';
-import { Builtin } from './builtins';
-import { checkFunctionBuiltin, FUNCTION_BUILTIN_NAMES } from './builtins/functions';
-import { checkMapBuiltin, MAP_BUILTIN_NAMES } from './builtins/maps';
-import { coerce, isNumeric, nonVoid, promote, q, typeErr } from './check-util';
+// A call of a builtin is checked by the builtin's own rule (`check`, in its family's
+// file under builtins/), or else like a call of a user function against its fixed
+// parameter types (an `int` argument is promoted where a `float` is expected).
+import { AssignOp, BOOL, Expr, FLOAT, INT, PTR, STR, Type } from './ast';
+import type { Builtin } from './builtins';
+import { coerce, isNumeric, numericType, q, typeErr } from './check-util';
 
 type Unary = Expr & { kind: 'unary' };
 type Binary = Expr & { kind: 'binary' };
@@ -44,18 +38,6 @@ const ARITHMETIC_ERRORS: Record<'+' | '-' | '*' | '/' | '%', (l: string, r: stri
   '/': (l, r) => `cannot divide ${l} by ${r}`,
   '%': (l, r) => `cannot take the remainder of ${l} by ${r}`,
 };
-
-/**
- * The type of an arithmetic result over xs (already checked): `int` if all are ints,
- * else `float` if all are numbers (the ints in xs are replaced by their promotion),
- * else undefined.
- */
-function numericType(xs: Expr[]): Type | undefined {
-  if (xs.every((x) => x.type!.kind === 'int')) return INT;
-  if (!xs.every((x) => isNumeric(x.type!))) return undefined;
-  xs.forEach((x, i) => (xs[i] = coerce(x, FLOAT)));
-  return FLOAT;
-}
 
 // ---- operators ----
 
@@ -166,80 +148,5 @@ export function checkArgs(e: Call, params: Type[], ret: Type, check: CheckExpr):
 /** Checks a call of builtin `b` (e.target already set); `hint` is the type the context expects. */
 export function checkBuiltinCall(e: Call, b: Builtin, hint: Type | undefined, check: CheckExpr): Expr {
   if (b.check) return b.check(e, hint, check);
-  if (!b.generic) return checkArgs(e, b.params!, b.ret!, check);
-  const arg = (i: number, h?: Type): Expr => (e.args[i] = check(e.args[i], h));
-  switch (b.name) {
-    case 'print':
-    case 'eprint':
-      for (let i = 0; i < e.args.length; i++) nonVoid(arg(i));
-      e.type = VOID;
-      return e;
-    case 'len': {
-      argCount(e, 1);
-      const t = arg(0).type!;
-      if (t.kind !== 'str' && t.kind !== 'array' && t.kind !== 'map') {
-        typeErr(`\`len\` needs a \`str\`, an array or a map, found ${q(t)}`, e.args[0].span);
-      }
-      e.type = INT;
-      return e;
-    }
-    case 'push': {
-      argCount(e, 2);
-      const t = arg(0).type!;
-      if (t.kind !== 'array') typeErr(`\`push\` needs an array, found ${q(t)}`, e.args[0].span);
-      e.args[1] = coerce(arg(1, t.elem), t.elem);
-      e.type = VOID;
-      return e;
-    }
-    case 'pop': {
-      argCount(e, 1);
-      const t = arg(0).type!;
-      if (t.kind !== 'array') typeErr(`\`pop\` needs an array, found ${q(t)}`, e.args[0].span);
-      e.type = t.elem;
-      return e;
-    }
-    case 'fill': {
-      argCount(e, 2);
-      e.args[0] = coerce(arg(0, INT), INT);
-      const hintElem = hint && hint.kind === 'array' ? hint.elem : undefined;
-      let x = nonVoid(arg(1, hintElem));
-      if (hintElem && hintElem.kind === 'float' && x.type!.kind === 'int') x = promote(x);
-      e.args[1] = x;
-      e.type = arrayOf(x.type!);
-      return e;
-    }
-    case 'int':
-    case 'float': {
-      argCount(e, 1);
-      const t = arg(0).type!;
-      const convertible = b.name === 'int' ? ['int', 'float', 'str', 'ptr'] : ['int', 'float', 'str'];
-      if (!convertible.includes(t.kind)) typeErr(`cannot convert ${q(t)} to \`${b.name}\``, e.args[0].span);
-      e.type = b.name === 'int' ? INT : FLOAT;
-      return e;
-    }
-    case 'str':
-      argCount(e, 1);
-      nonVoid(arg(0));
-      e.type = STR;
-      return e;
-    case 'abs': {
-      argCount(e, 1);
-      const t = arg(0).type!;
-      if (!isNumeric(t)) typeErr(`\`abs\` needs an \`int\` or a \`float\`, found ${q(t)}`, e.args[0].span);
-      e.type = t;
-      return e;
-    }
-    case 'min':
-    case 'max': {
-      argCount(e, 2);
-      for (const x of [arg(0), arg(1)]) {
-        if (!isNumeric(x.type!)) typeErr(`\`${b.name}\` needs \`int\` or \`float\` arguments, found ${q(x.type!)}`, x.span);
-      }
-      e.type = numericType(e.args);
-      return e;
-    }
-  }
-  if (MAP_BUILTIN_NAMES.has(b.name)) return checkMapBuiltin(e, check);
-  if (FUNCTION_BUILTIN_NAMES.has(b.name)) return checkFunctionBuiltin(e, check);
-  throw new Error(`internal: no checking rule for builtin ${b.name}`);
+  return checkArgs(e, b.params!, b.ret!, check);
 }

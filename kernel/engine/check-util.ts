@@ -5,7 +5,7 @@
 //
 // Unknown names get a "did you mean" among the candidates when the edit distance is
 // ≤ 2 (a swap of two adjacent letters counts 1) and smaller than the longer name.
-import { Block, Expr, FLOAT, sameType, Span, Stmt, Type, typeName } from './ast';
+import { Block, Expr, FLOAT, INT, sameType, Span, Stmt, Type, typeName } from './ast';
 import { CompileError } from './errors';
 
 // ---- errors and messages ----
@@ -49,6 +49,18 @@ export function coerce(e: Expr, t: Type): Expr {
   if (et.kind === 'int' && t.kind === 'float') return promote(e);
   if (et.kind === 'void') typeErr(`expected ${q(t)}, found \`void\` (${describeVoid(e)})`, e.span);
   typeErr(`expected ${q(t)}, found ${q(et)}`, e.span);
+}
+
+/**
+ * The type of an arithmetic result over xs (already checked): `int` if all are ints,
+ * else `float` if all are numbers (the ints in xs are replaced by their promotion),
+ * else undefined.
+ */
+export function numericType(xs: Expr[]): Type | undefined {
+  if (xs.every((x) => x.type!.kind === 'int')) return INT;
+  if (!xs.every((x) => isNumeric(x.type!))) return undefined;
+  xs.forEach((x, i) => (xs[i] = coerce(x, FLOAT)));
+  return FLOAT;
 }
 
 // ---- "did you mean" ----

@@ -1,103 +1,10 @@
 // The LLVM vocabulary lowering speaks: Kiln types as LLVM types, constants, and the
-// runtime's functions and data (docs/runtime-abi.md), declared on first use.
+// runtime's functions and data (declared in runtime-abi.ts), declared on first use.
 import llvm from 'llvm-bindings';
 import type { FnSig, Type } from './ast';
+import { RECURSION_LIMIT, RUNTIME, RuntimeData } from './runtime-abi';
 
-export const RECURSION_LIMIT = 10000;
-
-type RuntimeSig = [ret: string, params: string[]];
-
-/** Runtime functions by name: return type and parameter types, in the ABI's spelling. */
-const RUNTIME: Record<string, RuntimeSig> = {
-  kiln_recursion_error: ['void', []],
-  kiln_interrupted: ['void', []],
-  kiln_zero_division: ['void', []],
-  kiln_index_error: ['void', ['i64', 'i64']],
-  kiln_assert_fail: ['void', ['ptr']],
-  kiln_uninitialized: ['void', ['ptr']],
-  kiln_alloc: ['ptr', ['i64']],
-  kiln_str_concat: ['ptr', ['ptr', 'ptr']],
-  kiln_str_cmp: ['i64', ['ptr', 'ptr']],
-  kiln_substr: ['ptr', ['ptr', 'i64', 'i64']],
-  kiln_fmt: ['ptr', ['i64', 'i32']],
-  kiln_repr: ['ptr', ['i64', 'i32']],
-  kiln_parse_int: ['i64', ['ptr']],
-  kiln_parse_float: ['double', ['ptr']],
-  kiln_str_from_c: ['ptr', ['ptr']],
-  kiln_array_new: ['ptr', ['i64', 'i32']],
-  kiln_array_push: ['void', ['ptr', 'i64']],
-  kiln_array_pop: ['i64', ['ptr']],
-  kiln_array_fill: ['ptr', ['i64', 'i64', 'i32']],
-  kiln_print_value: ['void', ['i32', 'i64', 'i32', 'i32']],
-  kiln_random: ['double', []],
-  kiln_seed: ['void', ['i64']],
-  kiln_clock: ['double', []],
-  kiln_result: ['void', ['ptr']],
-  kiln_display: ['void', ['ptr', 'ptr']],
-  kiln_display_id: ['ptr', ['ptr', 'ptr']],
-  kiln_update_display: ['void', ['ptr', 'ptr', 'ptr']],
-  kiln_clear_output: ['void', []],
-  kiln_chart: ['void', ['i32', 'ptr', 'ptr', 'ptr']],
-  kiln_hist: ['void', ['ptr', 'i64', 'ptr']],
-  kiln_bar: ['void', ['ptr', 'ptr', 'ptr']],
-  kiln_progress: ['void', ['i64', 'i64']],
-  kiln_input: ['ptr', ['ptr']],
-  kiln_eval: ['ptr', ['ptr']],
-  kiln_map_new: ['ptr', ['i32', 'i32', 'i64']],
-  kiln_map_set: ['void', ['ptr', 'i64', 'i64']],
-  kiln_map_get: ['i64', ['ptr', 'i64']],
-  kiln_map_get_or: ['i64', ['ptr', 'i64', 'i64']],
-  kiln_map_has: ['i64', ['ptr', 'i64']],
-  kiln_map_remove: ['void', ['ptr', 'i64']],
-  kiln_map_keys: ['ptr', ['ptr']],
-  kiln_map_values: ['ptr', ['ptr']],
-  kiln_map_next: ['i64', ['ptr', 'ptr', 'i64']],
-  // strings (native/src/strings.cc)
-  kiln_str_split: ['ptr', ['ptr', 'ptr']],
-  kiln_str_words: ['ptr', ['ptr']],
-  kiln_str_join: ['ptr', ['ptr', 'ptr']],
-  kiln_str_find: ['i64', ['ptr', 'ptr']],
-  kiln_str_starts_with: ['i64', ['ptr', 'ptr']],
-  kiln_str_ends_with: ['i64', ['ptr', 'ptr']],
-  kiln_str_replace: ['ptr', ['ptr', 'ptr', 'ptr']],
-  kiln_str_trim: ['ptr', ['ptr']],
-  kiln_str_upper: ['ptr', ['ptr']],
-  kiln_str_lower: ['ptr', ['ptr']],
-  kiln_str_repeat: ['ptr', ['ptr', 'i64']],
-  kiln_str_chars: ['ptr', ['ptr']],
-  kiln_str_ord: ['i64', ['ptr']],
-  kiln_str_chr: ['ptr', ['i64']],
-  kiln_str_fmt_fixed: ['ptr', ['double', 'i64']],
-  // arrays (native/src/arrays.cc)
-  kiln_array_sort: ['void', ['ptr', 'i32']],
-  kiln_array_reverse: ['void', ['ptr']],
-  kiln_array_slice: ['ptr', ['ptr', 'i64', 'i64', 'i32']],
-  kiln_array_insert: ['void', ['ptr', 'i64', 'i64']],
-  kiln_array_remove_at: ['i64', ['ptr', 'i64']],
-  kiln_array_index_of: ['i64', ['ptr', 'i64', 'i32']],
-  kiln_array_sum: ['i64', ['ptr', 'i32']],
-  kiln_array_min_of: ['i64', ['ptr', 'i32']],
-  kiln_array_max_of: ['i64', ['ptr', 'i32']],
-  // files (native/src/files.cc, csv.cc)
-  kiln_read_file: ['ptr', ['ptr']],
-  kiln_read_lines: ['ptr', ['ptr']],
-  kiln_write_file: ['void', ['ptr', 'ptr']],
-  kiln_append_file: ['void', ['ptr', 'ptr']],
-  kiln_file_exists: ['i64', ['ptr']],
-  kiln_list_dir: ['ptr', ['ptr']],
-  kiln_read_csv: ['ptr', ['ptr']],
-  kiln_sort_by_keys: ['void', ['ptr', 'ptr', 'i32']],
-};
-
-/** Runtime functions that never return (lowering follows each call with `unreachable`). */
-export const NORETURN = new Set([
-  'kiln_recursion_error',
-  'kiln_interrupted',
-  'kiln_zero_division',
-  'kiln_index_error',
-  'kiln_assert_fail',
-  'kiln_uninitialized',
-]);
+export { NORETURN, RECURSION_LIMIT } from './runtime-abi';
 
 /**
  * Type-based alias information for heap accesses, attached (as text, which the bindings
@@ -281,7 +188,7 @@ export class ModuleBuilder {
   }
 
   /** An external data symbol of the runtime. */
-  runtimeGlobal(name: 'kiln_depth' | 'kiln_interrupt' | 'kiln_fstack' | 'kiln_lstack' | 'kiln_cfunc'): llvm.GlobalVariable {
+  runtimeGlobal(name: RuntimeData): llvm.GlobalVariable {
     let global = this.globals.get(name);
     if (!global) {
       const type = name === 'kiln_depth' ? this.i64 : name === 'kiln_interrupt' ? this.i32 : name === 'kiln_cfunc' ? this.ptr : this.stackType;

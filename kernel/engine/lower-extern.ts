@@ -1,24 +1,12 @@
 // Lowering of calls to C (LANGUAGE.md "extern fn" and "C libraries"): the C ABI of each
-// Kiln type, the C types i32/u32/u64/f32, arrays passed as a pointer to their first
-// element, and the ptr built-ins. Before each call the C function's name is stored in
+// Kiln type, the C types i32/u32/u64/f32, and arrays passed as a pointer to their first
+// element. Before each call the C function's name is stored in
 // kiln_cfunc (docs/runtime-abi.md), so that a fault inside it is reported by name.
 import llvm from 'llvm-bindings';
 import type { CType, Expr, FnSig, Type } from './ast';
 import type { FunctionLowerer } from './lower';
 
 type CallExpr = Extract<Expr, { kind: 'call' }>;
-
-/** The built-ins of the C-library family (builtins/clib.ts). */
-export function lowerClibBuiltin(f: FunctionLowerer, name: string, e: CallExpr): llvm.Value {
-  const [v] = e.args.map((a) => f.expr(a));
-  switch (name) {
-    case 'ptr':
-      return f.b.CreateIntToPtr(v, f.mb.ptr);
-    case 'cstr':
-      return f.callRuntime('kiln_str_from_c', [v], e.span.line);
-  }
-  throw new Error(`internal error: no lowering for built-in \`${name}\``);
-}
 
 /** The LLVM name an extern binds: the C symbol, or `symbol@library` (that library only). */
 export function externSymbol(fn: FnSig): string {

@@ -30,28 +30,6 @@ export function mapSet(f: FunctionLowerer, map: llvm.Value, key: llvm.Value, val
   f.callRuntime('kiln_map_set', [map, f.toBits(key, t.key), f.toBits(value, t.value)], line);
 }
 
-/** has, get, remove, keys, values (builtins/maps.ts declares and checks them). */
-export function lowerMapBuiltin(f: FunctionLowerer, name: string, e: Expr & { kind: 'call' }): llvm.Value {
-  const { b, mb } = f;
-  const t = e.args[0].type as MapType;
-  const [map, key, fallback] = e.args.map((a) => f.expr(a));
-  const rt = (fn: string, args: llvm.Value[]) => f.callRuntime(fn, args, e.span.line);
-  switch (name) {
-    case 'has':
-      return b.CreateICmpNE(rt('kiln_map_has', [map, f.toBits(key, t.key)]), mb.int(0));
-    case 'get':
-      return f.fromBits(rt('kiln_map_get_or', [map, f.toBits(key, t.key), f.toBits(fallback, t.value)]), t.value);
-    case 'remove':
-      rt('kiln_map_remove', [map, f.toBits(key, t.key)]);
-      return mb.int(0);
-    case 'keys':
-      return rt('kiln_map_keys', [map]);
-    case 'values':
-      return rt('kiln_map_values', [map]);
-  }
-  throw new Error(`internal error: no lowering for map built-in \`${name}\``);
-}
-
 /**
  * `for k in m`: asks the runtime for the next key after a cursor; the runtime raises
  * RuntimeError if the map's size-change counter moved since the loop began.

@@ -1,5 +1,6 @@
 // The engine's view of the native addon (native/). Implemented in native.ts, which
 // loads native/build/kiln_native.node. See docs/runtime-abi.md for the IR side.
+import type { HostCall } from './runtime-abi';
 
 /** One Kiln frame as recorded by the runtime: function id (registered by the engine) and line. */
 export type RuntimeFrame = [fid: number, line: number];
@@ -47,7 +48,7 @@ export interface NativeAddon {
   /** Guarded entry: calls `void fn()` at address; faults and Kiln errors come back as {ok:false}. Reentrant. */
   run(address: number): RunOutcome;
   /** The host callback (see docs/runtime-abi.md "Host callback"). */
-  setHost(host: (op: string, ...args: unknown[]) => string | undefined): void;
+  setHost(host: (...call: HostCall) => string | undefined): void;
   /** Uses element 0 of this Int32Array (on a SharedArrayBuffer) as kiln_interrupt. */
   setInterruptFlag(flag: Int32Array): void;
   /** Registers a composite type for formatting; returns its id (>= 16), or updates type `id`. */
@@ -67,4 +68,14 @@ export interface NativeAddon {
   gcStats(): { heapBytes: number; collections: number; allocatedBytes: number };
   /** Forces a full collection (tests). */
   gcCollect(): void;
+  /** The runtime's side of the ABI, for test/runtime-abi.test.ts: the names of its
+   *  function and data symbols, the host ops (kHostOpNames, in HostOp order), the
+   *  recursion limit and the type ids of kiln.h. */
+  abi(): {
+    functions: string[];
+    data: string[];
+    hostOps: string[];
+    maxDepth: number;
+    typeIds: { int: number; float: number; bool: number; str: number; ptr: number; firstComposite: number };
+  };
 }

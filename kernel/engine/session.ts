@@ -16,6 +16,7 @@ import { loadNative } from './native';
 import { parseCell } from './parser';
 import { renderChart, startPlotWorker, type Chart } from './plots';
 import { ProgressBar } from './progress';
+import { PRIMITIVE_TYPE_IDS, type HostCall } from './runtime-abi';
 
 export interface SessionOptions {
   /** Element 0 of an Int32Array on a SharedArrayBuffer: set it to 1 to interrupt. */
@@ -35,8 +36,6 @@ export interface CompiledCell {
 
 /** Makes LLVM symbol names unique across sessions (the addon may outlive a session). */
 let symbolCounter = 0;
-
-const PRIMITIVE_TYPE_IDS: Record<string, number> = { int: 0, float: 1, bool: 2, str: 3, void: 0, ptr: 4 };
 
 function hasLoop(stmts: Stmt[]): boolean {
   return stmts.some((s) => {
@@ -78,7 +77,7 @@ export class Session implements Engine {
   ) {
     this.native = loadNative();
     if (options.interruptFlag) this.native.setInterruptFlag(options.interruptFlag);
-    this.native.setHost((op, ...args) => this.callback(op, args));
+    this.native.setHost((...call) => this.callback(call));
     this.native.createJit();
     // Vega takes ~0.5 s of CPU to load: start it a little after start-up, when the first
     // cells are not competing with it (a chart before then starts it at once).
@@ -297,41 +296,41 @@ export class Session implements Engine {
 
   // ---- callbacks from running code ---------------------------------------------------------
 
-  private callback(op: string, args: unknown[]): string | undefined {
+  private callback(call: HostCall): string | undefined {
     const out = this.host.output.bind(this.host);
-    switch (op) {
+    switch (call[0]) {
       case 'stdout':
       case 'stderr':
-        out({ type: 'stream', name: op, text: args[0] as string });
+        out({ type: 'stream', name: call[0], text: call[1] });
         return undefined;
       case 'display':
-        out({ type: 'display', data: { [args[0] as string]: args[1] } });
+        out({ type: 'display', data: { [call[1]]: call[2] } });
         return undefined;
       case 'display_id': {
         const displayId = randomUUID();
-        out({ type: 'display', data: { [args[0] as string]: args[1] }, displayId });
+        out({ type: 'display', data: { [call[1]]: call[2] }, displayId });
         return displayId;
       }
       case 'update_display':
-        out({ type: 'update_display', displayId: args[0] as string, data: { [args[1] as string]: args[2] } });
+        out({ type: 'update_display', displayId: call[1], data: { [call[2]]: call[3] } });
         return undefined;
       case 'clear_output':
         out({ type: 'clear_output', wait: false });
         return undefined;
       case 'chart':
-        return this.showChart({ kind: args[0] === 0 || args[0] === 'line' ? 'line' : 'scatter', xs: args[1] as number[], ys: args[2] as number[], title: args[3] as string });
+        return this.showChart({ kind: call[1], xs: call[2], ys: call[3], title: call[4] });
       case 'hist':
-        return this.showChart({ kind: 'hist', xs: args[0] as number[], bins: args[1] as number, title: args[2] as string });
+        return this.showChart({ kind: 'hist', xs: call[1], bins: call[2], title: call[3] });
       case 'bar':
-        return this.showChart({ kind: 'bar', labels: args[0] as string[], values: args[1] as number[], title: args[2] as string });
+        return this.showChart({ kind: 'bar', labels: call[1], values: call[2], title: call[3] });
       case 'progress':
-        return this.showProgress(args[0] as number, args[1] as number);
+        return this.showProgress(call[1], call[2]);
       case 'input':
-        return this.host.input(args[0] as string);
+        return this.host.input(call[1]);
       case 'eval':
-        return this.evalSource(args[0] as string);
+        return this.evalSource(call[1]);
     }
-    throw kilnError('RuntimeError', `unknown runtime callback ${op}`);
+    throw kilnError('RuntimeError', `unknown runtime callback ${String(call[0])}`);
   }
 
   private showChart(chart: Chart): undefined {

@@ -508,6 +508,7 @@ NAPI_MODULE_INIT() {
       {"writeWord", WriteWord}, {"readWord", ReadWord}, {"emptyString", EmptyString},
       {"flush", Flush}, {"gcStats", GcStats}, {"gcCollect", GcCollect},
       {"loadLibrary", LoadLibrary}, {"libraryCount", LibraryCount}, {"forgetLibraries", ForgetLibraries},
+      {"abi", RuntimeAbi},
   };
   for (auto& f : fns) {
     napi_value v;

@@ -81,7 +81,12 @@ static napi_value arrayToJs(napi_env env, const KilnArray* a, bool strings) {
   return arr;
 }
 
-int callHost(Session* s, const char* op, const HostArg* args, int nargs, bool wantString) {
+const char* const kHostOpNames[(int)HostOp::Count] = {
+    "stdout", "stderr", "display", "display_id", "update_display", "clear_output",
+    "chart", "hist", "bar", "progress", "input", "eval",
+};
+
+int callHost(Session* s, HostOp op, const HostArg* args, int nargs, bool wantString) {
   s->hostOut.clear();
   if (!s->host || !s->env) return 0;
   napi_env env = s->env;
@@ -94,7 +99,7 @@ int callHost(Session* s, const char* op, const HostArg* args, int nargs, bool wa
   napi_value fn, undef, argv[8], ret;
   napi_get_reference_value(env, s->host, &fn);
   napi_get_undefined(env, &undef);
-  napi_create_string_utf8(env, op, NAPI_AUTO_LENGTH, &argv[0]);
+  napi_create_string_utf8(env, kHostOpNames[(int)op], NAPI_AUTO_LENGTH, &argv[0]);
   for (int i = 0; i < nargs && i < 7; i++) {
     const HostArg& a = args[i];
     switch (a.kind) {
@@ -141,7 +146,7 @@ int flushOutput(Session* s) {
   std::string text;
   text.swap(s->outBuf);
   HostArg a{HostArg::Str, text.data(), text.size(), 0, nullptr};
-  return callHost(s, s->curStream == 2 ? "stderr" : "stdout", &a, 1, false);
+  return callHost(s, s->curStream == 2 ? HostOp::Stderr : HostOp::Stdout, &a, 1, false);
 }
 
 }  // namespace kiln

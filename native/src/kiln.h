@@ -104,8 +104,13 @@ struct HostArg {
   enum Kind { Str, Num, FloatArr, StrArr } kind;
   const char* s; size_t n; double d; const KilnArray* arr;
 };
+// The ops of the host callback (docs/runtime-abi.md "Host callback"); kHostOpNames spells
+// them as the TypeScript HostCall union does (kernel/engine/runtime-abi.ts), and
+// test/runtime-abi.test.ts checks that the two agree.
+enum class HostOp { Stdout, Stderr, Display, DisplayId, UpdateDisplay, ClearOutput, Chart, Hist, Bar, Progress, Input, Eval, Count };
+extern const char* const kHostOpNames[(int)HostOp::Count];
 // The returned string (if the host returned one) goes to s->hostOut.
-int callHost(Session* s, const char* op, const HostArg* args, int nargs, bool wantString);
+int callHost(Session* s, HostOp op, const HostArg* args, int nargs, bool wantString);
 
 // formatting (format.cc)
 void formatValue(std::string& out, int64_t bits, int32_t type, bool repr, int nesting = 0);
@@ -115,6 +120,9 @@ void reprString(std::string& out, const char* p, size_t n);
 // runtime symbol table for the JIT
 struct RuntimeSymbol { const char* name; void* addr; bool isFunction; };
 std::vector<RuntimeSymbol> runtimeSymbols(Session* s);
+// The addon's `abi()` (abi.cc): the runtime symbols, shared constants and host ops, for
+// test/runtime-abi.test.ts to compare with the TypeScript declarations.
+napi_value RuntimeAbi(napi_env env, napi_callback_info info);
 
 // jit (jit.cc): all return empty string on success, error text otherwise
 struct Jit;

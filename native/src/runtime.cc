@@ -382,13 +382,13 @@ static inline HostArg C(const char* s) { return HostArg{HostArg::Str, s, strlen(
 static inline HostArg FA(const KilnArray* a) { return HostArg{HostArg::FloatArr, nullptr, 0, 0, a}; }
 static inline HostArg SA(const KilnArray* a) { return HostArg{HostArg::StrArr, nullptr, 0, 0, a}; }
 
-static inline void hostVoid(const char* op, const HostArg* args, int n) {
+static inline void hostVoid(HostOp op, const HostArg* args, int n) {
   Session* s = tlsSession;
   if (!s->outBuf.empty() && flushOutput(s)) raisePending();
   if (callHost(s, op, args, n, false)) raisePending();
 }
 
-static inline KilnStr* hostStr(const char* op, const HostArg* args, int n) {
+static inline KilnStr* hostStr(HostOp op, const HostArg* args, int n) {
   Session* s = tlsSession;
   if (!s->outBuf.empty() && flushOutput(s)) raisePending();
   if (callHost(s, op, args, n, true)) raisePending();
@@ -397,38 +397,38 @@ static inline KilnStr* hostStr(const char* op, const HostArg* args, int n) {
 
 void kiln_display(const KilnStr* mime, const KilnStr* data) {
   HostArg a[] = {A(mime), A(data)};
-  hostVoid("display", a, 2);
+  hostVoid(HostOp::Display, a, 2);
 }
 
 KilnStr* kiln_display_id(const KilnStr* mime, const KilnStr* data) {
   HostArg a[] = {A(mime), A(data)};
-  return hostStr("display_id", a, 2);
+  return hostStr(HostOp::DisplayId, a, 2);
 }
 
 void kiln_update_display(const KilnStr* id, const KilnStr* mime, const KilnStr* data) {
   HostArg a[] = {A(id), A(mime), A(data)};
-  hostVoid("update_display", a, 3);
+  hostVoid(HostOp::UpdateDisplay, a, 3);
 }
 
 void kiln_clear_output() {
   // Pending output is sent first (hostVoid flushes), so the messages keep their order
   // whatever the flush timing was; the front end then clears it.
-  hostVoid("clear_output", nullptr, 0);
+  hostVoid(HostOp::ClearOutput, nullptr, 0);
 }
 
 void kiln_chart(int32_t kind, const KilnArray* xs, const KilnArray* ys, const KilnStr* title) {
   HostArg a[] = {C(kind == 1 ? "scatter" : "line"), FA(xs), FA(ys), A(title)};
-  hostVoid("chart", a, 4);
+  hostVoid(HostOp::Chart, a, 4);
 }
 
 void kiln_hist(const KilnArray* xs, int64_t bins, const KilnStr* title) {
   HostArg a[] = {FA(xs), N((double)bins), A(title)};
-  hostVoid("hist", a, 3);
+  hostVoid(HostOp::Hist, a, 3);
 }
 
 void kiln_bar(const KilnArray* labels, const KilnArray* values, const KilnStr* title) {
   HostArg a[] = {SA(labels), FA(values), A(title)};
-  hostVoid("bar", a, 3);
+  hostVoid(HostOp::Bar, a, 3);
 }
 
 void kiln_progress(int64_t done, int64_t total) {
@@ -440,17 +440,17 @@ void kiln_progress(int64_t done, int64_t total) {
   if (done < total && done > 0 && now - lastCallNs < 20'000'000) return;
   lastCallNs = now;
   HostArg a[] = {N((double)done), N((double)total)};
-  hostVoid("progress", a, 2);
+  hostVoid(HostOp::Progress, a, 2);
 }
 
 KilnStr* kiln_input(const KilnStr* prompt) {
   HostArg a[] = {A(prompt)};
-  return hostStr("input", a, 1);
+  return hostStr(HostOp::Input, a, 1);
 }
 
 KilnStr* kiln_eval(const KilnStr* src) {
   HostArg a[] = {A(src)};
-  return hostStr("eval", a, 1);
+  return hostStr(HostOp::Eval, a, 1);
 }
 
 }  // extern "C"

@@ -1,14 +1,18 @@
-// The array built-ins of LANGUAGE.md 0.2 "More on arrays" (map, filter and sort_by come
-// with function values), and `contains`, which also takes a str: the checker dispatches
-// on the first argument's type. Each is generic over the element type, with a checking
-// rule (the element types it accepts) and a call of a runtime function in
+// The array built-ins: push, pop and fill (LANGUAGE.md "Built-in functions") and those of
+// 0.2 "More on arrays" (map, filter and sort_by come with function values, in
+// functions.ts), and `contains`, which also takes a str: the checker dispatches on the
+// first argument's type. Each is generic over the element type, with a checking rule
+// (the element types it accepts) and a call of a runtime function in
 // native/src/arrays.cc that receives the element type's id where it matters.
+//
+// `fill(n, x)` takes the element type from the context when there is one
+// (`let v: [float] = fill(3, 0)` makes a `[float]`).
 import type llvm from 'llvm-bindings';
-import { BOOL, INT, STR, Type, VOID } from '../ast';
+import { arrayOf, BOOL, INT, STR, Type, VOID } from '../ast';
 import { argCount, CheckExpr } from '../check-builtins';
-import { coerce, q, typeErr } from '../check-util';
+import { coerce, nonVoid, promote, q, typeErr } from '../check-util';
 import type { FunctionLowerer } from '../lower';
-import { Builtin, CallExpr, generic } from './declare';
+import { Builtin, CallExpr, callRuntime as runtime, generic, unit } from './declare';
 
 /** Element types a family of functions accepts, and how messages name them. */
 interface ElementKinds {
@@ -43,29 +47,44 @@ function argAs(e: CallExpr, i: number, check: CheckExpr, t: Type): void {
 /** A generic array builtin: `arity` arguments checked by `rule`, which returns the call's type. */
 function arrayBuiltin(name: string, arity: number, signature: string, doc: string, rule: Rule,
   lower: (f: FunctionLowerer, e: CallExpr, values: llvm.Value[], elem: Type) => llvm.Value): Builtin {
-  return {
-    ...generic(name, signature, doc),
-    check: (e, hint, check) => {
+  return generic(name, signature, doc,
+    (e, hint, check) => {
       argCount(e, arity);
       e.type = rule(e, check, hint);
       return e;
     },
-    lower: (f, e) => {
+    (f, e) => {
       const values = e.args.map((a) => f.expr(a));
       const first = e.args[0].type!;
       return lower(f, e, values, first.kind === 'array' ? first.elem : first);
-    },
-  };
+    });
 }
 
-const runtime = (f: FunctionLowerer, e: CallExpr, fn: string, values: llvm.Value[]) => f.callRuntime(fn, values, e.span.line);
-const unit = (f: FunctionLowerer) => f.mb.int(0); // the value of a void call (never used)
 
 function indexOf(f: FunctionLowerer, e: CallExpr, [array, x]: llvm.Value[], elem: Type): llvm.Value {
   return runtime(f, e, 'kiln_array_index_of', [array, f.toBits(x, elem), f.typeIdConst(elem)]);
 }
 
 export const ARRAY_BUILTINS: Builtin[] = [
+  arrayBuiltin('push', 2, 'push(a: [T], x: T)', 'Appends x to the end of the array a.',
+    (e, check) => (argAs(e, 1, check, arrayArg(e, check, ANY)), VOID),
+    (f, e, [array, x], elem) => (runtime(f, e, 'kiln_array_push', [array, f.toBits(x, elem)]), unit(f))),
+  arrayBuiltin('pop', 1, 'pop(a: [T]) -> T', 'Removes and returns the last element of a (IndexError if empty).',
+    (e, check) => arrayArg(e, check, ANY),
+    (f, e, values, elem) => f.fromBits(runtime(f, e, 'kiln_array_pop', values), elem)),
+  arrayBuiltin('fill', 2, 'fill(n: int, x: T) -> [T]', 'A new array of n copies of x.',
+    (e, check, hint) => {
+      argAs(e, 0, check, INT);
+      const hintElem = hint && hint.kind === 'array' ? hint.elem : undefined;
+      let x = nonVoid((e.args[1] = check(e.args[1], hintElem)));
+      if (hintElem && hintElem.kind === 'float' && x.type!.kind === 'int') x = promote(x);
+      e.args[1] = x;
+      return arrayOf(x.type!);
+    },
+    (f, e, [n, x]) => {
+      const elem = e.args[1].type!;
+      return runtime(f, e, 'kiln_array_fill', [n, f.toBits(x, elem), f.typeIdConst(elem)]);
+    }),
   arrayBuiltin('sort', 1, 'sort(a: [int] | [float] | [str])', 'Sorts a in place, ascending and stable (nan last; str byte-wise).',
     (e, check) => (arrayArg(e, check, SORTABLE), VOID),
     (f, e, [array], elem) => (runtime(f, e, 'kiln_array_sort', [array, f.typeIdConst(elem)]), unit(f))),

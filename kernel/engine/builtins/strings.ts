@@ -1,4 +1,4 @@
-// The string built-ins (LANGUAGE.md 0.2 "Strings"): each is a call of a runtime function
+// The string built-ins (substr, and those of LANGUAGE.md 0.2 "Strings"): each is a call of a runtime function
 // in native/src/strings.cc. `contains(s, sub)` shares its name with the array built-in and
 // is declared with it in arrays.ts.
 import { arrayOf, BOOL, FLOAT, INT, STR } from '../ast';
@@ -7,6 +7,7 @@ import { Builtin, runtimeCall } from './declare';
 const STRS = arrayOf(STR);
 
 export const STRING_BUILTINS: Builtin[] = [
+  runtimeCall('substr', [['s', STR], ['start', INT], ['end', INT]], STR, 'kiln_substr', 'Bytes start..end of s (IndexError outside).'),
   runtimeCall('split', [['s', STR], ['sep', STR]], STRS, 'kiln_str_split',
     'The pieces of s between occurrences of sep, as Python\'s s.split(sep) (ValueError if sep is "").'),
   runtimeCall('words', [['s', STR]], STRS, 'kiln_str_words',
