@@ -1,6 +1,9 @@
 // Kiln maps: an insertion-ordered hash table in the manner of CPython's compact dict.
 // Entries (hash, key, value) sit in an array in insertion order; a separate index table
-// of int32 positions is probed linearly (open addressing) from the key's hash. Removing
+// of int32 positions is probed linearly (open addressing) from the key's hash. Each index
+// slot also holds 32 more bits of the hash (a tag), so a probe that passes other keys
+// reads only the index, not their entries (at 2/3 full, about one such slot per lookup,
+// each a cache miss in a large map). Removing
 // a key leaves a tombstone in both (the entry keeps its place, the index slot is marked
 // deleted, so probe chains stay intact); tombstones go away when the table is rebuilt,
 // which happens when the entry array is full: the live entries are compacted, in order,
@@ -24,6 +27,7 @@ static constexpr uint64_t kTombstone = ~0ull;   // an entry's hash once removed
 static constexpr uint64_t kHashMask = ~0ull >> 1;  // live hashes never have the top bit
 static constexpr int32_t kEmptySlot = -1;
 static constexpr int32_t kDeletedSlot = -2;
+static constexpr uint64_t kDeletedSlotBits = (uint32_t)kDeletedSlot;
 static constexpr int64_t kMinSlots = 8;
 static constexpr int64_t kMaxSlots = (int64_t)1 << 31;  // positions are int32
 
@@ -100,6 +104,19 @@ static inline bool sameKey(const KilnMap* m, int64_t a, int64_t b) {
 
 // ---------------------------------------------------------------- the table
 
+// A new short str key is stored as a copy: the map's keys then sit together in the heap,
+// where the originals (say the words of a large text) lie one per cache line and page,
+// and every lookup that reaches a key compares its bytes. Strings are immutable, so a
+// copy is the same key.
+static constexpr int64_t kMaxCopiedKey = 64;
+
+static int64_t storedKey(const KilnMap* m, int64_t key) {
+  if (m->keyType != T_STR) return key;
+  const KilnStr* s = asStr(key);
+  if (s->len == 0 || s->len > kMaxCopiedKey) return key;
+  return (int64_t)(uintptr_t)newStr(s->bytes, (size_t)s->len);
+}
+
 static bool entriesHoldPointers(const KilnMap* m) {
   bool scalarValue = m->valueType == T_INT || m->valueType == T_FLOAT || m->valueType == T_BOOL;
   return m->keyType == T_STR || !scalarValue;
@@ -115,16 +132,22 @@ static int64_t slotsFor(int64_t count) {
   return slots;
 }
 
+// An index slot: the entry position in the low 32 bits, the hash's tag in the high 32.
+static inline uint32_t hashTag(uint64_t hash) { return (uint32_t)(hash >> 31); }
+static inline uint64_t slotBits(int64_t pos, uint64_t hash) { return (uint64_t)hashTag(hash) << 32 | (uint32_t)pos; }
+static inline int32_t slotPosition(uint64_t slot) { return (int32_t)(uint32_t)slot; }
+static inline uint32_t slotTag(uint64_t slot) { return (uint32_t)(slot >> 32); }
+
 /** Allocates entries and index for `slots` index slots (all empty); keeps the old arrays' contents elsewhere. */
 static void allocateTable(KilnMap* m, int64_t slots) {
   int64_t cap = slots * 2 / 3;
   size_t entryBytes = (size_t)cap * sizeof(KilnMapEntry);
-  size_t indexBytes = (size_t)slots * sizeof(int32_t);
+  size_t indexBytes = (size_t)slots * sizeof(uint64_t);
   void* entries = entriesHoldPointers(m) ? GC_MALLOC(entryBytes) : GC_MALLOC_ATOMIC(entryBytes);
   if (!entries) mapMemoryError(entryBytes);
-  int32_t* index = (int32_t*)GC_MALLOC_ATOMIC(indexBytes);
+  uint64_t* index = (uint64_t*)GC_MALLOC_ATOMIC(indexBytes);
   if (!index) mapMemoryError(indexBytes);
-  memset(index, 0xff, indexBytes);  // every slot kEmptySlot (-1)
+  memset(index, 0xff, indexBytes);  // every slot's position kEmptySlot (-1)
   m->entries = (KilnMapEntry*)entries;
   m->index = index;
   m->mask = slots - 1;
@@ -135,7 +158,7 @@ static void allocateTable(KilnMap* m, int64_t slots) {
 /** Index slot of the first empty slot on `hash`'s probe path (the key is known to be absent). */
 static int64_t freeSlot(const KilnMap* m, uint64_t hash) {
   int64_t i = (int64_t)(hash & (uint64_t)m->mask);
-  while (m->index[i] >= 0) i = (i + 1) & m->mask;
+  while (slotPosition(m->index[i]) >= 0) i = (i + 1) & m->mask;
   return i;
 }
 
@@ -147,7 +170,7 @@ static void rebuild(KilnMap* m, int64_t room) {
   for (int64_t pos = 0; pos < oldUsed; pos++) {
     if (old[pos].hash == kTombstone) continue;
     m->entries[m->used] = old[pos];
-    m->index[freeSlot(m, old[pos].hash)] = (int32_t)m->used;
+    m->index[freeSlot(m, old[pos].hash)] = slotBits(m->used, old[pos].hash);
     m->used++;
   }
 }
@@ -159,18 +182,40 @@ struct Probe {
 
 static Probe probe(const KilnMap* m, int64_t key, uint64_t hash) {
   int64_t i = (int64_t)(hash & (uint64_t)m->mask);
+  uint32_t tag = hashTag(hash);
   int64_t reusable = -1;
   for (;;) {
-    int32_t ix = m->index[i];
+    uint64_t slot = m->index[i];
+    int32_t ix = slotPosition(slot);
     if (ix == kEmptySlot) return {-1, reusable >= 0 ? reusable : i};
     if (ix == kDeletedSlot) {
       if (reusable < 0) reusable = i;
-    } else {
+    } else if (slotTag(slot) == tag) {
       const KilnMapEntry& e = m->entries[ix];
       if (e.hash == hash && sameKey(m, e.key, key)) return {ix, i};
     }
     i = (i + 1) & m->mask;
   }
+}
+
+static void remember(KilnMap* m, int64_t key, uint64_t hash, Probe p) {
+  m->lastKey = key;
+  m->lastHash = hash;
+  m->lastPos = p.pos;
+  m->lastSlot = p.slot;
+  m->lastChanges = m->changes;
+}
+
+/** probe() for `key`, or the last lookup's result if it was for the same key bits and nothing moved since. */
+static Probe lookup(KilnMap* m, int64_t key, uint64_t* hash) {
+  if (m->lastChanges == m->changes && m->lastKey == key) {
+    *hash = m->lastHash;
+    return {m->lastPos, m->lastSlot};
+  }
+  *hash = hashKey(m, key);
+  Probe p = probe(m, key, *hash);
+  remember(m, key, *hash, p);
+  return p;
 }
 
 [[noreturn]] static void keyError(const KilnMap* m, int64_t key) {
@@ -232,13 +277,14 @@ KilnMap* kiln_map_new(int32_t keyType, int32_t valueType, int64_t sizeHint) {
   if (!m) mapMemoryError(sizeof(KilnMap));
   m->keyType = keyType;
   m->valueType = valueType;
+  m->lastChanges = -1;  // no lookup yet
   allocateTable(m, slotsFor(sizeHint > 0 ? sizeHint : 0));
   return m;
 }
 
 void kiln_map_set(KilnMap* m, int64_t key, int64_t value) {
-  uint64_t hash = hashKey(m, key);
-  Probe p = probe(m, key, hash);
+  uint64_t hash;
+  Probe p = lookup(m, key, &hash);
   if (p.pos >= 0) {
     m->entries[p.pos].value = value;  // a replaced key keeps its position
     return;
@@ -247,31 +293,38 @@ void kiln_map_set(KilnMap* m, int64_t key, int64_t value) {
     rebuild(m, 2 * (m->len + 1));
     p.slot = freeSlot(m, hash);
   }
-  m->entries[m->used] = {hash, key, value};
-  m->index[p.slot] = (int32_t)m->used;
+  m->entries[m->used] = {hash, storedKey(m, key), value};
+  m->index[p.slot] = slotBits(m->used, hash);
   m->used++;
   m->len++;
   m->changes++;
+  remember(m, key, hash, {m->used - 1, p.slot});
 }
 
 int64_t kiln_map_get(KilnMap* m, int64_t key) {
-  Probe p = probe(m, key, hashKey(m, key));
+  uint64_t hash;
+  Probe p = lookup(m, key, &hash);
   if (p.pos < 0) keyError(m, key);
   return m->entries[p.pos].value;
 }
 
 int64_t kiln_map_get_or(KilnMap* m, int64_t key, int64_t fallback) {
-  Probe p = probe(m, key, hashKey(m, key));
+  uint64_t hash;
+  Probe p = lookup(m, key, &hash);
   return p.pos < 0 ? fallback : m->entries[p.pos].value;
 }
 
-int64_t kiln_map_has(KilnMap* m, int64_t key) { return probe(m, key, hashKey(m, key)).pos >= 0; }
+int64_t kiln_map_has(KilnMap* m, int64_t key) {
+  uint64_t hash;
+  return lookup(m, key, &hash).pos >= 0;
+}
 
 void kiln_map_remove(KilnMap* m, int64_t key) {
-  Probe p = probe(m, key, hashKey(m, key));
+  uint64_t hash;
+  Probe p = lookup(m, key, &hash);
   if (p.pos < 0) keyError(m, key);
   m->entries[p.pos] = {kTombstone, 0, 0};  // (0s: the collector may free what they held)
-  m->index[p.slot] = kDeletedSlot;
+  m->index[p.slot] = kDeletedSlotBits;
   m->len--;
   m->changes++;
 }

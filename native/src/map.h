@@ -19,10 +19,18 @@ struct KilnMap {
   KilnMapEntry* entries;   // `cap` entries; entries[0..used) are live or tombstones
   int64_t used;
   int64_t cap;
-  int32_t* index;          // open addressing (linear probing), `mask + 1` slots:
-  int64_t mask;            //   an entry position, kEmptySlot or kDeletedSlot
+  uint64_t* index;         // open addressing (linear probing), `mask + 1` slots: low half an
+  int64_t mask;            //   entry position, kEmptySlot or kDeletedSlot; high half a hash tag
   int32_t keyType;         // T_INT, T_STR or T_BOOL
   int32_t valueType;       // a type id (decides whether entries hold pointers)
+  // The last lookup, for `m[k] = get(m, k, d) + 1`: valid while `changes` equals
+  // `lastChanges` (no insert, remove or rebuild since) and for the same key bits. The
+  // field keeps a str key alive, so its address cannot be reused by another string.
+  int64_t lastKey;
+  uint64_t lastHash;
+  int64_t lastPos;         // the entry's position, or -1 if the key was absent
+  int64_t lastSlot;        // its index slot, or where to insert it
+  int64_t lastChanges;
 };
 
 // Formatting: appends the entries of `m` as `{k: v, ...}` (format.cc calls it).
