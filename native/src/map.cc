@@ -1,9 +1,10 @@
 // Kiln maps: an insertion-ordered hash table in the manner of CPython's compact dict.
-// Entries (hash, key, value) sit in an array in insertion order; a separate index table
-// of int32 positions is probed linearly (open addressing) from the key's hash. Each index
+// Entries (key, value) sit in an array in insertion order; a separate index table of
+// int32 positions is probed linearly (open addressing) from the key's hash. Each index
 // slot also holds 32 more bits of the hash (a tag), so a probe that passes other keys
 // reads only the index, not their entries (at 2/3 full, about one such slot per lookup,
-// each a cache miss in a large map). Removing
+// each a cache miss in a large map). A str key of at most 7 bytes is also packed into its
+// entry, so finding it compares one word and never reads the string. Removing
 // a key leaves a tombstone in both (the entry keeps its place, the index slot is marked
 // deleted, so probe chains stay intact); tombstones go away when the table is rebuilt,
 // which happens when the entry array is full: the live entries are compacted, in order,
@@ -23,8 +24,10 @@ extern "C" kiln::KilnArray* kiln_array_new(int64_t len, int32_t elemType);
 
 namespace kiln {
 
-static constexpr uint64_t kTombstone = ~0ull;   // an entry's hash once removed
-static constexpr uint64_t kHashMask = ~0ull >> 1;  // live hashes never have the top bit
+static constexpr uint64_t kTombstone = ~0ull;     // an entry's shortKey once removed
+static constexpr uint64_t kLongKey = ~0ull - 1;    // shortKey of a key that is not a short str
+static constexpr int64_t kMaxShortKey = 7;         // bytes; the length goes in the top byte
+static constexpr uint64_t kHashMask = ~0ull >> 1;
 static constexpr int32_t kEmptySlot = -1;
 static constexpr int32_t kDeletedSlot = -2;
 static constexpr uint64_t kDeletedSlotBits = (uint32_t)kDeletedSlot;
@@ -92,6 +95,15 @@ static inline uint64_t hashKey(const KilnMap* m, int64_t key) {
     h = mixBits((uint64_t)key);
   }
   return h & kHashMask;
+}
+
+static inline uint64_t packKey(const KilnMap* m, int64_t key) {
+  if (m->keyType != T_STR) return kLongKey;
+  const KilnStr* s = asStr(key);
+  if (s->len > kMaxShortKey) return kLongKey;
+  uint64_t packed = 0;
+  memcpy(&packed, s->bytes, (size_t)s->len);
+  return packed | (uint64_t)s->len << 56;
 }
 
 static inline bool sameKey(const KilnMap* m, int64_t a, int64_t b) {
@@ -168,9 +180,10 @@ static void rebuild(KilnMap* m, int64_t room) {
   int64_t oldUsed = m->used;
   allocateTable(m, slotsFor(room));
   for (int64_t pos = 0; pos < oldUsed; pos++) {
-    if (old[pos].hash == kTombstone) continue;
+    if (old[pos].shortKey == kTombstone) continue;
+    uint64_t hash = hashKey(m, old[pos].key);
     m->entries[m->used] = old[pos];
-    m->index[freeSlot(m, old[pos].hash)] = slotBits(m->used, old[pos].hash);
+    m->index[freeSlot(m, hash)] = slotBits(m->used, hash);
     m->used++;
   }
 }
@@ -180,9 +193,16 @@ struct Probe {
   int64_t slot;  // where the key is, or where to put it (the first deleted slot on the path, else the empty one)
 };
 
+/** Whether entry `e` (live) holds `key`, whose packKey is `packed`. */
+static inline bool holds(const KilnMap* m, const KilnMapEntry& e, int64_t key, uint64_t packed) {
+  if (packed != kLongKey) return e.shortKey == packed;
+  return e.shortKey == kLongKey && sameKey(m, e.key, key);
+}
+
 static Probe probe(const KilnMap* m, int64_t key, uint64_t hash) {
   int64_t i = (int64_t)(hash & (uint64_t)m->mask);
   uint32_t tag = hashTag(hash);
+  uint64_t packed = packKey(m, key);
   int64_t reusable = -1;
   for (;;) {
     uint64_t slot = m->index[i];
@@ -191,8 +211,7 @@ static Probe probe(const KilnMap* m, int64_t key, uint64_t hash) {
     if (ix == kDeletedSlot) {
       if (reusable < 0) reusable = i;
     } else if (slotTag(slot) == tag) {
-      const KilnMapEntry& e = m->entries[ix];
-      if (e.hash == hash && sameKey(m, e.key, key)) return {ix, i};
+      if (holds(m, m->entries[ix], key, packed)) return {ix, i};
     }
     i = (i + 1) & m->mask;
   }
@@ -228,7 +247,7 @@ static Probe lookup(KilnMap* m, int64_t key, uint64_t* hash) {
 
 /** Position of the first live entry at or after `pos` (m->used if none). */
 static int64_t nextLive(const KilnMap* m, int64_t pos) {
-  while (pos < m->used && m->entries[pos].hash == kTombstone) pos++;
+  while (pos < m->used && m->entries[pos].shortKey == kTombstone) pos++;
   return pos;
 }
 
@@ -236,7 +255,7 @@ static int64_t nextLive(const KilnMap* m, int64_t pos) {
 static int64_t startOfLast(const KilnMap* m, int64_t count) {
   int64_t pos = m->used;
   while (count > 0 && pos > 0)
-    if (m->entries[--pos].hash != kTombstone) count--;
+    if (m->entries[--pos].shortKey != kTombstone) count--;
   return pos;
 }
 
@@ -293,7 +312,7 @@ void kiln_map_set(KilnMap* m, int64_t key, int64_t value) {
     rebuild(m, 2 * (m->len + 1));
     p.slot = freeSlot(m, hash);
   }
-  m->entries[m->used] = {hash, storedKey(m, key), value};
+  m->entries[m->used] = {packKey(m, key), storedKey(m, key), value};
   m->index[p.slot] = slotBits(m->used, hash);
   m->used++;
   m->len++;

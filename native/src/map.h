@@ -6,11 +6,11 @@
 namespace kiln {
 
 // One entry in insertion order. A removed entry stays in place as a tombstone
-// (hash == kTombstone) until the next rebuild.
+// (shortKey == kTombstone) until the next rebuild.
 struct KilnMapEntry {
-  uint64_t hash;
-  int64_t key;    // key bits (int, bool 0/1, or KilnStr*)
-  int64_t value;  // value bits (as an array element)
+  uint64_t shortKey;  // a str key of at most 7 bytes packed with its length, else kLongKey
+  int64_t key;        // key bits (int, bool 0/1, or KilnStr*)
+  int64_t value;      // value bits (as an array element)
 };
 
 struct KilnMap {
