@@ -72,24 +72,33 @@ void forEachWord(const KilnStr* s, OnWord word) {
 }
 
 // Many small strings from few collector blocks: one allocation per 64 KiB chunk instead
-// of one per string, so splitting a large text neither calls the allocator per word nor
-// triggers collections per few megabytes (each of which would mark everything split so
-// far, all still live). The strings are interior pointers into their chunk (the collector
+// of one per string. The strings are interior pointers into their chunk (the collector
 // recognises them: GC_all_interior_pointers), so one string kept keeps its chunk: at
 // most 64 KiB, and maps copy the short keys they store. Longer strings get blocks of
 // their own.
+//
+// While it exists, the collector is off: everything made here stays live until words()
+// returns, so a collection could free none of it and would mark all of it (for a 50 MB
+// text, a quarter of the time). If the heap cannot grow, collecting is tried before
+// MemoryError; the collector is on again whenever this raises or is destroyed.
 class StrChunks {
  public:
+  StrChunks() { GC_disable(); }
+  ~StrChunks() { GC_enable(); }
+
   KilnStr* make(const char* p, size_t n) {
     size_t bytes = (sizeof(int64_t) + n + 1 + 7) & ~(size_t)7;
-    if (bytes > kChunkBytes / 8) return newStr(p, n);
-    if (bytes > (size_t)(end_ - next_)) {
-      next_ = (char*)GC_MALLOC_ATOMIC(kChunkBytes);
-      if (!next_) memoryError(kChunkBytes);
-      end_ = next_ + kChunkBytes;
+    KilnStr* s;
+    if (bytes > kChunkBytes / 8) {
+      s = (KilnStr*)allocate(bytes);
+    } else {
+      if (bytes > (size_t)(end_ - next_)) {
+        next_ = (char*)allocate(kChunkBytes);
+        end_ = next_ + kChunkBytes;
+      }
+      s = (KilnStr*)next_;
+      next_ += bytes;
     }
-    KilnStr* s = (KilnStr*)next_;
-    next_ += bytes;
     s->len = (int64_t)n;
     memcpy(s->bytes, p, n);
     s->bytes[n] = 0;
@@ -97,6 +106,16 @@ class StrChunks {
   }
 
  private:
+  static void* allocate(size_t bytes) {
+    void* block = GC_MALLOC_ATOMIC(bytes);
+    if (block) return block;
+    GC_enable();
+    block = GC_MALLOC_ATOMIC(bytes);
+    if (!block) memoryError(bytes);  // (raising skips the destructor: the collector is on)
+    GC_disable();
+    return block;
+  }
+
   static constexpr size_t kChunkBytes = 64 << 10;
   char* next_ = nullptr;
   char* end_ = nullptr;
