@@ -1,9 +1,10 @@
 // Kiln maps: an insertion-ordered hash table in the manner of CPython's compact dict.
 // Entries (key, value) sit in an array in insertion order; a separate index table of
-// int32 positions is probed linearly (open addressing) from the key's hash. Each index
-// slot also holds 32 more bits of the hash (a tag), so a probe that passes other keys
-// reads only the index, not their entries (at 2/3 full, about one such slot per lookup,
-// each a cache miss in a large map). A str key of at most 7 bytes is also packed into its
+// int32 positions is probed linearly (open addressing) from the key's hash. The bits of
+// a slot that its position does not need hold more bits of the hash (a tag: 15 bits in a
+// table of 2^16 slots), so a probe that passes other keys reads only the index, not their
+// entries (at 2/3 full, about one such slot per lookup, each a cache miss in a large
+// map), and the index stays at 4 bytes a slot. A str key of at most 7 bytes is also packed into its
 // entry, so finding it compares one word and never reads the string. Removing
 // a key leaves a tombstone in both (the entry keeps its place, the index slot is marked
 // deleted, so probe chains stay intact); tombstones go away when the table is rebuilt,
@@ -30,7 +31,6 @@ static constexpr int64_t kMaxShortKey = 7;         // bytes; the length goes in 
 static constexpr uint64_t kHashMask = ~0ull >> 1;
 static constexpr int32_t kEmptySlot = -1;
 static constexpr int32_t kDeletedSlot = -2;
-static constexpr uint64_t kDeletedSlotBits = (uint32_t)kDeletedSlot;
 static constexpr int64_t kMinSlots = 8;
 static constexpr int64_t kMaxSlots = (int64_t)1 << 31;  // positions are int32
 
@@ -144,25 +144,29 @@ static int64_t slotsFor(int64_t count) {
   return slots;
 }
 
-// An index slot: the entry position in the low 32 bits, the hash's tag in the high 32.
-static inline uint32_t hashTag(uint64_t hash) { return (uint32_t)(hash >> 31); }
-static inline uint64_t slotBits(int64_t pos, uint64_t hash) { return (uint64_t)hashTag(hash) << 32 | (uint32_t)pos; }
-static inline int32_t slotPosition(uint64_t slot) { return (int32_t)(uint32_t)slot; }
-static inline uint32_t slotTag(uint64_t slot) { return (uint32_t)(slot >> 32); }
+// A live index slot: the entry position in the low positionBits bits (positions are below
+// the slot count), the hash's tag above it; the top bit stays clear (live slots are >= 0).
+static inline uint32_t hashTag(const KilnMap* m, uint64_t hash) {
+  return (uint32_t)(hash >> 32) & ((1u << (31 - m->positionBits)) - 1);
+}
+static inline int32_t slotBits(const KilnMap* m, int64_t pos, uint64_t hash) {
+  return (int32_t)((uint32_t)pos | hashTag(m, hash) << m->positionBits);
+}
 
 /** Allocates entries and index for `slots` index slots (all empty); keeps the old arrays' contents elsewhere. */
 static void allocateTable(KilnMap* m, int64_t slots) {
   int64_t cap = slots * 2 / 3;
   size_t entryBytes = (size_t)cap * sizeof(KilnMapEntry);
-  size_t indexBytes = (size_t)slots * sizeof(uint64_t);
+  size_t indexBytes = (size_t)slots * sizeof(int32_t);
   void* entries = entriesHoldPointers(m) ? GC_MALLOC(entryBytes) : GC_MALLOC_ATOMIC(entryBytes);
   if (!entries) mapMemoryError(entryBytes);
-  uint64_t* index = (uint64_t*)GC_MALLOC_ATOMIC(indexBytes);
+  int32_t* index = (int32_t*)GC_MALLOC_ATOMIC(indexBytes);
   if (!index) mapMemoryError(indexBytes);
-  memset(index, 0xff, indexBytes);  // every slot's position kEmptySlot (-1)
+  memset(index, 0xff, indexBytes);  // every slot kEmptySlot (-1)
   m->entries = (KilnMapEntry*)entries;
   m->index = index;
   m->mask = slots - 1;
+  m->positionBits = __builtin_ctzll((uint64_t)slots);
   m->cap = cap;
   m->used = 0;
 }
@@ -170,7 +174,7 @@ static void allocateTable(KilnMap* m, int64_t slots) {
 /** Index slot of the first empty slot on `hash`'s probe path (the key is known to be absent). */
 static int64_t freeSlot(const KilnMap* m, uint64_t hash) {
   int64_t i = (int64_t)(hash & (uint64_t)m->mask);
-  while (slotPosition(m->index[i]) >= 0) i = (i + 1) & m->mask;
+  while (m->index[i] >= 0) i = (i + 1) & m->mask;
   return i;
 }
 
@@ -183,7 +187,7 @@ static void rebuild(KilnMap* m, int64_t room) {
     if (old[pos].shortKey == kTombstone) continue;
     uint64_t hash = hashKey(m, old[pos].key);
     m->entries[m->used] = old[pos];
-    m->index[freeSlot(m, hash)] = slotBits(m->used, hash);
+    m->index[freeSlot(m, hash)] = slotBits(m, m->used, hash);
     m->used++;
   }
 }
@@ -201,16 +205,16 @@ static inline bool holds(const KilnMap* m, const KilnMapEntry& e, int64_t key, u
 
 static Probe probe(const KilnMap* m, int64_t key, uint64_t hash) {
   int64_t i = (int64_t)(hash & (uint64_t)m->mask);
-  uint32_t tag = hashTag(hash);
+  uint32_t tag = hashTag(m, hash);
   uint64_t packed = packKey(m, key);
   int64_t reusable = -1;
   for (;;) {
-    uint64_t slot = m->index[i];
-    int32_t ix = slotPosition(slot);
-    if (ix == kEmptySlot) return {-1, reusable >= 0 ? reusable : i};
-    if (ix == kDeletedSlot) {
+    int32_t slot = m->index[i];
+    if (slot == kEmptySlot) return {-1, reusable >= 0 ? reusable : i};
+    if (slot == kDeletedSlot) {
       if (reusable < 0) reusable = i;
-    } else if (slotTag(slot) == tag) {
+    } else if ((uint32_t)slot >> m->positionBits == tag) {
+      int64_t ix = slot & m->mask;
       if (holds(m, m->entries[ix], key, packed)) return {ix, i};
     }
     i = (i + 1) & m->mask;
@@ -313,7 +317,7 @@ void kiln_map_set(KilnMap* m, int64_t key, int64_t value) {
     p.slot = freeSlot(m, hash);
   }
   m->entries[m->used] = {packKey(m, key), storedKey(m, key), value};
-  m->index[p.slot] = slotBits(m->used, hash);
+  m->index[p.slot] = slotBits(m, m->used, hash);
   m->used++;
   m->len++;
   m->changes++;
@@ -343,7 +347,7 @@ void kiln_map_remove(KilnMap* m, int64_t key) {
   Probe p = lookup(m, key, &hash);
   if (p.pos < 0) keyError(m, key);
   m->entries[p.pos] = {kTombstone, 0, 0};  // (0s: the collector may free what they held)
-  m->index[p.slot] = kDeletedSlotBits;
+  m->index[p.slot] = kDeletedSlot;
   m->len--;
   m->changes++;
 }

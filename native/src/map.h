@@ -19,8 +19,9 @@ struct KilnMap {
   KilnMapEntry* entries;   // `cap` entries; entries[0..used) are live or tombstones
   int64_t used;
   int64_t cap;
-  uint64_t* index;         // open addressing (linear probing), `mask + 1` slots: low half an
-  int64_t mask;            //   entry position, kEmptySlot or kDeletedSlot; high half a hash tag
+  int32_t* index;          // open addressing (linear probing), `mask + 1` slots: kEmptySlot,
+  int64_t mask;            //   kDeletedSlot, or an entry position (low positionBits bits)
+  int64_t positionBits;    //   under a tag of the hash's bits 32 and up (the bits left, 31 - positionBits)
   int32_t keyType;         // T_INT, T_STR or T_BOOL
   int32_t valueType;       // a type id (decides whether entries hold pointers)
   // The last lookup, for `m[k] = get(m, k, d) + 1`: valid while `changes` equals
