@@ -73,9 +73,9 @@ void forEachWord(const KilnStr* s, OnWord word) {
 
 // Many small strings from few collector blocks: one allocation per 64 KiB chunk instead
 // of one per string. The strings are interior pointers into their chunk (the collector
-// recognises them: GC_all_interior_pointers), so one string kept keeps its chunk: at
-// most 64 KiB, and maps copy the short keys they store. Longer strings get blocks of
-// their own.
+// recognises them: GC_all_interior_pointers, on in Debian's libgc; without it, every
+// string gets a block of its own), so one string kept keeps its chunk: at most 64 KiB,
+// and maps copy the short keys they store. Longer strings get blocks of their own.
 //
 // While it exists, the collector is off: everything made here stays live until words()
 // returns, so a collection could free none of it and would mark all of it (for a 50 MB
@@ -83,13 +83,13 @@ void forEachWord(const KilnStr* s, OnWord word) {
 // MemoryError; the collector is on again whenever this raises or is destroyed.
 class StrChunks {
  public:
-  StrChunks() { GC_disable(); }
+  StrChunks() : shared_(GC_get_all_interior_pointers() != 0) { GC_disable(); }
   ~StrChunks() { GC_enable(); }
 
   KilnStr* make(const char* p, size_t n) {
     size_t bytes = (sizeof(int64_t) + n + 1 + 7) & ~(size_t)7;
     KilnStr* s;
-    if (bytes > kChunkBytes / 8) {
+    if (bytes > kChunkBytes / 8 || !shared_) {
       s = (KilnStr*)allocate(bytes);
     } else {
       if (bytes > (size_t)(end_ - next_)) {
@@ -117,6 +117,7 @@ class StrChunks {
   }
 
   static constexpr size_t kChunkBytes = 64 << 10;
+  const bool shared_;
   char* next_ = nullptr;
   char* end_ = nullptr;
 };
