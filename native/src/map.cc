@@ -1,6 +1,11 @@
 // Kiln maps: an insertion-ordered hash table in the manner of CPython's compact dict.
-// Entries (hash, key, value) sit in an array in insertion order; a separate index table
-// of int32 positions is probed linearly (open addressing) from the key's hash. Removing
+// Entries (key, value) sit in an array in insertion order; a separate index table of
+// int32 positions is probed linearly (open addressing) from the key's hash. The bits of
+// a slot that its position does not need hold more bits of the hash (a tag: 15 bits in a
+// table of 2^16 slots), so a probe that passes other keys reads only the index, not their
+// entries (at 2/3 full, about one such slot per lookup, each a cache miss in a large
+// map), and the index stays at 4 bytes a slot. A str key of at most 7 bytes is also packed into its
+// entry, so finding it compares one word and never reads the string. Removing
 // a key leaves a tombstone in both (the entry keeps its place, the index slot is marked
 // deleted, so probe chains stay intact); tombstones go away when the table is rebuilt,
 // which happens when the entry array is full: the live entries are compacted, in order,
@@ -20,8 +25,10 @@ extern "C" kiln::KilnArray* kiln_array_new(int64_t len, int32_t elemType);
 
 namespace kiln {
 
-static constexpr uint64_t kTombstone = ~0ull;   // an entry's hash once removed
-static constexpr uint64_t kHashMask = ~0ull >> 1;  // live hashes never have the top bit
+static constexpr uint64_t kTombstone = ~0ull;     // an entry's shortKey once removed
+static constexpr uint64_t kLongKey = ~0ull - 1;    // shortKey of a key that is not a short str
+static constexpr int64_t kMaxShortKey = 7;         // bytes; the length goes in the top byte
+static constexpr uint64_t kHashMask = ~0ull >> 1;
 static constexpr int32_t kEmptySlot = -1;
 static constexpr int32_t kDeletedSlot = -2;
 static constexpr int64_t kMinSlots = 8;
@@ -90,6 +97,15 @@ static inline uint64_t hashKey(const KilnMap* m, int64_t key) {
   return h & kHashMask;
 }
 
+static inline uint64_t packKey(const KilnMap* m, int64_t key) {
+  if (m->keyType != T_STR) return kLongKey;
+  const KilnStr* s = asStr(key);
+  if (s->len > kMaxShortKey) return kLongKey;
+  uint64_t packed = 0;
+  memcpy(&packed, s->bytes, (size_t)s->len);
+  return packed | (uint64_t)s->len << 56;
+}
+
 static inline bool sameKey(const KilnMap* m, int64_t a, int64_t b) {
   if (a == b) return true;
   if (m->keyType != T_STR) return false;
@@ -99,6 +115,19 @@ static inline bool sameKey(const KilnMap* m, int64_t a, int64_t b) {
 }
 
 // ---------------------------------------------------------------- the table
+
+// A new short str key is stored as a copy: the map's keys then sit together in the heap,
+// where the originals (say the words of a large text) lie one per cache line and page,
+// and every lookup that reaches a key compares its bytes. Strings are immutable, so a
+// copy is the same key.
+static constexpr int64_t kMaxCopiedKey = 64;
+
+static int64_t storedKey(const KilnMap* m, int64_t key) {
+  if (m->keyType != T_STR) return key;
+  const KilnStr* s = asStr(key);
+  if (s->len == 0 || s->len > kMaxCopiedKey) return key;
+  return (int64_t)(uintptr_t)newStr(s->bytes, (size_t)s->len);
+}
 
 static bool entriesHoldPointers(const KilnMap* m) {
   bool scalarValue = m->valueType == T_INT || m->valueType == T_FLOAT || m->valueType == T_BOOL;
@@ -115,6 +144,15 @@ static int64_t slotsFor(int64_t count) {
   return slots;
 }
 
+// A live index slot: the entry position in the low positionBits bits (positions are below
+// the slot count), the hash's tag above it; the top bit stays clear (live slots are >= 0).
+static inline uint32_t hashTag(const KilnMap* m, uint64_t hash) {
+  return (uint32_t)(hash >> 32) & ((1u << (31 - m->positionBits)) - 1);
+}
+static inline int32_t slotBits(const KilnMap* m, int64_t pos, uint64_t hash) {
+  return (int32_t)((uint32_t)pos | hashTag(m, hash) << m->positionBits);
+}
+
 /** Allocates entries and index for `slots` index slots (all empty); keeps the old arrays' contents elsewhere. */
 static void allocateTable(KilnMap* m, int64_t slots) {
   int64_t cap = slots * 2 / 3;
@@ -128,6 +166,7 @@ static void allocateTable(KilnMap* m, int64_t slots) {
   m->entries = (KilnMapEntry*)entries;
   m->index = index;
   m->mask = slots - 1;
+  m->positionBits = __builtin_ctzll((uint64_t)slots);
   m->cap = cap;
   m->used = 0;
 }
@@ -145,9 +184,10 @@ static void rebuild(KilnMap* m, int64_t room) {
   int64_t oldUsed = m->used;
   allocateTable(m, slotsFor(room));
   for (int64_t pos = 0; pos < oldUsed; pos++) {
-    if (old[pos].hash == kTombstone) continue;
+    if (old[pos].shortKey == kTombstone) continue;
+    uint64_t hash = hashKey(m, old[pos].key);
     m->entries[m->used] = old[pos];
-    m->index[freeSlot(m, old[pos].hash)] = (int32_t)m->used;
+    m->index[freeSlot(m, hash)] = slotBits(m, m->used, hash);
     m->used++;
   }
 }
@@ -157,20 +197,48 @@ struct Probe {
   int64_t slot;  // where the key is, or where to put it (the first deleted slot on the path, else the empty one)
 };
 
+/** Whether entry `e` (live) holds `key`, whose packKey is `packed`. */
+static inline bool holds(const KilnMap* m, const KilnMapEntry& e, int64_t key, uint64_t packed) {
+  if (packed != kLongKey) return e.shortKey == packed;
+  return e.shortKey == kLongKey && sameKey(m, e.key, key);
+}
+
 static Probe probe(const KilnMap* m, int64_t key, uint64_t hash) {
   int64_t i = (int64_t)(hash & (uint64_t)m->mask);
+  uint32_t tag = hashTag(m, hash);
+  uint64_t packed = packKey(m, key);
   int64_t reusable = -1;
   for (;;) {
-    int32_t ix = m->index[i];
-    if (ix == kEmptySlot) return {-1, reusable >= 0 ? reusable : i};
-    if (ix == kDeletedSlot) {
+    int32_t slot = m->index[i];
+    if (slot == kEmptySlot) return {-1, reusable >= 0 ? reusable : i};
+    if (slot == kDeletedSlot) {
       if (reusable < 0) reusable = i;
-    } else {
-      const KilnMapEntry& e = m->entries[ix];
-      if (e.hash == hash && sameKey(m, e.key, key)) return {ix, i};
+    } else if ((uint32_t)slot >> m->positionBits == tag) {
+      int64_t ix = slot & m->mask;
+      if (holds(m, m->entries[ix], key, packed)) return {ix, i};
     }
     i = (i + 1) & m->mask;
   }
+}
+
+static void remember(KilnMap* m, int64_t key, uint64_t hash, Probe p) {
+  m->lastKey = key;
+  m->lastHash = hash;
+  m->lastPos = p.pos;
+  m->lastSlot = p.slot;
+  m->lastChanges = m->changes;
+}
+
+/** probe() for `key`, or the last lookup's result if it was for the same key bits and nothing moved since. */
+static Probe lookup(KilnMap* m, int64_t key, uint64_t* hash) {
+  if (m->lastChanges == m->changes && m->lastKey == key) {
+    *hash = m->lastHash;
+    return {m->lastPos, m->lastSlot};
+  }
+  *hash = hashKey(m, key);
+  Probe p = probe(m, key, *hash);
+  remember(m, key, *hash, p);
+  return p;
 }
 
 [[noreturn]] static void keyError(const KilnMap* m, int64_t key) {
@@ -183,7 +251,7 @@ static Probe probe(const KilnMap* m, int64_t key, uint64_t hash) {
 
 /** Position of the first live entry at or after `pos` (m->used if none). */
 static int64_t nextLive(const KilnMap* m, int64_t pos) {
-  while (pos < m->used && m->entries[pos].hash == kTombstone) pos++;
+  while (pos < m->used && m->entries[pos].shortKey == kTombstone) pos++;
   return pos;
 }
 
@@ -191,7 +259,7 @@ static int64_t nextLive(const KilnMap* m, int64_t pos) {
 static int64_t startOfLast(const KilnMap* m, int64_t count) {
   int64_t pos = m->used;
   while (count > 0 && pos > 0)
-    if (m->entries[--pos].hash != kTombstone) count--;
+    if (m->entries[--pos].shortKey != kTombstone) count--;
   return pos;
 }
 
@@ -232,13 +300,14 @@ KilnMap* kiln_map_new(int32_t keyType, int32_t valueType, int64_t sizeHint) {
   if (!m) mapMemoryError(sizeof(KilnMap));
   m->keyType = keyType;
   m->valueType = valueType;
+  m->lastChanges = -1;  // no lookup yet
   allocateTable(m, slotsFor(sizeHint > 0 ? sizeHint : 0));
   return m;
 }
 
 void kiln_map_set(KilnMap* m, int64_t key, int64_t value) {
-  uint64_t hash = hashKey(m, key);
-  Probe p = probe(m, key, hash);
+  uint64_t hash;
+  Probe p = lookup(m, key, &hash);
   if (p.pos >= 0) {
     m->entries[p.pos].value = value;  // a replaced key keeps its position
     return;
@@ -247,28 +316,35 @@ void kiln_map_set(KilnMap* m, int64_t key, int64_t value) {
     rebuild(m, 2 * (m->len + 1));
     p.slot = freeSlot(m, hash);
   }
-  m->entries[m->used] = {hash, key, value};
-  m->index[p.slot] = (int32_t)m->used;
+  m->entries[m->used] = {packKey(m, key), storedKey(m, key), value};
+  m->index[p.slot] = slotBits(m, m->used, hash);
   m->used++;
   m->len++;
   m->changes++;
+  remember(m, key, hash, {m->used - 1, p.slot});
 }
 
 int64_t kiln_map_get(KilnMap* m, int64_t key) {
-  Probe p = probe(m, key, hashKey(m, key));
+  uint64_t hash;
+  Probe p = lookup(m, key, &hash);
   if (p.pos < 0) keyError(m, key);
   return m->entries[p.pos].value;
 }
 
 int64_t kiln_map_get_or(KilnMap* m, int64_t key, int64_t fallback) {
-  Probe p = probe(m, key, hashKey(m, key));
+  uint64_t hash;
+  Probe p = lookup(m, key, &hash);
   return p.pos < 0 ? fallback : m->entries[p.pos].value;
 }
 
-int64_t kiln_map_has(KilnMap* m, int64_t key) { return probe(m, key, hashKey(m, key)).pos >= 0; }
+int64_t kiln_map_has(KilnMap* m, int64_t key) {
+  uint64_t hash;
+  return lookup(m, key, &hash).pos >= 0;
+}
 
 void kiln_map_remove(KilnMap* m, int64_t key) {
-  Probe p = probe(m, key, hashKey(m, key));
+  uint64_t hash;
+  Probe p = lookup(m, key, &hash);
   if (p.pos < 0) keyError(m, key);
   m->entries[p.pos] = {kTombstone, 0, 0};  // (0s: the collector may free what they held)
   m->index[p.slot] = kDeletedSlot;

@@ -9,6 +9,10 @@
 #include <cstring>
 #include <cstdint>
 
+#define GC_THREADS 1
+#define GC_NO_THREAD_REDIRECTS 1
+#include <gc/gc.h>
+
 #include "kiln.h"
 #include "utf8.h"
 
@@ -39,6 +43,84 @@ size_t codePointAt(const unsigned char* p, const unsigned char* end, uint32_t* c
   *valid = n != 0;
   return n ? n : 1;
 }
+
+// Calls word(p, n) for each maximal run of non-space code points, as str.split() splits.
+template <typename OnWord>
+void forEachWord(const KilnStr* s, OnWord word) {
+  const unsigned char* end = (const unsigned char*)s->bytes + s->len;
+  const unsigned char* start = nullptr;  // of the current word
+  for (const unsigned char* p = (const unsigned char*)s->bytes; p < end;) {
+    bool space;
+    size_t n = 1;
+    if (*p < 0x80) {
+      space = *p <= 0x20 && isPythonSpace(*p);
+    } else {
+      uint32_t cp;
+      bool valid;
+      n = codePointAt(p, end, &cp, &valid);
+      space = valid && isPythonSpace(cp);
+    }
+    if (space) {
+      if (start) word((const char*)start, (size_t)(p - start));
+      start = nullptr;
+    } else if (!start) {
+      start = p;
+    }
+    p += n;
+  }
+  if (start) word((const char*)start, (size_t)(end - start));
+}
+
+// Many small strings from few collector blocks: one allocation per 64 KiB chunk instead
+// of one per string. The strings are interior pointers into their chunk (the collector
+// recognises them: GC_all_interior_pointers, on in Debian's libgc; without it, every
+// string gets a block of its own), so one string kept keeps its chunk: at most 64 KiB,
+// and maps copy the short keys they store. Longer strings get blocks of their own.
+//
+// While it exists, the collector is off: everything made here stays live until words()
+// returns, so a collection could free none of it and would mark all of it (for a 50 MB
+// text, a quarter of the time). If the heap cannot grow, collecting is tried before
+// MemoryError; the collector is on again whenever this raises or is destroyed.
+class StrChunks {
+ public:
+  StrChunks() : shared_(GC_get_all_interior_pointers() != 0) { GC_disable(); }
+  ~StrChunks() { GC_enable(); }
+
+  KilnStr* make(const char* p, size_t n) {
+    size_t bytes = (sizeof(int64_t) + n + 1 + 7) & ~(size_t)7;
+    KilnStr* s;
+    if (bytes > kChunkBytes / 8 || !shared_) {
+      s = (KilnStr*)allocate(bytes);
+    } else {
+      if (bytes > (size_t)(end_ - next_)) {
+        next_ = (char*)allocate(kChunkBytes);
+        end_ = next_ + kChunkBytes;
+      }
+      s = (KilnStr*)next_;
+      next_ += bytes;
+    }
+    s->len = (int64_t)n;
+    memcpy(s->bytes, p, n);
+    s->bytes[n] = 0;
+    return s;
+  }
+
+ private:
+  static void* allocate(size_t bytes) {
+    void* block = GC_MALLOC_ATOMIC(bytes);
+    if (block) return block;
+    GC_enable();
+    block = GC_MALLOC_ATOMIC(bytes);
+    if (!block) memoryError(bytes);  // (raising skips the destructor: the collector is on)
+    GC_disable();
+    return block;
+  }
+
+  static constexpr size_t kChunkBytes = 64 << 10;
+  const bool shared_;
+  char* next_ = nullptr;
+  char* end_ = nullptr;
+};
 
 bool isAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -71,25 +153,15 @@ KilnArray* kiln_str_split(const KilnStr* s, const KilnStr* sep) {
   return out;
 }
 
+// Two passes: the first counts the words, so the array is allocated once at its size.
 KilnArray* kiln_str_words(const KilnStr* s) {
   s = S(s);
-  KilnArray* out = kiln_array_new(0, T_STR);
-  const unsigned char* begin = (const unsigned char*)s->bytes;
-  const unsigned char* end = begin + s->len;
-  const unsigned char* word = nullptr;  // start of the current word
-  for (const unsigned char* p = begin; p < end;) {
-    uint32_t cp;
-    bool valid;
-    size_t n = codePointAt(p, end, &cp, &valid);
-    if (valid && isPythonSpace(cp)) {
-      if (word) pushStr(out, (const char*)word, (size_t)(p - word));
-      word = nullptr;
-    } else if (!word) {
-      word = p;
-    }
-    p += n;
-  }
-  if (word) pushStr(out, (const char*)word, (size_t)(end - word));
+  int64_t count = 0;
+  forEachWord(s, [&](const char*, size_t) { count++; });
+  KilnArray* out = kiln_array_new(count, T_STR);
+  StrChunks chunks;
+  int64_t i = 0;
+  forEachWord(s, [&](const char* p, size_t n) { out->data[i++] = (int64_t)(uintptr_t)chunks.make(p, n); });
   return out;
 }
 
