@@ -2,7 +2,7 @@
 // functions and its entry function. Calls between functions go through each function's
 // slot (so a redefinition reaches earlier callers); a function calls itself directly.
 import llvm from 'llvm-bindings';
-import type { CheckedCell, Expr, FnDecl, FnSig, Stmt, Type, Block, VarRef } from './ast';
+import type { CheckedCell, Expr, FnDecl, FnSig, GlobalInfo, Stmt, Type, Block, VarRef } from './ast';
 import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './ir';
 import { arithmetic, lowerExpr } from './lower-expr';
 
@@ -15,6 +15,9 @@ export interface LowerOptions {
   typeId(t: Type): number;
   /** The id recorded in kiln_lstack for a place in a function: function id and line. */
   location(fid: number, line: number): number;
+  /** The globals this cell declares afresh, numbered from 1 in the order of their first
+   *  `let`, and a word where the entry stores the number of the last one whose `let` ran. */
+  globalProgress?: { word: number; ordinals: Map<GlobalInfo, number> };
 }
 
 /** Iterations of a counted loop between two interrupt polls. */
@@ -51,6 +54,7 @@ export class FunctionLowerer {
   readonly b: llvm.IRBuilder;
   private readonly locals: llvm.AllocaInst[] = [];
   private readonly loops: LoopTargets[] = [];
+  private readonly recordedLets = new Set<number>();
   private allocas!: llvm.BasicBlock;
   private start!: llvm.BasicBlock;
   fid = 0;
@@ -322,7 +326,8 @@ export class FunctionLowerer {
     const { b, mb } = this;
     switch (s.kind) {
       case 'let':
-        return this.storeVar(s.target!, this.expr(s.init));
+        this.storeVar(s.target!, this.expr(s.init));
+        return this.recordLetRan(s.target!);
       case 'assign':
         return this.assign(s);
       case 'expr':
@@ -442,6 +447,15 @@ export class FunctionLowerer {
     b.CreateStore(b.CreateAdd(b.CreateLoad(mb.i64, counter), mb.int(1)), counter);
     b.CreateBr(inner);
     b.SetInsertPoint(exit);
+  }
+
+  /** After the first `let` of a new global: its number goes to the progress word. */
+  private recordLetRan(ref: VarRef): void {
+    const progress = this.options.globalProgress;
+    const ordinal = ref.kind === 'global' ? progress?.ordinals.get(ref.global) : undefined;
+    if (!progress || ordinal === undefined || this.recordedLets.has(ordinal)) return;
+    this.recordedLets.add(ordinal);
+    this.b.CreateStore(this.mb.int(ordinal), this.mb.address(progress.word, this.mb.i64));
   }
 
   private storeVar(ref: VarRef, value: llvm.Value): void {

@@ -117,7 +117,7 @@ function timeitMagic(session: Session, _args: string, body: string, cell: number
   const timeLoops = (loops: number): number | ExecuteOutcome => {
     const started = performance.now();
     for (let i = 0; i < loops; i++) {
-      const outcome = session.native.run(compiled.entry);
+      const outcome = session.runEntry(compiled);
       if (!outcome.ok) return { status: 'error', ...session.runtimeError(outcome) };
     }
     return (performance.now() - started) / 1000;

@@ -2,7 +2,7 @@
 // runs them through the addon's guarded entry, and keeps what they define.
 // Nothing here knows about Jupyter: outputs go to an EngineHost.
 import { randomUUID } from 'node:crypto';
-import type { CheckedCell, Env, FnSig, Stmt, Type } from './ast';
+import { sameType, type CheckedCell, type Env, type FnSig, type GlobalInfo, type Stmt, type Type } from './ast';
 import type { CompletionResult, Engine, EngineHost, ExecuteOutcome, IsCompleteResult, MimeBundle } from './api';
 import { checkCell, sameSignature } from './check';
 import { complete, inspect, isComplete } from './complete';
@@ -29,6 +29,16 @@ export interface CompiledCell {
   ir: string;
   optimizedIR?: string;
   compileMs: number;
+  /** The globals the cell declares afresh and the word where its entry records how many
+   *  of their `let`s have run (so that a failed run forgets the others). */
+  globalProgress?: GlobalProgress;
+}
+
+interface GlobalProgress {
+  word: number;
+  ordinals: Map<GlobalInfo, number>;
+  /** The global each new one replaced in the session (a `let` with a different type). */
+  replaced: Map<GlobalInfo, GlobalInfo | undefined>;
 }
 
 /** Makes LLVM symbol names unique across sessions (the addon may outlive a session). */
@@ -65,6 +75,11 @@ export class Session implements Engine {
   private progress?: ProgressBar;
   private progressSerial = 0;
   private currentCell = 0;
+  /** Progress words (see GlobalProgress) of cells that have finished running, for reuse. */
+  private readonly freeProgressWords: number[] = [];
+  /** Globals whose `let` never ran (their cell failed first) by name: a later `let` of the
+   *  same name and type takes over the slot, which that cell's functions read. */
+  private readonly unranGlobals = new Map<string, GlobalInfo>();
   /** How many eval calls are running (nested). */
   private evalDepth = 0;
   /** Sources of the functions' defining cells, for %ir / %asm. */
@@ -124,9 +139,11 @@ export class Session implements Engine {
     let checked: CheckedCell;
     let ir: string;
     const entrySymbol = `cell${cell}.entry.${symbolCounter++}`;
+    let globalProgress: GlobalProgress | undefined;
     try {
       checked = checkCell(parseCell(code), this.env, cell);
       this.checkExterns(checked);
+      globalProgress = this.newGlobals(checked);
       this.assignAddresses(checked, cell);
       ir = lowerCell(checked, {
         cellNumber: cell,
@@ -134,8 +151,10 @@ export class Session implements Engine {
         entryFid: this.registerFrame('<cell>', cell),
         typeId: (t) => this.typeId(t),
         location: (fid, line) => this.location(fid, line),
+        globalProgress,
       });
     } catch (err) {
+      if (globalProgress) this.freeProgressWords.push(globalProgress.word);
       if (err instanceof CompileError) return renderCompileError(err, code, cell);
       // The compiler recurses on nesting: thousands of nested brackets exhaust its stack;
       // so does compiling inside eval nested thousands deep (runaway recursion).
@@ -158,6 +177,7 @@ export class Session implements Engine {
     } catch (err) {
       // Out of JIT memory, or a bug of ours (invalid IR): the cell is dropped whole.
       if (added) this.native.removeModule(added.tracker);
+      if (globalProgress) this.freeProgressWords.push(globalProgress.word);
       return renderRuntimeError('SyntaxError', `could not compile the cell: ${(err as Error).message}`, []);
     }
     // Commit: from here on the cell's definitions are part of the session.
@@ -166,7 +186,45 @@ export class Session implements Engine {
       this.functionIR.set(sig.name, { ir, optimizedIR: added.optimizedIR, symbol: sig.symbol! });
     }
     this.env = checked.env;
-    return { entry, checked, ir, optimizedIR: added.optimizedIR, compileMs: performance.now() - started };
+    for (const global of checked.globals) this.unranGlobals.delete(global.name);
+    if (globalProgress) this.native.writeWord(globalProgress.word, 0);
+    return { entry, checked, ir, optimizedIR: added.optimizedIR, compileMs: performance.now() - started, globalProgress };
+  }
+
+  /** The globals a cell declares afresh, numbered in the order of their first `let`. */
+  private newGlobals(checked: CheckedCell): GlobalProgress | undefined {
+    const fresh = checked.globals.filter((g) => g.slot === undefined);
+    if (fresh.length === 0) return undefined;
+    return {
+      word: this.freeProgressWords.pop() ?? this.native.allocGlobal(),
+      ordinals: new Map(fresh.map((g, i) => [g, i + 1])),
+      replaced: new Map(fresh.map((g) => [g, this.env.globals.get(g.name)])),
+    };
+  }
+
+  /** Runs a compiled cell's entry. A run that fails forgets the globals whose `let` did
+   *  not run (LANGUAGE.md: only those whose `let` ran stay). */
+  runEntry(compiled: CompiledCell): RunOutcome {
+    const outcome = this.native.run(compiled.entry);
+    const progress = compiled.globalProgress;
+    if (!progress) return outcome;
+    if (!outcome.ok) {
+      const ran = this.native.readWord(progress.word);
+      for (const [global, ordinal] of progress.ordinals) {
+        if (ordinal > ran) this.forgetGlobal(global, progress.replaced.get(global));
+      }
+    }
+    // A cell runs once (%timeit reruns it, and a rerun records the same progress).
+    this.freeProgressWords.push(progress.word);
+    compiled.globalProgress = undefined;
+    return outcome;
+  }
+
+  private forgetGlobal(global: GlobalInfo, replaced: GlobalInfo | undefined): void {
+    if (this.env.globals.get(global.name) !== global) return; // re-declared since (by eval)
+    if (replaced) this.env.globals.set(global.name, replaced);
+    else this.env.globals.delete(global.name);
+    this.unranGlobals.set(global.name, global);
   }
 
   /**
@@ -181,7 +239,7 @@ export class Session implements Engine {
   }
 
   run(compiled: CompiledCell): ExecuteOutcome {
-    const outcome = this.native.run(compiled.entry);
+    const outcome = this.runEntry(compiled);
     this.native.flush();
     if (!outcome.ok) return { status: 'error', ...this.runtimeError(outcome) };
     return outcome.result === undefined ? { status: 'ok' } : { status: 'ok', result: { 'text/plain': outcome.result } };
@@ -201,6 +259,7 @@ export class Session implements Engine {
     this.native.createJit();
     this.env = { functions: new Map(), globals: new Map(), structs: new Map() };
     this.functionIR.clear();
+    this.unranGlobals.clear();
   }
 
   private checkExterns(checked: CheckedCell): void {
@@ -225,6 +284,11 @@ export class Session implements Engine {
     }
     for (const global of checked.globals) {
       if (global.slot !== undefined) continue;
+      const unran = this.unranGlobals.get(global.name);
+      if (unran && sameType(unran.type, global.type)) {
+        global.slot = unran.slot;
+        continue;
+      }
       global.slot = this.native.allocGlobal();
       if (global.type.kind === 'str') this.native.writeWord(global.slot, this.native.emptyString());
     }
@@ -333,7 +397,7 @@ export class Session implements Engine {
   private evalNested(src: string): string {
     const compiled = this.compile(src, this.currentCell);
     if ('ename' in compiled) throw kilnError('EvalError', `${compiled.ename}: ${compiled.evalue}`);
-    const outcome = this.native.run(compiled.entry);
+    const outcome = this.runEntry(compiled);
     if (!outcome.ok) {
       if (outcome.kind === 'KeyboardInterrupt') throw kilnError('KeyboardInterrupt', outcome.message);
       // An EvalError from a nested eval already names the innermost error.

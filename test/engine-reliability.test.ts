@@ -1,0 +1,71 @@
+// Engine reliability: behaviour the language page promises that earlier versions got
+// subtly wrong (issue 12, engine side). Each test drives a session as a user would.
+import { Worker } from 'node:worker_threads';
+import { TestSession } from './support/engine';
+
+/** A compile-time NameError for `name` (possibly with a did-you-mean suggestion). */
+function expectUnknown(k: TestSession, name: string): void {
+  const r = k.run(name);
+  expect(r.outcome.status === 'error' && r.outcome.ename).toBe('NameError');
+  expect(r.error).toMatch(new RegExp(`^NameError: unknown name \`${name}\``));
+}
+
+describe('globals of a cell that failed at run time', () => {
+  let k: TestSession;
+  beforeAll(() => {
+    k = new TestSession();
+  });
+
+  test('a global whose let never ran is unknown to later cells (NameError), whatever its type', () => {
+    const r = k.run('let a = [1]\na[5]\nlet lost = 7\nlet lostText = "t"\nlet lostArray = [1]');
+    expect(r.error).toBe('IndexError: index 5 out of range for length 1');
+    expect(k.ok('a')).toBe('[1]');
+    for (const name of ['lost', 'lostText', 'lostArray']) {
+      expectUnknown(k, name);
+    }
+    // The session is otherwise intact, and the name can be declared afresh.
+    expect(k.ok('let lost = 8\nlost + a[0]')).toBe('9');
+  });
+
+  test('functions of the failed cell survive and see the global once a later let runs', () => {
+    const r = k.run('fn readLate() -> int { return late * 2 }\nlet z = 1 / 0\nlet late = 5');
+    expect(r.error).toMatch(/^ZeroDivisionError/);
+    expectUnknown(k, 'late');
+    expectUnknown(k, 'z');
+    expect(k.ok('let late = 21\nreadLate()')).toBe('42');
+  });
+
+  test('a re-let with a different type that never ran leaves the old global in place', () => {
+    k.ok('let kept = 3');
+    const r = k.run('let q = [0][1]\nlet kept = "now a str"');
+    expect(r.error).toMatch(/^IndexError/);
+    expect(k.ok('kept + 1')).toBe('4');
+  });
+
+  test('lets that ran before the error stay, those after do not, on one line too', () => {
+    const r = k.run('let one = 1; let bad = [1][3]; let two = 2');
+    expect(r.error).toMatch(/^IndexError/);
+    expect(k.ok('one')).toBe('1');
+    expectUnknown(k, 'two');
+  });
+
+  test('a global declared by a failing eval and not yet run is unknown too', () => {
+    const r = k.run('let inner = eval("let e1 = 1\\nlet e2 = 1 / 0\\nlet e3 = 3")');
+    expect(r.error).toBe('EvalError: ZeroDivisionError: integer division or modulo by zero');
+    expect(k.ok('e1')).toBe('1');
+    expectUnknown(k, 'e3');
+    expectUnknown(k, 'inner');
+  });
+
+  test('an interrupted cell keeps the globals whose let ran', () => {
+    const setter = new Worker(
+      "const { workerData } = require('node:worker_threads'); setTimeout(() => Atomics.store(workerData, 0, 1), 100)",
+      { eval: true, workerData: k.interruptFlag },
+    );
+    const r = k.run('let before = 1\nwhile true { }\nlet after = 2');
+    void setter.terminate();
+    expect(r.error).toMatch(/^KeyboardInterrupt/);
+    expect(k.ok('before')).toBe('1');
+    expectUnknown(k, 'after');
+  });
+});
