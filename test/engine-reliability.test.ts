@@ -69,3 +69,21 @@ describe('globals of a cell that failed at run time', () => {
     expectUnknown(k, 'after');
   });
 });
+
+describe('for e in arr while the array changes length', () => {
+  test.each([0, 2])('at %%opt %d the loop ends when the index reaches the current length', (level) => {
+    const k = new TestSession();
+    k.ok(`%opt ${level}`);
+    const shrink = 'let a = [1, 2, 3, 4, 5, 6]\nlet seen: [int] = []\nfor e in a {\n    push(seen, e)\n    pop(a)\n}\nprint(seen, a)';
+    expect(k.run(shrink).stdout).toBe('[1, 2, 3] [1, 2, 3]\n');
+    const empty = 'let b = [7, 8, 9]\nlet visits = 0\nfor e in b {\n    visits += 1\n    while len(b) > 0 { pop(b) }\n}\nvisits';
+    expect(k.ok(empty)).toBe('1');
+    const grow = 'let c = [1, 2]\nfor e in c {\n    if e < 3 { push(c, e + 2) }\n}\nc';
+    expect(k.ok(grow)).toBe('[1, 2, 3, 4]');
+    const viaFunction = 'fn drop(v: [int]) { pop(v) }\nlet e2 = [1, 2, 3, 4]\nlet sum = 0\nfor e in e2 {\n    sum += e\n    drop(e2)\n}\nsum';
+    expect(k.ok(viaFunction)).toBe('3');
+    // Past one interrupt-poll stride (4,096 steps), shrinking by one each step.
+    const long = 'let d = fill(10000, 1)\nlet n = 0\nfor e in d {\n    n += e\n    pop(d)\n}\nn';
+    expect(k.ok(long)).toBe('5000');
+  });
+});

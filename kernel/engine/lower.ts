@@ -5,6 +5,7 @@ import llvm from 'llvm-bindings';
 import type { CheckedCell, Expr, FnDecl, FnSig, GlobalInfo, Stmt, Type, Block, VarRef } from './ast';
 import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './ir';
 import { arithmetic, lowerExpr } from './lower-expr';
+import { mayChangeLength } from './lower-loops';
 
 export interface LowerOptions {
   cellNumber: number;
@@ -376,9 +377,10 @@ export class FunctionLowerer {
         const array = this.expr(s.iter);
         const elem = (s.iter.type as Extract<Type, { kind: 'array' }>).elem;
         return this.countedLoop(mb.int(0), this.lengthOf(array), (i) => {
-          const address = this.elementAddress(array, i, elem, s.span.line);
+          // In range: the loop checked `i` against the length (current, or unchanging).
+          const address = this.elementSlot(this.dataPointer(array, elem), i, elem);
           this.storeVar(s.varRef!, this.fromMem(b.CreateLoad(mb.memType(elem), address), elem));
-        }, s.body, () => this.lengthOf(array));
+        }, s.body, () => this.lengthOf(array), mayChangeLength(s.body));
       }
       case 'break':
       case 'continue': {
@@ -395,7 +397,9 @@ export class FunctionLowerer {
   /**
    * `for i in start..end`, strip-mined: an outer loop polls the interrupt flag every
    * POLL_STRIDE iterations and an inner loop without a poll runs the body (so it can be
-   * vectorized). `liveEnd`, if given, re-reads the end each chunk (arrays may shrink).
+   * vectorized). `liveEnd`, if given, is re-read at every chunk and, when the body may
+   * change it (`endMayChange`: an array's length), before every step too: the loop ends
+   * when the index reaches the current length.
    */
   private countedLoop(
     start: llvm.Value,
@@ -403,6 +407,7 @@ export class FunctionLowerer {
     bindVar: (i: llvm.Value) => void,
     body: Block,
     liveEnd?: () => llvm.Value,
+    endMayChange = false,
   ): void {
     const { b, mb } = this;
     const counter = this.alloca(mb.i64);
@@ -437,6 +442,11 @@ export class FunctionLowerer {
     b.CreateCondBr(b.CreateICmpSLT(i, chunkStop), bodyBB, outer);
 
     b.SetInsertPoint(bodyBB);
+    if (liveEnd && endMayChange) {
+      const inRange = this.block('for.bind');
+      b.CreateCondBr(b.CreateICmpSLT(i, liveEnd()), inRange, exit);
+      b.SetInsertPoint(inRange);
+    }
     bindVar(i);
     this.loops.push({ breakTo: exit, continueTo: step });
     this.blockStmts(body);
