@@ -87,3 +87,31 @@ describe('for e in arr while the array changes length', () => {
     expect(k.ok(long)).toBe('5000');
   });
 });
+
+describe('messages and formats that must not mislead', () => {
+  let k: TestSession;
+  beforeAll(() => {
+    k = new TestSession();
+  });
+
+  test('a MemoryError for a huge array names its size, not an overflowed one', () => {
+    expect(k.run('fill(2305843009213693952, 0)').error).toBe(
+      'MemoryError: out of memory (cannot allocate an array of 2305843009213693952 elements)',
+    );
+    expect(k.ok('len(fill(3, 0))')).toBe('3');
+  });
+
+  test('a value nested past the print depth limit is marked with the depth, unlike a cycle', () => {
+    k.ok('struct Chain { next: [Chain] }\nlet head = Chain { next: [] }\nlet at = head\nfor i in 0..60 {\n    let n = Chain { next: [] }\n    push(at.next, n)\n    at = n\n}');
+    const deep = k.ok('head');
+    expect(deep.endsWith(`[...depth 100]${' }]'.repeat(49)} }`)).toBe(true);
+    expect(deep).not.toContain('[...]');
+    k.ok('let loop = Chain { next: [] }\npush(loop.next, loop)');
+    expect(k.ok('loop')).toBe('Chain { next: [...] }');
+  });
+
+  test('C1 control characters in a str result are escaped, other text is kept', () => {
+    expect(k.ok('"a\\u{9b}b\\u{85}c\\u{80}\\u{9f}\\u{a0}é"')).toBe('"a\\u{9b}b\\u{85}c\\u{80}\\u{9f}\u00a0é"');
+    expect(k.run('print("\\u{9b}")').stdout).toBe('\u009b\n');
+  });
+});

@@ -52,6 +52,10 @@ export interface NativeAddon {
   emptyString(): number;
   /** Flushes buffered stdout/stderr to the host. */
   flush(): void;
+  /** The last progress() call the runtime kept from JS (a tight loop calls it far more
+   *  often than a bar redraws): done, total and how many ms ago; undefined if none since
+   *  the last call that went through or the last take. */
+  takeSkippedProgress(): [done: number, total: number, msAgo: number] | undefined;
   /** Collector statistics, for tests and benchmarks. */
   gcStats(): { heapBytes: number; collections: number };
 }

@@ -13,7 +13,7 @@ import type { AddedModule, NativeAddon, RunOutcome, TypeDescription } from './na
 import { loadNative } from './native';
 import { parseCell } from './parser';
 import { renderChart, startPlotWorker, type Chart } from './plots';
-import { ProgressBar } from './progress';
+import { ProgressBar, type ProgressUpdate } from './progress';
 
 export interface SessionOptions {
   /** Element 0 of an Int32Array on a SharedArrayBuffer: set it to 1 to interrupt. */
@@ -63,6 +63,16 @@ function hasLoop(stmts: Stmt[]): boolean {
   });
 }
 
+/** LaTeX math delimiters a front end renders: `$`, `$$`, `\(`, `\[`, `\begin{`. */
+const MATH_DELIMITER = /\$|\\\(|\\\[|\\begin\{/;
+
+/** A rich output's bundle. `text/latex` without math delimiters is rendered by no front
+ *  end (it shows the raw text): it is shown as display math, `$$…$$`. */
+function richData(mime: string, data: string): MimeBundle {
+  if (mime === 'text/latex' && !MATH_DELIMITER.test(data)) data = `$$${data}$$`;
+  return { [mime]: data };
+}
+
 export class Session implements Engine {
   readonly native: NativeAddon;
   env: Env = { functions: new Map(), globals: new Map(), structs: new Map() };
@@ -110,6 +120,7 @@ export class Session implements Engine {
       return this.compileAndRun(code, cell);
     } finally {
       this.native.flush();
+      this.finishProgress();
     }
   }
 
@@ -340,15 +351,15 @@ export class Session implements Engine {
         out({ type: 'stream', name: op, text: args[0] as string });
         return undefined;
       case 'display':
-        out({ type: 'display', data: { [args[0] as string]: args[1] } });
+        out({ type: 'display', data: richData(args[0] as string, args[1] as string) });
         return undefined;
       case 'display_id': {
         const displayId = randomUUID();
-        out({ type: 'display', data: { [args[0] as string]: args[1] }, displayId });
+        out({ type: 'display', data: richData(args[0] as string, args[1] as string), displayId });
         return displayId;
       }
       case 'update_display':
-        out({ type: 'update_display', displayId: args[0] as string, data: { [args[1] as string]: args[2] } });
+        out({ type: 'update_display', displayId: args[0] as string, data: richData(args[1] as string, args[2] as string) });
         return undefined;
       case 'clear_output':
         out({ type: 'clear_output', wait: false });
@@ -376,12 +387,22 @@ export class Session implements Engine {
 
   private showProgress(done: number, total: number): undefined {
     this.progress ??= new ProgressBar(() => performance.now());
-    const drawn = this.progress.update(done, total);
-    if (!drawn) return undefined;
+    this.showProgressUpdate(this.progress.update(done, total));
+    return undefined;
+  }
+
+  /** The cell's bar shows its last state (a loop may stop before 100 %). */
+  private finishProgress(): void {
+    const skipped = this.native.takeSkippedProgress();
+    const at = skipped && ([skipped[0], skipped[1], performance.now() - skipped[2]] as [number, number, number]);
+    this.showProgressUpdate(this.progress?.finish(at));
+  }
+
+  private showProgressUpdate(drawn: ProgressUpdate | undefined): void {
+    if (!drawn) return;
     const displayId = `progress-${this.currentCell}-${this.progressSerial}`;
     if (drawn.first) this.host.output({ type: 'display', data: drawn.bundle, displayId });
     else this.host.output({ type: 'update_display', data: drawn.bundle, displayId });
-    return undefined;
   }
 
   /** eval(src): the whole pipeline on src while the caller's frame is live. */

@@ -410,6 +410,21 @@ napi_value Flush(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value TakeSkippedProgress(napi_env env, napi_callback_info info) {
+  Args a(env, info, 0);
+  if (!a.ok) return nullptr;
+  Session* s = a.s;
+  s->progressLastCallNs = 0;  // the next cell's first call goes through
+  if (!s->progressSkipped) return undefined(env);
+  s->progressSkipped = false;
+  napi_value out;
+  napi_create_array_with_length(env, 3, &out);
+  napi_set_element(env, out, 0, num(env, (double)s->progressDone));
+  napi_set_element(env, out, 1, num(env, (double)s->progressTotal));
+  napi_set_element(env, out, 2, num(env, (double)(nowNs() - s->progressSkippedNs) / 1e6));
+  return out;
+}
+
 napi_value GcStats(napi_env env, napi_callback_info info) {
   napi_value o;
   napi_create_object(env, &o);
@@ -462,6 +477,7 @@ NAPI_MODULE_INIT() {
       {"registerType", RegisterType}, {"allocSlot", AllocSlot}, {"allocGlobal", AllocGlobal},
       {"writeWord", WriteWord}, {"readWord", ReadWord}, {"emptyString", EmptyString},
       {"flush", Flush}, {"gcStats", GcStats}, {"gcCollect", GcCollect},
+      {"takeSkippedProgress", TakeSkippedProgress},
   };
   for (auto& f : fns) {
     napi_value v;

@@ -68,6 +68,11 @@ struct Session {
   int refs = 0;
   // jit
   struct Jit* jit = nullptr;
+  // progress(): the last call that skipped the trip to JS (drawn at the end of the cell)
+  int64_t progressLastCallNs = 0;
+  bool progressSkipped = false;
+  int64_t progressDone = 0, progressTotal = 0;
+  uint64_t progressSkippedNs = 0;
 };
 
 extern __thread Session* tlsSession __attribute__((tls_model("initial-exec")));
