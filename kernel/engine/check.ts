@@ -18,6 +18,7 @@ import {
   sameType, Span, STR, Stmt, StructDecl, StructDef, Type, TypeExpr, VarRef, VOID,
 } from './ast';
 import { BUILTINS, BUILTIN_TYPES } from './builtins';
+import { layerEnv } from './env';
 import { checkArgs, checkBinary, checkBuiltinCall, checkCompoundAssign, checkUnary } from './check-builtins';
 import {
   blockTerminates, closingBraceSpan, coerce, nameErr, nonVoid, q, syntaxErr, typeErr, withSuggestion,
@@ -68,11 +69,7 @@ class Checker {
     private readonly oldEnv: Env,
     private readonly cellNumber: number,
   ) {
-    this.env = {
-      functions: new Map(oldEnv.functions),
-      globals: new Map(oldEnv.globals),
-      structs: new Map(oldEnv.structs),
-    };
+    this.env = layerEnv(oldEnv);
   }
 
   check(cell: Cell): CheckedCell {

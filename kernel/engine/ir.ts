@@ -75,6 +75,9 @@ const TBAA_METADATA = `
 !1003 = !{!1006, !1006, i64 0}
 `;
 
+/** An emptied module and its builder, per context, for the next ModuleBuilder. */
+const spareModules = new Map<llvm.LLVMContext, { module: llvm.Module; b: llvm.IRBuilder }>();
+
 /** One module under construction, with the types and declarations it uses. */
 export class ModuleBuilder {
   readonly context: llvm.LLVMContext;
@@ -93,10 +96,26 @@ export class ModuleBuilder {
   private readonly declared = new Map<string, llvm.Function>();
   private readonly globals = new Map<string, llvm.GlobalVariable>();
 
-  constructor(context: llvm.LLVMContext, name: string) {
+  /** Functions and runtime globals declared in the module, erased by dispose(). */
+  private readonly made: { functions: llvm.Function[]; globals: llvm.GlobalVariable[] } = { functions: [], globals: [] };
+
+  /** `stringAddress`, if given, places string literals outside the module (see stringLiteral). */
+  constructor(
+    context: llvm.LLVMContext,
+    name: string,
+    private readonly stringAddress?: (text: string) => number,
+  ) {
     this.context = context;
-    this.module = new llvm.Module(name, context);
-    this.b = new llvm.IRBuilder(context);
+    // The bindings never free a module or a builder (4.6 KB a cell): an emptied one is
+    // reused (see dispose), unless one is still being built (not the case in practice).
+    const spare = spareModules.get(context);
+    if (spare) {
+      spareModules.delete(context);
+      spare.module.setModuleIdentifier(name);
+      spare.module.setSourceFileName(name);
+    }
+    this.module = spare?.module ?? new llvm.Module(name, context);
+    this.b = spare?.b ?? new llvm.IRBuilder(context);
     this.i1 = this.b.getInt1Ty();
     this.i8 = this.b.getInt8Ty();
     this.i32 = this.b.getInt32Ty();
@@ -164,8 +183,11 @@ export class ModuleBuilder {
     return this.b.CreateIntToPtr(llvm.ConstantInt.get(this.i64, addr, false), llvm.PointerType.getUnqual(pointee));
   }
 
-  /** A string literal laid out as a KilnStr `{ i64 len, [len+1 x i8] }`, as an i8*. */
+  /** A string literal laid out as a KilnStr `{ i64 len, [len+1 x i8] }`, as an i8*: at the
+   *  session's address for that text if there is one (values may keep a literal after its
+   *  cell's code is gone, and the module's IR is then freed whole), else in the module. */
   stringLiteral(text: string): llvm.Value {
+    if (this.stringAddress) return this.address(this.stringAddress(text), this.i8);
     const bytes = Buffer.from(text, 'utf8');
     const arrayType = llvm.ArrayType.get(this.i8, bytes.length + 1);
     const chars = [...bytes, 0].map((byte) => llvm.ConstantInt.get(this.i8, byte, false));
@@ -207,9 +229,16 @@ export class ModuleBuilder {
     let fn = this.declared.get(name);
     if (!fn) {
       const fnType = llvm.FunctionType.get(ret, params, false);
-      fn = llvm.Function.Create(fnType, llvm.Function.LinkageTypes.ExternalLinkage, name, this.module);
+      fn = this.createFunction(fnType, name);
       this.declared.set(name, fn);
     }
+    return fn;
+  }
+
+  /** A function of this module (a declaration until a body is added). */
+  createFunction(type: llvm.FunctionType, name: string): llvm.Function {
+    const fn = llvm.Function.Create(type, llvm.Function.LinkageTypes.ExternalLinkage, name, this.module);
+    this.made.functions.push(fn);
     return fn;
   }
 
@@ -231,6 +260,7 @@ export class ModuleBuilder {
       const type = name === 'kiln_depth' ? this.i64 : name === 'kiln_interrupt' ? this.i32 : this.stackType;
       global = new llvm.GlobalVariable(this.module, type, false, llvm.Function.LinkageTypes.ExternalLinkage, null, name);
       this.globals.set(name, global);
+      this.made.globals.push(global);
     }
     return global;
   }
@@ -239,6 +269,29 @@ export class ModuleBuilder {
   /** The address of element `index` of kiln_fstack or kiln_lstack. */
   stackSlot(name: 'kiln_fstack' | 'kiln_lstack', index: llvm.Value): llvm.Value {
     return this.b.CreateInBoundsGEP(this.stackType, this.runtimeGlobal(name), [this.smallInt64(0), index]);
+  }
+
+  /**
+   * Frees the module's IR once printed. The bindings never delete a module or a context,
+   * and every cell's IR used to stay in the one shared context (tens of KB a cell). Bodies
+   * go first (they use the declarations and the runtime's globals, through instructions
+   * only). A literal placed in the module (no `stringAddress`) is used by a constant and
+   * stays.
+   */
+  dispose(): void {
+    for (const fn of this.made.functions) fn.deleteBody();
+    for (const fn of this.made.functions) {
+      fn.removeDeadConstantUsers();
+      if (fn.use_empty()) fn.eraseFromParent();
+    }
+    for (const global of this.made.globals) global.eraseFromParent();
+    this.made.functions.length = 0;
+    this.made.globals.length = 0;
+    this.declared.clear();
+    this.globals.clear();
+    this.b.ClearInsertionPoint();
+    // Empty again unless it holds literals: ready for the next cell.
+    if (this.stringAddress && !spareModules.has(this.context)) spareModules.set(this.context, { module: this.module, b: this.b });
   }
 
   /** The module as IR text, with two edits the bindings cannot make: the interrupt flag's

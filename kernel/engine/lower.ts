@@ -19,6 +19,10 @@ export interface LowerOptions {
   /** The globals this cell declares afresh, numbered from 1 in the order of their first
    *  `let`, and a word where the entry stores the number of the last one whose `let` ran. */
   globalProgress?: { word: number; ordinals: Map<GlobalInfo, number> };
+  /** Where a string literal's KilnStr lives (else it is placed in the module). */
+  stringAddress?: (text: string) => number;
+  /** Told of each global a function body (not the entry) reads or writes. */
+  usedByFunction?: (global: GlobalInfo) => void;
 }
 
 /** Iterations of a counted loop between two interrupt polls. */
@@ -28,19 +32,23 @@ let sharedContext: llvm.LLVMContext | undefined;
 
 export function lowerCell(checked: CheckedCell, options: LowerOptions): string {
   sharedContext ??= new llvm.LLVMContext();
-  const mb = new ModuleBuilder(sharedContext, `cell${options.cellNumber}`);
-  const llvmFns = new Map<FnDecl, llvm.Function>();
-  for (const decl of checked.functions) {
-    const sig = decl.sig!;
-    const fnType = mb.kilnFunctionType(sig);
-    llvmFns.set(decl, llvm.Function.Create(fnType, llvm.Function.LinkageTypes.ExternalLinkage, sig.symbol!, mb.module));
+  const mb = new ModuleBuilder(sharedContext, `cell${options.cellNumber}`, options.stringAddress);
+  try {
+    return lowerModule(mb, checked, options);
+  } finally {
+    mb.dispose();
   }
+}
+
+function lowerModule(mb: ModuleBuilder, checked: CheckedCell, options: LowerOptions): string {
+  const llvmFns = new Map<FnDecl, llvm.Function>();
+  for (const decl of checked.functions) llvmFns.set(decl, mb.createFunction(mb.kilnFunctionType(decl.sig!), decl.sig!.symbol!));
   for (const decl of checked.functions) {
     const lowerer = new FunctionLowerer(mb, llvmFns.get(decl)!, decl.locals!, options, decl.sig!);
     lowerer.lowerBody(decl.sig!.fid!, decl.body.stmts, decl.sig!.ret);
   }
   const entryType = llvm.FunctionType.get(mb.void, [], false);
-  const entry = llvm.Function.Create(entryType, llvm.Function.LinkageTypes.ExternalLinkage, options.entrySymbol, mb.module);
+  const entry = mb.createFunction(entryType, options.entrySymbol);
   new FunctionLowerer(mb, entry, checked.entryLocals, options).lowerEntry(options.entryFid, checked);
   // Not verified here: the addon parses and verifies the text anyway (addModule throws).
   return mb.print();
@@ -310,6 +318,7 @@ export class FunctionLowerer {
   }
 
   private globalAddress(ref: Extract<VarRef, { kind: 'global' }>): llvm.Value {
+    if (this.self) this.options.usedByFunction?.(ref.global);
     return this.mb.address(ref.global.slot!, this.mb.memType(ref.global.type));
   }
 

@@ -27,10 +27,12 @@ export interface NativeAddon {
   addModule(irText: string, optLevel: number, wantOptimizedIR: boolean): AddedModule;
   /** Looks up a symbol, materializing it; returns its address. Throws with the session's error reporter text. */
   lookup(name: string): number;
-  /** Removes a module's code and symbols (used only for a cell that failed before running). */
+  /** Removes a module's code and symbols (a cell that failed to compile; code no frame can run). */
   removeModule(tracker: number): void;
   /** Native assembly (AT&T) of a module's IR text, compiled by the JIT's target machine at that level. */
   emitAssembly(irText: string, optLevel: number): string;
+  /** The IR of a module optimized at level 0..3 exactly as addModule would (nothing is added to the JIT). */
+  optimizeIR(irText: string, optLevel: number): string;
   /** True if a C symbol of the process (libc, libm, loaded libraries; never node's own) can be bound by extern fn. */
   hasCSymbol(name: string): boolean;
   /** Guarded entry: calls `void fn()` at address; faults and Kiln errors come back as {ok:false}. Reentrant. */
@@ -48,6 +50,8 @@ export interface NativeAddon {
   /** A bigint writes words that do not fit in 53 bits (e.g. float bits). */
   writeWord(address: number, value: number | bigint): void;
   readWord(address: number): number;
+  /** A KilnStr holding `text`, never freed, outside the JIT's memory (string literals). */
+  stringConstant(text: string): number;
   /** Address of the runtime's static empty KilnStr (initial value of str globals). */
   emptyString(): number;
   /** Flushes buffered stdout/stderr to the host. */
@@ -57,5 +61,5 @@ export interface NativeAddon {
    *  the last call that went through or the last take. */
   takeSkippedProgress(): [done: number, total: number, msAgo: number] | undefined;
   /** Collector statistics, for tests and benchmarks. */
-  gcStats(): { heapBytes: number; collections: number };
+  gcStats(): { heapBytes: number; collections: number; usedBytes: number };
 }

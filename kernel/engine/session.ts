@@ -2,11 +2,14 @@
 // runs them through the addon's guarded entry, and keeps what they define.
 // Nothing here knows about Jupyter: outputs go to an EngineHost.
 import { randomUUID } from 'node:crypto';
-import { sameType, type CheckedCell, type Env, type FnSig, type GlobalInfo, type Stmt, type Type } from './ast';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { CheckedCell, Env, FnSig, Stmt, Type } from './ast';
 import type { CompletionResult, Engine, EngineHost, ExecuteOutcome, IsCompleteResult, MimeBundle } from './api';
 import { checkCell, sameSignature } from './check';
 import { complete, inspect, isComplete } from './complete';
 import { CompileError, KilnError, kilnError, renderCompileError, renderRuntimeError } from './errors';
+import { CodeTables, type CodeModule } from './code-tables';
+import { commitEnv } from './env';
 import { lowerCell } from './lower';
 import { runMagic } from './magics';
 import type { AddedModule, NativeAddon, RunOutcome, TypeDescription } from './native-api';
@@ -14,6 +17,7 @@ import { loadNative } from './native';
 import { parseCell } from './parser';
 import { renderChart, startPlotWorker, type Chart } from './plots';
 import { ProgressBar, type ProgressUpdate } from './progress';
+import { SessionGlobals, type GlobalProgress } from './session-globals';
 
 export interface SessionOptions {
   /** Element 0 of an Int32Array on a SharedArrayBuffer: set it to 1 to interrupt. */
@@ -32,17 +36,15 @@ export interface CompiledCell {
   /** The globals the cell declares afresh and the word where its entry records how many
    *  of their `let`s have run (so that a failed run forgets the others). */
   globalProgress?: GlobalProgress;
-}
-
-interface GlobalProgress {
-  word: number;
-  ordinals: Map<GlobalInfo, number>;
-  /** The global each new one replaced in the session (a `let` with a different type). */
-  replaced: Map<GlobalInfo, GlobalInfo | undefined>;
+  /** The cell's module in the JIT. */
+  module: CodeModule;
 }
 
 /** Makes LLVM symbol names unique across sessions (the addon may outlive a session). */
 let symbolCounter = 0;
+
+/** String literals' KilnStrs by text (they live as long as the process, as the addon). */
+const stringConstants = new Map<string, number>();
 
 const PRIMITIVE_TYPE_IDS: Record<string, number> = { int: 0, float: 1, bool: 2, str: 3, void: 0 };
 
@@ -77,29 +79,25 @@ export class Session implements Engine {
   readonly native: NativeAddon;
   env: Env = { functions: new Map(), globals: new Map(), structs: new Map() };
   optLevel = 2;
-  private readonly frames: { name: string; cell: number }[] = [];
-  /** Places in the code (frame id and line) by location id, as kiln_lstack records them. */
-  private readonly locations: { fid: number; line: number }[] = [];
-  private readonly locationIds = new Map<string, number>();
+  /** Function and location ids in compiled code, and the modules that hold it. */
+  readonly code = new CodeTables();
+  readonly globals: SessionGlobals;
   private readonly typeIds = new Map<string, number>();
   private progress?: ProgressBar;
   private progressSerial = 0;
   private currentCell = 0;
-  /** Progress words (see GlobalProgress) of cells that have finished running, for reuse. */
-  private readonly freeProgressWords: number[] = [];
-  /** Globals whose `let` never ran (their cell failed first) by name: a later `let` of the
-   *  same name and type takes over the slot, which that cell's functions read. */
-  private readonly unranGlobals = new Map<string, GlobalInfo>();
   /** How many eval calls are running (nested). */
   private evalDepth = 0;
-  /** Sources of the functions' defining cells, for %ir / %asm. */
-  readonly functionIR = new Map<string, { ir: string; optimizedIR?: string; symbol: string }>();
+  /** IR of each function's defining cell (deflated: a long session defines thousands),
+   *  its optimisation level and the function's symbol, for %ir name / %asm name. */
+  private readonly functionIR = new Map<string, { deflatedIR: Buffer; level: number; symbol: string }>();
 
   constructor(
     readonly host: EngineHost,
     options: SessionOptions = {},
   ) {
     this.native = loadNative();
+    this.globals = new SessionGlobals(this.native);
     if (options.interruptFlag) this.native.setInterruptFlag(options.interruptFlag);
     this.native.setHost((op, ...args) => this.callback(op, args));
     this.native.createJit();
@@ -121,6 +119,7 @@ export class Session implements Engine {
     } finally {
       this.native.flush();
       this.finishProgress();
+      this.removeDeadCode();
     }
   }
 
@@ -151,21 +150,32 @@ export class Session implements Engine {
     let ir: string;
     const entrySymbol = `cell${cell}.entry.${symbolCounter++}`;
     let globalProgress: GlobalProgress | undefined;
+    const fids: number[] = [];
+    const registerFrame = (name: string): number => {
+      fids.push(this.code.registerFrame(name, cell));
+      return fids[fids.length - 1];
+    };
+    const abandon = (): void => {
+      this.globals.abandoned(globalProgress);
+      this.code.releaseFrames(fids);
+    };
     try {
       checked = checkCell(parseCell(code), this.env, cell);
       this.checkExterns(checked);
-      globalProgress = this.newGlobals(checked);
-      this.assignAddresses(checked, cell);
+      globalProgress = this.globals.progressFor(checked, this.env);
+      this.assignAddresses(checked, registerFrame);
       ir = lowerCell(checked, {
         cellNumber: cell,
         entrySymbol,
-        entryFid: this.registerFrame('<cell>', cell),
+        entryFid: registerFrame('<cell>'),
         typeId: (t) => this.typeId(t),
-        location: (fid, line) => this.location(fid, line),
+        location: (fid, line) => this.code.location(fid, line),
         globalProgress,
+        stringAddress: (text) => this.stringConstant(text),
+        usedByFunction: (global) => this.globals.usedByFunction(global),
       });
     } catch (err) {
-      if (globalProgress) this.freeProgressWords.push(globalProgress.word);
+      abandon();
       if (err instanceof CompileError) return renderCompileError(err, code, cell);
       // The compiler recurses on nesting: thousands of nested brackets exhaust its stack;
       // so does compiling inside eval nested thousands deep (runaway recursion).
@@ -176,66 +186,65 @@ export class Session implements Engine {
       }
       throw err;
     }
-    // The optimized IR is kept for the cell's functions (%ir name) or shown (%ir).
-    const keepIR = showIR || checked.functions.length > 0;
+    // The optimized IR is printed only to be shown (%ir); %ir name makes it again.
+    const level = this.levelFor(checked, showIR);
     let added: AddedModule | undefined;
     let entry: number;
     const bodies: [FnSig, number][] = [];
     try {
-      added = this.native.addModule(ir, this.levelFor(checked, showIR), keepIR);
+      added = this.native.addModule(ir, level, showIR);
       for (const decl of checked.functions) bodies.push([decl.sig!, this.native.lookup(decl.sig!.symbol!)]);
       entry = this.native.lookup(entrySymbol);
     } catch (err) {
       // Out of JIT memory, or a bug of ours (invalid IR): the cell is dropped whole.
       if (added) this.native.removeModule(added.tracker);
-      if (globalProgress) this.freeProgressWords.push(globalProgress.word);
+      abandon();
       return renderRuntimeError('SyntaxError', `could not compile the cell: ${(err as Error).message}`, []);
     }
     // Commit: from here on the cell's definitions are part of the session.
+    // (A copy: zlib's result is a view of a 16 KB chunk.)
+    const deflatedIR = bodies.length > 0 ? Buffer.from(deflateRawSync(ir)) : undefined;
+    const module = this.code.addModule(added.tracker, fids, bodies.map(([, address]) => address));
     for (const [sig, address] of bodies) {
+      const previous = this.native.readWord(sig.slot!);
       this.native.writeWord(sig.slot!, address);
-      this.functionIR.set(sig.name, { ir, optimizedIR: added.optimizedIR, symbol: sig.symbol! });
+      if (previous) this.code.superseded(previous);
+      this.functionIR.set(sig.name, { deflatedIR: deflatedIR!, level, symbol: sig.symbol! });
     }
-    this.env = checked.env;
-    for (const global of checked.globals) this.unranGlobals.delete(global.name);
-    if (globalProgress) this.native.writeWord(globalProgress.word, 0);
-    return { entry, checked, ir, optimizedIR: added.optimizedIR, compileMs: performance.now() - started, globalProgress };
-  }
-
-  /** The globals a cell declares afresh, numbered in the order of their first `let`. */
-  private newGlobals(checked: CheckedCell): GlobalProgress | undefined {
-    const fresh = checked.globals.filter((g) => g.slot === undefined);
-    if (fresh.length === 0) return undefined;
-    return {
-      word: this.freeProgressWords.pop() ?? this.native.allocGlobal(),
-      ordinals: new Map(fresh.map((g, i) => [g, i + 1])),
-      replaced: new Map(fresh.map((g) => [g, this.env.globals.get(g.name)])),
-    };
+    this.env = commitEnv(checked.env);
+    this.globals.committed(checked, globalProgress);
+    const compileMs = performance.now() - started;
+    return { entry, checked, ir, optimizedIR: added.optimizedIR, compileMs, globalProgress, module };
   }
 
   /** Runs a compiled cell's entry. A run that fails forgets the globals whose `let` did
    *  not run (LANGUAGE.md: only those whose `let` ran stay). */
   runEntry(compiled: CompiledCell): RunOutcome {
     const outcome = this.native.run(compiled.entry);
-    const progress = compiled.globalProgress;
-    if (!progress) return outcome;
-    if (!outcome.ok) {
-      const ran = this.native.readWord(progress.word);
-      for (const [global, ordinal] of progress.ordinals) {
-        if (ordinal > ran) this.forgetGlobal(global, progress.replaced.get(global));
-      }
-    }
+    this.code.entryDone(compiled.module);
     // A cell runs once (%timeit reruns it, and a rerun records the same progress).
-    this.freeProgressWords.push(progress.word);
+    if (compiled.globalProgress) this.globals.settle(compiled.globalProgress, outcome.ok, this.env, this.evalDepth === 0);
     compiled.globalProgress = undefined;
     return outcome;
   }
 
-  private forgetGlobal(global: GlobalInfo, replaced: GlobalInfo | undefined): void {
-    if (this.env.globals.get(global.name) !== global) return; // re-declared since (by eval)
-    if (replaced) this.env.globals.set(global.name, replaced);
-    else this.env.globals.delete(global.name);
-    this.unranGlobals.set(global.name, global);
+  /** Removes the modules no frame can run (call only when no Kiln code is running). */
+  private removeDeadCode(): void {
+    for (const module of this.code.takeDead()) {
+      this.native.removeModule(module.tracker);
+      this.code.releaseFrames(module.fids);
+    }
+  }
+
+
+
+  /** The IR of function `name`'s defining cell (unoptimized, or optimized at the level it
+   *  was compiled at) and the function's symbol in it; undefined for an unknown name. */
+  functionSource(name: string, optimized: boolean): { ir: string; symbol: string } | undefined {
+    const fn = this.functionIR.get(name);
+    if (!fn) return undefined;
+    const ir = inflateRawSync(fn.deflatedIR).toString();
+    return { ir: optimized ? this.native.optimizeIR(ir, fn.level) : ir, symbol: fn.symbol };
   }
 
   /**
@@ -257,11 +266,7 @@ export class Session implements Engine {
   }
 
   runtimeError(outcome: Extract<RunOutcome, { ok: false }>): KilnError {
-    const frames = outcome.frames.map(([, location]) => {
-      const place = this.locations[location];
-      const frame = place && this.frames[place.fid];
-      return frame ? { ...frame, line: place.line } : { name: '?', cell: 0, line: 0 };
-    });
+    const frames = outcome.frames.map(([, location]) => this.code.place(location) ?? { name: '?', cell: 0, line: 0 });
     return renderRuntimeError(outcome.kind, outcome.message, frames);
   }
 
@@ -270,7 +275,8 @@ export class Session implements Engine {
     this.native.createJit();
     this.env = { functions: new Map(), globals: new Map(), structs: new Map() };
     this.functionIR.clear();
-    this.unranGlobals.clear();
+    this.globals.reset();
+    this.code.clear();
   }
 
   private checkExterns(checked: CheckedCell): void {
@@ -285,39 +291,25 @@ export class Session implements Engine {
 
   /** Slots for new functions and globals, versioned symbols, frame ids. A function whose
    *  signature is unchanged keeps its slot, so earlier callers reach the new body. */
-  private assignAddresses(checked: CheckedCell, cell: number): void {
+  private assignAddresses(checked: CheckedCell, registerFrame: (name: string) => number): void {
     for (const decl of checked.functions) {
       const sig = decl.sig!;
       const previous = this.env.functions.get(sig.name);
       sig.slot = previous && !previous.extern && sameSignature(previous, sig) ? previous.slot : this.native.allocSlot();
       sig.symbol = `${sig.name}.v${symbolCounter++}`;
-      sig.fid = this.registerFrame(sig.name, cell);
+      sig.fid = registerFrame(sig.name);
     }
-    for (const global of checked.globals) {
-      if (global.slot !== undefined) continue;
-      const unran = this.unranGlobals.get(global.name);
-      if (unran && sameType(unran.type, global.type)) {
-        global.slot = unran.slot;
-        continue;
-      }
-      global.slot = this.native.allocGlobal();
-      if (global.type.kind === 'str') this.native.writeWord(global.slot, this.native.emptyString());
-    }
+    for (const global of checked.globals) if (global.slot === undefined) this.globals.assignSlot(global);
   }
 
-  private location(fid: number, line: number): number {
-    const key = `${fid}:${line}`;
-    let id = this.locationIds.get(key);
-    if (id === undefined) {
-      id = this.locations.push({ fid, line }) - 1;
-      this.locationIds.set(key, id);
+  /** One KilnStr per distinct literal text, shared by every cell that uses it. */
+  private stringConstant(text: string): number {
+    let address = stringConstants.get(text);
+    if (address === undefined) {
+      address = this.native.stringConstant(text);
+      stringConstants.set(text, address);
     }
-    return id;
-  }
-
-  private registerFrame(name: string, cell: number): number {
-    this.frames.push({ name, cell });
-    return this.frames.length - 1;
+    return address;
   }
 
   /** The runtime's formatter id of a type; composite types are registered on first use. */

@@ -196,6 +196,18 @@ napi_value EmitAssembly(napi_env env, napi_callback_info info) {
   return str(env, out);
 }
 
+napi_value OptimizeIR(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  std::string ir, out;
+  if (!getString(env, a.argv[0], ir)) return throwError(env, "optimizeIR: IR text must be a string");
+  double opt = 2;
+  if (a.argc > 1) getNumber(env, a.argv[1], &opt);
+  std::string err = jitEmitAsm(a.s->jit, ir, (int)opt, &out, true);
+  if (!err.empty()) return throwError(env, err);
+  return str(env, out);
+}
+
 napi_value HasCSymbol(napi_env env, napi_callback_info info) {
   Args a(env, info, 1);
   if (!a.ok) return nullptr;
@@ -399,6 +411,21 @@ napi_value ReadWord(napi_env env, napi_callback_info info) {
   return num(env, (double)*(int64_t*)(uintptr_t)addr);
 }
 
+napi_value StringConstant(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  std::string text;
+  if (!getString(env, a.argv[0], text)) return throwError(env, "stringConstant: text must be a string");
+  // Outside the JIT's memory and the collector's heap: lives as long as the process (the
+  // engine keeps one per distinct text), so values may hold it after its cell's code goes.
+  auto* str = (KilnStr*)malloc(sizeof(int64_t) + text.size() + 1);
+  if (!str) return throwError(env, "stringConstant: out of memory", "MemoryError");
+  str->len = (int64_t)text.size();
+  memcpy(str->bytes, text.data(), text.size());
+  str->bytes[text.size()] = 0;
+  return num(env, (double)(uintptr_t)str);
+}
+
 napi_value EmptyString(napi_env env, napi_callback_info info) {
   return num(env, (double)(uintptr_t)emptyStr());
 }
@@ -430,6 +457,8 @@ napi_value GcStats(napi_env env, napi_callback_info info) {
   napi_create_object(env, &o);
   napi_set_named_property(env, o, "heapBytes", num(env, (double)GC_get_heap_size()));
   napi_set_named_property(env, o, "collections", num(env, (double)GC_get_gc_no()));
+  // Bytes in the heap that are not free: live objects (after a collection) and garbage.
+  napi_set_named_property(env, o, "usedBytes", num(env, (double)(GC_get_heap_size() - GC_get_free_bytes())));
   return o;
 }
 
@@ -477,7 +506,8 @@ NAPI_MODULE_INIT() {
       {"registerType", RegisterType}, {"allocSlot", AllocSlot}, {"allocGlobal", AllocGlobal},
       {"writeWord", WriteWord}, {"readWord", ReadWord}, {"emptyString", EmptyString},
       {"flush", Flush}, {"gcStats", GcStats}, {"gcCollect", GcCollect},
-      {"takeSkippedProgress", TakeSkippedProgress},
+      {"takeSkippedProgress", TakeSkippedProgress}, {"stringConstant", StringConstant},
+      {"optimizeIR", OptimizeIR},
   };
   for (auto& f : fns) {
     napi_value v;
