@@ -115,3 +115,23 @@ describe('messages and formats that must not mislead', () => {
     expect(k.run('print("\\u{9b}")').stdout).toBe('\u009b\n');
   });
 });
+
+describe('interrupting the compiler', () => {
+  test('an interrupt during the compile of a 20,000-line cell ends it: nothing defined, session intact', () => {
+    const k = new TestSession();
+    k.ok('let before = 1');
+    const lines = ['fn partOfIt() -> int { return 1 }', 'let acc = 0', ...Array.from({ length: 20000 }, (_, i) => `acc = acc + ${i % 7}`), 'acc'];
+    const setter = new Worker(
+      "const { workerData } = require('node:worker_threads'); setTimeout(() => Atomics.store(workerData, 0, 1), 150)",
+      { eval: true, workerData: k.interruptFlag },
+    );
+    const r = k.run(lines.join('\n'));
+    void setter.terminate();
+    expect(r.error).toBe('KeyboardInterrupt: interrupted');
+    expect(Atomics.load(k.interruptFlag, 0)).toBe(0);
+    // Interrupted before its code was added: its function is not defined either.
+    expect(k.run('partOfIt()').error).toMatch(/^NameError: .*`partOfIt`/);
+    expectUnknown(k, 'acc');
+    expect(k.ok('before + 1')).toBe('2');
+  });
+});

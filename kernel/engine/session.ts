@@ -75,6 +75,9 @@ function richData(mime: string, data: string): MimeBundle {
   return { [mime]: data };
 }
 
+/** Thrown inside compile() when the user interrupts it. */
+class Interrupted extends Error {}
+
 export class Session implements Engine {
   readonly native: NativeAddon;
   env: Env = { functions: new Map(), globals: new Map(), structs: new Map() };
@@ -86,6 +89,7 @@ export class Session implements Engine {
   private progress?: ProgressBar;
   private progressSerial = 0;
   private currentCell = 0;
+  private readonly interruptFlag?: Int32Array;
   /** How many eval calls are running (nested). */
   private evalDepth = 0;
   /** IR of each function's defining cell (deflated: a long session defines thousands),
@@ -99,6 +103,7 @@ export class Session implements Engine {
     this.native = loadNative();
     this.globals = new SessionGlobals(this.native);
     if (options.interruptFlag) this.native.setInterruptFlag(options.interruptFlag);
+    this.interruptFlag = options.interruptFlag;
     this.native.setHost((op, ...args) => this.callback(op, args));
     this.native.createJit();
     // Vega takes ~0.5 s of CPU to load: start it a little after start-up, when the first
@@ -160,7 +165,10 @@ export class Session implements Engine {
       this.code.releaseFrames(fids);
     };
     try {
-      checked = checkCell(parseCell(code), this.env, cell);
+      const parsed = parseCell(code);
+      this.checkInterrupt();
+      checked = checkCell(parsed, this.env, cell);
+      this.checkInterrupt();
       this.checkExterns(checked);
       globalProgress = this.globals.progressFor(checked, this.env);
       this.assignAddresses(checked, registerFrame);
@@ -173,10 +181,13 @@ export class Session implements Engine {
         globalProgress,
         stringAddress: (text) => this.stringConstant(text),
         usedByFunction: (global) => this.globals.usedByFunction(global),
+        checkInterrupt: () => this.checkInterrupt(),
       });
+      this.checkInterrupt();
     } catch (err) {
       abandon();
       if (err instanceof CompileError) return renderCompileError(err, code, cell);
+      if (err instanceof Interrupted) return renderRuntimeError('KeyboardInterrupt', 'interrupted', []);
       // The compiler recurses on nesting: thousands of nested brackets exhaust its stack;
       // so does compiling inside eval nested thousands deep (runaway recursion).
       if (err instanceof RangeError && /call stack/.test(err.message)) {
@@ -193,12 +204,15 @@ export class Session implements Engine {
     const bodies: [FnSig, number][] = [];
     try {
       added = this.native.addModule(ir, level, showIR);
+      this.checkInterrupt();
       for (const decl of checked.functions) bodies.push([decl.sig!, this.native.lookup(decl.sig!.symbol!)]);
       entry = this.native.lookup(entrySymbol);
+      this.checkInterrupt();
     } catch (err) {
       // Out of JIT memory, or a bug of ours (invalid IR): the cell is dropped whole.
       if (added) this.native.removeModule(added.tracker);
       abandon();
+      if (err instanceof Interrupted) return renderRuntimeError('KeyboardInterrupt', 'interrupted', []);
       return renderRuntimeError('SyntaxError', `could not compile the cell: ${(err as Error).message}`, []);
     }
     // Commit: from here on the cell's definitions are part of the session.
@@ -237,6 +251,13 @@ export class Session implements Engine {
   }
 
 
+
+  /** An interrupt while compiling ends the compile (the cell then defines nothing). */
+  private checkInterrupt(): void {
+    if (!this.interruptFlag || Atomics.load(this.interruptFlag, 0) === 0) return;
+    Atomics.store(this.interruptFlag, 0, 0);
+    throw new Interrupted();
+  }
 
   /** The IR of function `name`'s defining cell (unoptimized, or optimized at the level it
    *  was compiled at) and the function's symbol in it; undefined for an unknown name. */
