@@ -3,10 +3,13 @@
 // cells against the first 10 % (wall clock, and this process's CPU time, which a busy
 // machine disturbs less), and the RSS growth over the run, each beside its target.
 // node dist/bench/soak/long-session.js [cells=10000]
+import { readFileSync } from 'node:fs';
 import { executeOrFail, fail, kilnSession, now } from '../util';
 
 const cells = Number(process.argv[2] ?? 10_000);
 const rssMB = (): number => process.memoryUsage().rss / 2 ** 20;
+/** Memory mappings of this process (Linux caps them at vm.max_map_count, 65,530). */
+const mapCount = (): number => readFileSync('/proc/self/maps', 'utf8').split('\n').length - 1;
 const cpuMs = (): number => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
   // Warm up (LLVM, the JIT, the collector) so the baseline is a session ready to work.
   for (let i = 0; i < 20; i++) executeOrFail(session, cellSource(i), i + 1, 'warm-up');
   const startRss = rssMB();
+  const startMaps = mapCount();
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < cells; i++) {
@@ -43,7 +47,7 @@ async function main(): Promise<void> {
     await nextTurn();
     if (result !== String(3 * n + 3)) fail(`cell ${n} gave ${result}, expected ${3 * n + 3}`);
     if (process.env.KILN_SOAK_VERBOSE && (i + 1) % 1000 === 0) {
-      console.error(`${i + 1} cells: ${rssMB().toFixed(0)} MB, ${mean(wall.slice(-1000)).toFixed(2)} ms a cell over the last 1,000`);
+      console.error(`${i + 1} cells: ${rssMB().toFixed(0)} MB, ${mapCount()} maps, ${mean(wall.slice(-1000)).toFixed(2)} ms a cell over the last 1,000`);
     }
   }
   const endRss = rssMB();
@@ -57,7 +61,7 @@ async function main(): Promise<void> {
   const growth = endRss - startRss;
   console.log(`${label}: RSS ${startRss.toFixed(0)} -> ${endRss.toFixed(0)} MB, growth ${growth.toFixed(0)} MB, ${((growth * 1024) / cells).toFixed(1)} KB a cell (target < 100 MB over 10,000 cells)`);
   const modules = session.code.sizes().modules;
-  console.log(`${label}: completed without running out of memory maps; ${modules.toLocaleString('en-US')} modules live in the JIT (target: completes)`);
+  console.log(`${label}: completed; memory maps ${startMaps} -> ${mapCount()}, ${modules.toLocaleString('en-US')} modules live in the JIT (target: completes, maps far below 65,530)`);
 }
 
 void main();

@@ -184,29 +184,23 @@ napi_value RemoveModule(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-napi_value EmitAssembly(napi_env env, napi_callback_info info) {
+// emitAssembly(ir, level) and optimizeIR(ir, level): the module optimized as addModule
+// would, as assembly or as IR text.
+static napi_value optimizedModule(napi_env env, napi_callback_info info, bool wantIR, const char* call) {
   Args a(env, info, 1);
   if (!a.ok) return nullptr;
   std::string ir, out;
-  if (!getString(env, a.argv[0], ir)) return throwError(env, "emitAssembly: IR text must be a string");
+  if (!getString(env, a.argv[0], ir)) return throwError(env, (std::string(call) + ": IR text must be a string").c_str());
   double opt = 2;
   if (a.argc > 1) getNumber(env, a.argv[1], &opt);
-  std::string err = jitEmitAsm(a.s->jit, ir, (int)opt, &out);
+  std::string err = jitEmitAsm(a.s->jit, ir, (int)opt, &out, wantIR);
   if (!err.empty()) return throwError(env, err);
   return str(env, out);
 }
 
-napi_value OptimizeIR(napi_env env, napi_callback_info info) {
-  Args a(env, info, 1);
-  if (!a.ok) return nullptr;
-  std::string ir, out;
-  if (!getString(env, a.argv[0], ir)) return throwError(env, "optimizeIR: IR text must be a string");
-  double opt = 2;
-  if (a.argc > 1) getNumber(env, a.argv[1], &opt);
-  std::string err = jitEmitAsm(a.s->jit, ir, (int)opt, &out, true);
-  if (!err.empty()) return throwError(env, err);
-  return str(env, out);
-}
+napi_value EmitAssembly(napi_env env, napi_callback_info info) { return optimizedModule(env, info, false, "emitAssembly"); }
+
+napi_value OptimizeIR(napi_env env, napi_callback_info info) { return optimizedModule(env, info, true, "optimizeIR"); }
 
 napi_value HasCSymbol(napi_env env, napi_callback_info info) {
   Args a(env, info, 1);
