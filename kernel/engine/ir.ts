@@ -76,7 +76,17 @@ const TBAA_METADATA = `
 `;
 
 /** An emptied module and its builder, per context, for the next ModuleBuilder. */
-const spareModules = new Map<llvm.LLVMContext, { module: llvm.Module; b: llvm.IRBuilder }>();
+const spareModules = new Map<llvm.LLVMContext, Reusable>();
+
+/** What a ModuleBuilder hands on to the next: the module, its builder, and the runtime's
+ *  declarations (the same in every cell; making and erasing them cost ~1 KB a function
+ *  that the bindings never gave back). */
+interface Reusable {
+  module: llvm.Module;
+  b: llvm.IRBuilder;
+  kept: Map<string, llvm.Function>;
+  globals: Map<string, llvm.GlobalVariable>;
+}
 
 /** One module under construction, with the types and declarations it uses. */
 export class ModuleBuilder {
@@ -92,12 +102,14 @@ export class ModuleBuilder {
   readonly ptr: llvm.PointerType;
   private readonly stackType: llvm.ArrayType;
   private stringCount = 0;
-  /** Declarations made so far (a lookup in the module costs a trip through the bindings). */
+  /** Declarations of this cell (C functions of `extern fn`), erased by dispose(). */
   private readonly declared = new Map<string, llvm.Function>();
-  private readonly globals = new Map<string, llvm.GlobalVariable>();
-
-  /** Functions and runtime globals declared in the module, erased by dispose(). */
-  private readonly made: { functions: llvm.Function[]; globals: llvm.GlobalVariable[] } = { functions: [], globals: [] };
+  /** Declarations of the runtime, LLVM intrinsics and libm, and the runtime's globals:
+   *  the same in every cell, so they stay in a reused module. */
+  private readonly kept: Map<string, llvm.Function>;
+  private readonly globals: Map<string, llvm.GlobalVariable>;
+  /** Functions defined or declared for this cell only, erased by dispose(). */
+  private readonly made: llvm.Function[] = [];
 
   /** `stringAddress`, if given, places string literals outside the module (see stringLiteral). */
   constructor(
@@ -116,6 +128,8 @@ export class ModuleBuilder {
     }
     this.module = spare?.module ?? new llvm.Module(name, context);
     this.b = spare?.b ?? new llvm.IRBuilder(context);
+    this.kept = spare?.kept ?? new Map();
+    this.globals = spare?.globals ?? new Map();
     this.i1 = this.b.getInt1Ty();
     this.i8 = this.b.getInt8Ty();
     this.i32 = this.b.getInt32Ty();
@@ -224,21 +238,25 @@ export class ModuleBuilder {
     }
   }
 
-  /** Declares (once) and returns a function of the given signature. */
-  declare(name: string, ret: llvm.Type, params: llvm.Type[]): llvm.Function {
-    let fn = this.declared.get(name);
+  /** Declares (once) and returns a function of the given signature. The runtime's and
+   *  LLVM's (`kiln_*`, `llvm.*`) and libm's (`libm`) never change and are kept. */
+  declare(name: string, ret: llvm.Type, params: llvm.Type[], libm = false): llvm.Function {
+    const keep = libm || name.startsWith('kiln_') || name.startsWith('llvm.');
+    const table = keep ? this.kept : this.declared;
+    let fn = table.get(name);
     if (!fn) {
       const fnType = llvm.FunctionType.get(ret, params, false);
-      fn = this.createFunction(fnType, name);
-      this.declared.set(name, fn);
+      fn = llvm.Function.Create(fnType, llvm.Function.LinkageTypes.ExternalLinkage, name, this.module);
+      if (!keep) this.made.push(fn);
+      table.set(name, fn);
     }
     return fn;
   }
 
-  /** A function of this module (a declaration until a body is added). */
+  /** A function of this cell (a declaration until a body is added). */
   createFunction(type: llvm.FunctionType, name: string): llvm.Function {
     const fn = llvm.Function.Create(type, llvm.Function.LinkageTypes.ExternalLinkage, name, this.module);
-    this.made.functions.push(fn);
+    this.made.push(fn);
     return fn;
   }
 
@@ -250,7 +268,7 @@ export class ModuleBuilder {
 
   /** An LLVM intrinsic or libm function on doubles, e.g. `llvm.sqrt.f64`, `tan`. */
   mathFunction(name: string, arity: number): llvm.Function {
-    return this.declare(name, this.f64, Array(arity).fill(this.f64));
+    return this.declare(name, this.f64, Array(arity).fill(this.f64), true);
   }
 
   /** An external data symbol of the runtime. */
@@ -260,7 +278,6 @@ export class ModuleBuilder {
       const type = name === 'kiln_depth' ? this.i64 : name === 'kiln_interrupt' ? this.i32 : this.stackType;
       global = new llvm.GlobalVariable(this.module, type, false, llvm.Function.LinkageTypes.ExternalLinkage, null, name);
       this.globals.set(name, global);
-      this.made.globals.push(global);
     }
     return global;
   }
@@ -272,26 +289,23 @@ export class ModuleBuilder {
   }
 
   /**
-   * Frees the module's IR once printed. The bindings never delete a module or a context,
+   * Frees the cell's IR once printed. The bindings never delete a module or a context,
    * and every cell's IR used to stay in the one shared context (tens of KB a cell). Bodies
-   * go first (they use the declarations and the runtime's globals, through instructions
-   * only). A literal placed in the module (no `stringAddress`) is used by a constant and
-   * stays.
+   * go first (they use the declarations, through instructions only). A literal placed in
+   * the module (no `stringAddress`) is used by a constant: that module is not reused.
    */
   dispose(): void {
-    for (const fn of this.made.functions) fn.deleteBody();
-    for (const fn of this.made.functions) {
+    for (const fn of this.made) fn.deleteBody();
+    for (const fn of this.made) {
       fn.removeDeadConstantUsers();
       if (fn.use_empty()) fn.eraseFromParent();
     }
-    for (const global of this.made.globals) global.eraseFromParent();
-    this.made.functions.length = 0;
-    this.made.globals.length = 0;
+    this.made.length = 0;
     this.declared.clear();
-    this.globals.clear();
     this.b.ClearInsertionPoint();
-    // Empty again unless it holds literals: ready for the next cell.
-    if (this.stringAddress && !spareModules.has(this.context)) spareModules.set(this.context, { module: this.module, b: this.b });
+    if (this.stringAddress && !spareModules.has(this.context)) {
+      spareModules.set(this.context, { module: this.module, b: this.b, kept: this.kept, globals: this.globals });
+    }
   }
 
   /** The module as IR text, with two edits the bindings cannot make: the interrupt flag's
