@@ -5,7 +5,7 @@ import llvm from 'llvm-bindings';
 import type { CheckedCell, Expr, FnDecl, FnSig, GlobalInfo, Stmt, Type, Block, VarRef } from './ast';
 import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './ir';
 import { arithmetic, lowerExpr } from './lower-expr';
-import { mayChangeLength } from './lower-loops';
+import { countedLoop, mayChangeLength } from './lower-loops';
 
 export interface LowerOptions {
   cellNumber: number;
@@ -29,9 +29,6 @@ export interface LowerOptions {
 
 /** Statements in one basic block at most (see FunctionLowerer.statements). */
 const STATEMENTS_PER_BLOCK = 64;
-
-/** Iterations of a counted loop between two interrupt polls. */
-const POLL_STRIDE = 4096;
 
 let sharedContext: llvm.LLVMContext | undefined;
 
@@ -59,7 +56,7 @@ function lowerModule(mb: ModuleBuilder, checked: CheckedCell, options: LowerOpti
   return mb.print();
 }
 
-interface LoopTargets {
+export interface LoopTargets {
   breakTo: llvm.BasicBlock;
   continueTo: llvm.BasicBlock;
 }
@@ -396,16 +393,23 @@ export class FunctionLowerer {
       case 'for': {
         const start = this.expr(s.start);
         const end = this.expr(s.end);
-        return this.countedLoop(start, end, (i) => this.storeVar(s.varRef!, i), s.body);
+        return countedLoop(this, { start, end, bindVar: (i) => this.storeVar(s.varRef!, i), body: s.body });
       }
       case 'foreach': {
         const array = this.expr(s.iter);
         const elem = (s.iter.type as Extract<Type, { kind: 'array' }>).elem;
-        return this.countedLoop(mb.int(0), this.lengthOf(array), (i) => {
-          // In range: the loop checked `i` against the length (current, or unchanging).
-          const address = this.elementSlot(this.dataPointer(array, elem), i, elem);
-          this.storeVar(s.varRef!, this.fromMem(b.CreateLoad(mb.memType(elem), address), elem));
-        }, s.body, () => this.lengthOf(array), mayChangeLength(s.body));
+        return countedLoop(this, {
+          start: mb.int(0),
+          end: this.lengthOf(array),
+          bindVar: (i) => {
+            // In range: the loop checked `i` against the length (current, or unchanging).
+            const address = this.elementSlot(this.dataPointer(array, elem), i, elem);
+            this.storeVar(s.varRef!, this.fromMem(b.CreateLoad(mb.memType(elem), address), elem));
+          },
+          body: s.body,
+          liveEnd: () => this.lengthOf(array),
+          endMayChange: mayChangeLength(s.body),
+        });
       }
       case 'break':
       case 'continue': {
@@ -419,69 +423,11 @@ export class FunctionLowerer {
     }
   }
 
-  /**
-   * `for i in start..end`, strip-mined: an outer loop polls the interrupt flag every
-   * POLL_STRIDE iterations and an inner loop without a poll runs the body (so it can be
-   * vectorized). `liveEnd`, if given, is re-read at every chunk and, when the body may
-   * change it (`endMayChange`: an array's length), before every step too: the loop ends
-   * when the index reaches the current length.
-   */
-  private countedLoop(
-    start: llvm.Value,
-    end: llvm.Value,
-    bindVar: (i: llvm.Value) => void,
-    body: Block,
-    liveEnd?: () => llvm.Value,
-    endMayChange = false,
-  ): void {
-    const { b, mb } = this;
-    const counter = this.alloca(mb.i64);
-    const chunkEndVar = this.alloca(mb.i64);
-    b.CreateStore(start, counter);
-    const outer = this.block('for.chunk');
-    const inner = this.block('for.cond');
-    const bodyBB = this.block('for.body');
-    const step = this.block('for.step');
-    const exit = this.block('for.end');
-    b.CreateBr(outer);
-
-    b.SetInsertPoint(outer);
-    const i0 = b.CreateLoad(mb.i64, counter);
-    const stop = liveEnd ? liveEnd() : end;
-    const more = this.block('for.poll');
-    b.CreateCondBr(b.CreateICmpSLT(i0, stop), more, exit);
-    b.SetInsertPoint(more);
-    this.pollInterrupt(undefined, body.span.line);
-    const remaining = b.CreateSub(stop, i0);
-    const chunkEnd = b.CreateSelect(
-      b.CreateICmpUGT(remaining, mb.int(POLL_STRIDE)),
-      b.CreateAdd(i0, mb.int(POLL_STRIDE)),
-      stop,
-    );
-    b.CreateStore(chunkEnd, chunkEndVar);
-    b.CreateBr(inner);
-
-    b.SetInsertPoint(inner);
-    const i = b.CreateLoad(mb.i64, counter);
-    const chunkStop = b.CreateLoad(mb.i64, chunkEndVar);
-    b.CreateCondBr(b.CreateICmpSLT(i, chunkStop), bodyBB, outer);
-
-    b.SetInsertPoint(bodyBB);
-    if (liveEnd && endMayChange) {
-      const inRange = this.block('for.bind');
-      b.CreateCondBr(b.CreateICmpSLT(i, liveEnd()), inRange, exit);
-      b.SetInsertPoint(inRange);
-    }
-    bindVar(i);
-    this.loops.push({ breakTo: exit, continueTo: step });
+  /** Lowers a loop's body with `break` / `continue` going to `targets`. */
+  loopBody(body: Block, targets: LoopTargets): void {
+    this.loops.push(targets);
     this.blockStmts(body);
     this.loops.pop();
-    if (!this.terminated()) b.CreateBr(step);
-
-    b.SetInsertPoint(step);
-    b.CreateStore(b.CreateAdd(b.CreateLoad(mb.i64, counter), mb.int(1)), counter);
-    b.CreateBr(inner);
-    b.SetInsertPoint(exit);
   }
 
   /** After the first `let` of a new global: its number goes to the progress word. */
