@@ -245,7 +245,11 @@ export class Session implements Engine {
   /** Removes the modules no frame can run (call only when no Kiln code is running). */
   private removeDeadCode(): void {
     for (const module of this.code.takeDead()) {
-      this.native.removeModule(module.tracker);
+      try {
+        this.native.removeModule(module.tracker);
+      } catch {
+        continue; // ORC refused: the code stays (and keeps its ids); the cell is not affected
+      }
       this.code.releaseFrames(module.fids);
     }
   }
