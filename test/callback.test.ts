@@ -30,6 +30,15 @@ describe('rich display', () => {
     expect(r.result).toBe(JSON.stringify(displayId));
   });
 
+  test('latex text without math delimiters is shown as display math', () => {
+    const r = k.run('latex("\\\\frac{1}{2}")\nlatex("\\\\(x\\\\) and $y$")\ndisplay("text/latex", "x^2")');
+    expect(r.outputs).toEqual([
+      { type: 'display', data: { 'text/latex': '$$\\frac{1}{2}$$' } },
+      { type: 'display', data: { 'text/latex': '\\(x\\) and $y$' } },
+      { type: 'display', data: { 'text/latex': '$$x^2$$' } },
+    ]);
+  });
+
   test('clear_output clears what the cell showed so far', () => {
     const r = k.run('print("a")\nclear_output()\nprint("b")');
     expect(r.outputs).toEqual([
@@ -76,6 +85,20 @@ describe('charts and progress', () => {
     expect(last.data['text/plain']).toMatch(/^\[##########\] 100% done in \d/);
     expect(last.data['text/html']).toContain('100%');
     expect(r.outputs.length).toBeLessThan(50);
+  });
+
+  test('a bar whose loop stops before 100% shows its last state when the cell ends', () => {
+    const r = k.run('for i in 0..1000 { progress(i, 2000) }');
+    const texts = r.outputs.map((o) => (o as { data: Record<string, string> }).data['text/plain']);
+    expect(texts[0]).toBe('[          ] 0%');
+    expect(texts[texts.length - 1]).toMatch(/^\[####      \] 49% \d+\.\ds left$/);
+  });
+
+  test('the first frame has no time estimate (one point estimates nothing)', () => {
+    const r = k.run('progress(1, 4)\nprogress(2, 4)');
+    const texts = r.outputs.map((o) => (o as { data: Record<string, string> }).data['text/plain']);
+    expect(texts[0]).toBe('[##        ] 25%');
+    expect(texts[texts.length - 1]).toMatch(/^\[#####     \] 50% \d+\.\ds left$/);
   });
 });
 

@@ -115,4 +115,26 @@ describe('ProgressBar', () => {
     c.advance(200);
     expect(text(bar.update(2, 10))).toBe('[##        ] 20% 0.8s left');
   });
+
+  test('no estimate from one point: the first call after the start shows none', () => {
+    const c = fakeClock();
+    const bar = new ProgressBar(c.now);
+    expect(text(bar.update(1, 4))).toBe('[##        ] 25%');
+    c.advance(300);
+    expect(text(bar.update(2, 4))).toBe('[#####     ] 50% 0.6s left'); // 300 ms per unit since the first call
+  });
+
+  test('finish draws the last state once, including a call the runtime kept from JS', () => {
+    const c = fakeClock();
+    const bar = new ProgressBar(c.now);
+    bar.update(0, 10);
+    c.advance(20);
+    expect(bar.update(3, 10)).toBeUndefined(); // within 100 ms of the first draw
+    const last = bar.finish();
+    expect(last?.first).toBe(false);
+    expect(text(last)).toBe('[###       ] 30% 0.0s left');
+    expect(bar.finish()).toBeUndefined();
+    expect(text(bar.finish([4, 10, c.now() + 30]))).toBe('[####      ] 40% 0.1s left');
+    expect(new ProgressBar(c.now).finish()).toBeUndefined();
+  });
 });

@@ -21,6 +21,7 @@ import {
 } from './ast';
 import { BUILTINS, BUILTIN_TYPES } from './builtins';
 import { checkExternSignature, checkExternSymbols, cTypeOutsideExtern, isCType } from './check-extern';
+import { layerEnv } from './env';
 import { checkArgs, checkBinary, checkBuiltinCall, checkCompoundAssign, checkUnary } from './check-builtins';
 import {
   checkValueCall, FnCtx, fnTypeOf, functionValue, LAMBDA_NAME, newFnCtx, peekLocal, resolveLocal, visibleLocals,
@@ -63,11 +64,7 @@ class Checker {
     private readonly oldEnv: Env,
     private readonly cellNumber: number,
   ) {
-    this.env = {
-      functions: new Map(oldEnv.functions),
-      globals: new Map(oldEnv.globals),
-      structs: new Map(oldEnv.structs),
-    };
+    this.env = layerEnv(oldEnv);
   }
 
   check(cell: Cell): CheckedCell {

@@ -26,6 +26,19 @@ const TBAA_METADATA = `
 !1003 = !{!1006, !1006, i64 0}
 `;
 
+/** An emptied module and its builder, per context, for the next ModuleBuilder. */
+const spareModules = new Map<llvm.LLVMContext, Reusable>();
+
+/** What a ModuleBuilder hands on to the next: the module, its builder, and the runtime's
+ *  declarations (the same in every cell; making and erasing them cost ~1 KB a function
+ *  that the bindings never gave back). */
+interface Reusable {
+  module: llvm.Module;
+  b: llvm.IRBuilder;
+  kept: Map<string, llvm.Function>;
+  globals: Map<string, llvm.GlobalVariable>;
+}
+
 /** One module under construction, with the types and declarations it uses. */
 export class ModuleBuilder {
   readonly context: llvm.LLVMContext;
@@ -40,15 +53,38 @@ export class ModuleBuilder {
   readonly ptr: llvm.PointerType;
   private readonly stackType: llvm.ArrayType;
   private stringCount = 0;
-  /** Declarations made so far (a lookup in the module costs a trip through the bindings). */
+  /** Declarations of this cell (C functions of `extern fn`), erased by dispose(). */
   private readonly declared = new Map<string, llvm.Function>();
-  private readonly globals = new Map<string, llvm.GlobalVariable>();
+  /** Declarations of the runtime, LLVM intrinsics and libm, and the runtime's globals:
+   *  the same in every cell, so they stay in a reused module. */
+  private readonly kept: Map<string, llvm.Function>;
+  private readonly globals: Map<string, llvm.GlobalVariable>;
+  /** Functions defined or declared for this cell only, erased by dispose(). */
+  private readonly made: llvm.Function[] = [];
+  /** Globals of this cell only (function values), erased by dispose(). */
+  private readonly madeGlobals: llvm.GlobalVariable[] = [];
+  /** C symbols of this cell's `extern fn`s (declared `nobuiltin` when printed). */
   private readonly cSymbols = new Set<string>();
 
-  constructor(context: llvm.LLVMContext, name: string) {
+  /** `stringAddress`, if given, places string literals outside the module (see stringLiteral). */
+  constructor(
+    context: llvm.LLVMContext,
+    name: string,
+    private readonly stringAddress?: (text: string) => number,
+  ) {
     this.context = context;
-    this.module = new llvm.Module(name, context);
-    this.b = new llvm.IRBuilder(context);
+    // The bindings never free a module or a builder (4.6 KB a cell): an emptied one is
+    // reused (see dispose), unless one is still being built (not the case in practice).
+    const spare = spareModules.get(context);
+    if (spare) {
+      spareModules.delete(context);
+      spare.module.setModuleIdentifier(name);
+      spare.module.setSourceFileName(name);
+    }
+    this.module = spare?.module ?? new llvm.Module(name, context);
+    this.b = spare?.b ?? new llvm.IRBuilder(context);
+    this.kept = spare?.kept ?? new Map();
+    this.globals = spare?.globals ?? new Map();
     this.i1 = this.b.getInt1Ty();
     this.i8 = this.b.getInt8Ty();
     this.i32 = this.b.getInt32Ty();
@@ -116,8 +152,11 @@ export class ModuleBuilder {
     return this.b.CreateIntToPtr(llvm.ConstantInt.get(this.i64, addr, false), llvm.PointerType.getUnqual(pointee));
   }
 
-  /** A string literal laid out as a KilnStr `{ i64 len, [len+1 x i8] }`, as an i8*. */
+  /** A string literal laid out as a KilnStr `{ i64 len, [len+1 x i8] }`, as an i8*: at the
+   *  session's address for that text if there is one (values may keep a literal after its
+   *  cell's code is gone, and the module's IR is then freed whole), else in the module. */
   stringLiteral(text: string): llvm.Value {
+    if (this.stringAddress) return this.address(this.stringAddress(text), this.i8);
     const bytes = Buffer.from(text, 'utf8');
     const arrayType = llvm.ArrayType.get(this.i8, bytes.length + 1);
     const chars = [...bytes, 0].map((byte) => llvm.ConstantInt.get(this.i8, byte, false));
@@ -154,15 +193,33 @@ export class ModuleBuilder {
     }
   }
 
-  /** Declares (once) and returns a function of the given signature. */
-  declare(name: string, ret: llvm.Type, params: llvm.Type[]): llvm.Function {
-    let fn = this.declared.get(name);
+  /** Declares (once) and returns a function of the given signature. The runtime's and
+   *  LLVM's (`kiln_*`, `llvm.*`) and libm's (`libm`) never change and are kept. */
+  declare(name: string, ret: llvm.Type, params: llvm.Type[], libm = false): llvm.Function {
+    const keep = libm || name.startsWith('kiln_') || name.startsWith('llvm.');
+    const table = keep ? this.kept : this.declared;
+    let fn = table.get(name);
     if (!fn) {
       const fnType = llvm.FunctionType.get(ret, params, false);
       fn = llvm.Function.Create(fnType, llvm.Function.LinkageTypes.ExternalLinkage, name, this.module);
-      this.declared.set(name, fn);
+      if (!keep) this.made.push(fn);
+      table.set(name, fn);
     }
     return fn;
+  }
+
+  /** A function of this cell (a declaration until a body is added). */
+  createFunction(type: llvm.FunctionType, name: string): llvm.Function {
+    const fn = llvm.Function.Create(type, llvm.Function.LinkageTypes.ExternalLinkage, name, this.module);
+    this.made.push(fn);
+    return fn;
+  }
+
+  /** A global of this cell (a function value's data), erased by dispose(). */
+  createGlobal(type: llvm.Type, constant: boolean, linkage: number, init: llvm.Constant, name: string): llvm.GlobalVariable {
+    const global = new llvm.GlobalVariable(this.module, type, constant, linkage, init, name);
+    this.madeGlobals.push(global);
+    return global;
   }
 
   /** A C function (extern fn) as a callee of type `fnType`, declared `nobuiltin` when printed:
@@ -184,7 +241,7 @@ export class ModuleBuilder {
 
   /** An LLVM intrinsic or libm function on doubles, e.g. `llvm.sqrt.f64`, `tan`. */
   mathFunction(name: string, arity: number): llvm.Function {
-    return this.declare(name, this.f64, Array(arity).fill(this.f64));
+    return this.declare(name, this.f64, Array(arity).fill(this.f64), true);
   }
 
   /** An external data symbol of the runtime. */
@@ -202,6 +259,29 @@ export class ModuleBuilder {
   /** The address of element `index` of kiln_fstack or kiln_lstack. */
   stackSlot(name: 'kiln_fstack' | 'kiln_lstack', index: llvm.Value): llvm.Value {
     return this.b.CreateInBoundsGEP(this.stackType, this.runtimeGlobal(name), [this.smallInt64(0), index]);
+  }
+
+  /**
+   * Frees the cell's IR once printed. The bindings never delete a module or a context,
+   * and every cell's IR used to stay in the one shared context (tens of KB a cell). Bodies
+   * go first (they use the declarations, through instructions only). A literal placed in
+   * the module (no `stringAddress`) is used by a constant: that module is not reused.
+   */
+  dispose(): void {
+    for (const fn of this.made) fn.deleteBody();
+    for (const global of this.madeGlobals) global.eraseFromParent();
+    this.madeGlobals.length = 0;
+    this.cSymbols.clear();
+    for (const fn of this.made) {
+      fn.removeDeadConstantUsers();
+      if (fn.use_empty()) fn.eraseFromParent();
+    }
+    this.made.length = 0;
+    this.declared.clear();
+    this.b.ClearInsertionPoint();
+    if (this.stringAddress && !spareModules.has(this.context)) {
+      spareModules.set(this.context, { module: this.module, b: this.b, kept: this.kept, globals: this.globals });
+    }
   }
 
   /** The module as IR text, with two edits the bindings cannot make: the interrupt flag's

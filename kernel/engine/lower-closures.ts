@@ -63,7 +63,7 @@ function kilnFnGlobal(mb: ModuleBuilder, code: llvm.Function, text: string, name
     mb.stringLiteral(text) as llvm.Constant,
   ]);
   const linkage = constant ? llvm.Function.LinkageTypes.PrivateLinkage : llvm.Function.LinkageTypes.ExternalLinkage;
-  const global = new llvm.GlobalVariable(mb.module, layout, constant, linkage, init, name);
+  const global = mb.createGlobal(layout, constant, linkage, init, name);
   return llvm.ConstantExpr.getBitCast(global, mb.ptr);
 }
 
@@ -74,19 +74,14 @@ export function valueSymbol(sig: FnSig): string {
 
 /**
  * The value of a function this cell defines: a KilnFn `{ entry, text }` whose entry takes
- * (depth, self, params...) and calls this body directly. The first definition's KilnFn is
- * the function's value for good (FnSig.valueCell); a same-signature redefinition's is
- * copied over it when the cell is committed, so every value of the function, made before
- * or after, runs the current body through one indirect call.
+ * (depth, self, params...) and calls this body directly. The function's value for good is
+ * FnSig.valueCell (two words outside the JIT, made at its first definition); each
+ * definition's KilnFn is copied into it when the cell is committed, so every value of the
+ * function, made before or after, runs the current body through one indirect call.
  */
 export function defineFunctionValue(mb: ModuleBuilder, sig: FnSig, body: llvm.Function): void {
   const { b } = mb;
-  const entry = llvm.Function.Create(
-    closureFunctionType(mb, fnTypeOf(sig)),
-    llvm.Function.LinkageTypes.ExternalLinkage,
-    `${sig.symbol}.entry`,
-    mb.module,
-  );
+  const entry = mb.createFunction(closureFunctionType(mb, fnTypeOf(sig)), `${sig.symbol}.entry`);
   b.SetInsertPoint(llvm.BasicBlock.Create(mb.context, 'entry', entry));
   const result = b.CreateCall(body, [entry.getArg(0), ...sig.params.map((_, i) => entry.getArg(i + 2))]);
   if (sig.ret.kind === 'void') b.CreateRetVoid();
@@ -107,12 +102,7 @@ export function namedFunctionValue(f: FunctionLowerer, sig: FnSig): llvm.Value {
 export function lambdaValue(f: FunctionLowerer, lambda: LambdaExpr): llvm.Value {
   const { mb, b } = f;
   const state = closuresOf(mb);
-  const code = llvm.Function.Create(
-    closureFunctionType(mb, lambda.type as FnType),
-    llvm.Function.LinkageTypes.ExternalLinkage,
-    `${f.options.entrySymbol}.fn${state.lambdaCount++}`,
-    mb.module,
-  );
+  const code = mb.createFunction(closureFunctionType(mb, lambda.type as FnType), `${f.options.entrySymbol}.fn${state.lambdaCount++}`);
   state.pending.push({ lambda, fn: code });
   const text = functionText(lambda.sig!, false);
   const captures = lambda.captures!;

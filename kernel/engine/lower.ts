@@ -3,9 +3,10 @@
 // slot (so a redefinition reaches earlier callers); a function calls itself directly
 // while its slot still holds its own body (lower-expr.ts selfCall).
 import llvm from 'llvm-bindings';
-import type { CheckedCell, Expr, FnDecl, FnSig, MapType, Stmt, Type, Block, VarRef } from './ast';
+import type { CheckedCell, Expr, FnDecl, FnSig, GlobalInfo, MapType, Stmt, Type, Block, VarRef } from './ast';
 import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './ir';
 import { arithmetic, lowerExpr } from './lower-expr';
+import { countedLoop, mayChangeLength } from './lower-loops';
 import { lowerMapLoop, mapGet, mapSet } from './lower-maps';
 import { boxedVar, defineFunctionValue, lowerPendingLambdas, namedFunctionValue, newBox } from './lower-closures';
 
@@ -18,29 +19,44 @@ export interface LowerOptions {
   typeId(t: Type): number;
   /** The id recorded in kiln_lstack for a place in a function: function id and line. */
   location(fid: number, line: number): number;
+  /** The globals this cell declares afresh, numbered from 1 in the order of their first
+   *  `let`, and a word where the entry stores the number of the last one whose `let` ran. */
+  globalProgress?: { word: number; ordinals: Map<GlobalInfo, number> };
+  /** Where a string literal's KilnStr lives (else it is placed in the module). */
+  stringAddress?: (text: string) => number;
+  /** Throws if the user has interrupted (called every few statements of a long cell). */
+  checkInterrupt?: () => void;
+  /** Told of each global a function body (not the entry) reads or writes. */
+  usedByFunction?: (global: GlobalInfo) => void;
 }
 
-/** Iterations of a counted loop between two interrupt polls. */
-const POLL_STRIDE = 4096;
+/** Statements in one basic block at most (see FunctionLowerer.statements). */
+const STATEMENTS_PER_BLOCK = 64;
 
 let sharedContext: llvm.LLVMContext | undefined;
 
 export function lowerCell(checked: CheckedCell, options: LowerOptions): string {
   sharedContext ??= new llvm.LLVMContext();
-  const mb = new ModuleBuilder(sharedContext, `cell${options.cellNumber}`);
+  const mb = new ModuleBuilder(sharedContext, `cell${options.cellNumber}`, options.stringAddress);
+  try {
+    return lowerModule(mb, checked, options);
+  } finally {
+    mb.dispose();
+  }
+}
+
+function lowerModule(mb: ModuleBuilder, checked: CheckedCell, options: LowerOptions): string {
   const llvmFns = new Map<FnDecl, llvm.Function>();
   for (const decl of checked.functions) {
-    const sig = decl.sig!;
-    const fnType = mb.kilnFunctionType(sig);
-    llvmFns.set(decl, llvm.Function.Create(fnType, llvm.Function.LinkageTypes.ExternalLinkage, sig.symbol!, mb.module));
-    defineFunctionValue(mb, sig, llvmFns.get(decl)!);
+    llvmFns.set(decl, mb.createFunction(mb.kilnFunctionType(decl.sig!), decl.sig!.symbol!));
+    defineFunctionValue(mb, decl.sig!, llvmFns.get(decl)!);
   }
   for (const decl of checked.functions) {
     const lowerer = new FunctionLowerer(mb, llvmFns.get(decl)!, decl.locals!, options, decl.sig!, decl.boxed);
     lowerer.lowerBody(decl.sig!.fid!, decl.body.stmts, decl.sig!.ret);
   }
   const entryType = llvm.FunctionType.get(mb.void, [], false);
-  const entry = llvm.Function.Create(entryType, llvm.Function.LinkageTypes.ExternalLinkage, options.entrySymbol, mb.module);
+  const entry = mb.createFunction(entryType, options.entrySymbol);
   new FunctionLowerer(mb, entry, checked.entryLocals, options, undefined, checked.entryBoxed).lowerEntry(options.entryFid, checked);
   lowerPendingLambdas(mb, (lambda, fn) => {
     // An anonymous function's code takes (depth, its KilnFn, parameters...).
@@ -52,7 +68,7 @@ export function lowerCell(checked: CheckedCell, options: LowerOptions): string {
   return mb.print();
 }
 
-interface LoopTargets {
+export interface LoopTargets {
   breakTo: llvm.BasicBlock;
   continueTo: llvm.BasicBlock;
 }
@@ -64,6 +80,7 @@ export class FunctionLowerer {
   /** In an anonymous function: its KilnFn (where its captures' boxes are). */
   closure?: llvm.Value;
   private readonly loops: LoopTargets[] = [];
+  private readonly recordedLets = new Set<number>();
   private allocas!: llvm.BasicBlock;
   private start!: llvm.BasicBlock;
   fid = 0;
@@ -322,13 +339,25 @@ export class FunctionLowerer {
   }
 
   private globalAddress(ref: Extract<VarRef, { kind: 'global' }>): llvm.Value {
+    if (this.self) this.options.usedByFunction?.(ref.global);
     return this.mb.address(ref.global.slot!, this.mb.memType(ref.global.type));
   }
 
   // ---- statements ----------------------------------------------------------------------
 
   statements(stmts: Stmt[]): void {
-    for (const stmt of stmts) this.statement(stmt);
+    stmts.forEach((stmt, i) => {
+      // A long run of statements is cut into blocks: instruction selection at %opt 0
+      // works a block at a time and slows down more than linearly on a huge one (a
+      // 20,000-line cell took 1.4 s instead of 0.2 s).
+      if (i > 0 && i % STATEMENTS_PER_BLOCK === 0) this.options.checkInterrupt?.();
+      if (i > 0 && i % STATEMENTS_PER_BLOCK === 0 && !this.terminated()) {
+        const next = this.block('stmts');
+        this.b.CreateBr(next);
+        this.b.SetInsertPoint(next);
+      }
+      this.statement(stmt);
+    });
   }
 
   private blockStmts(block: Block): void {
@@ -346,7 +375,8 @@ export class FunctionLowerer {
     const { b, mb } = this;
     switch (s.kind) {
       case 'let':
-        return this.declareVar(s.target!, () => this.expr(s.init), s.span.line);
+        this.declareVar(s.target!, () => this.expr(s.init), s.span.line);
+        return this.recordLetRan(s.target!);
       case 'assign':
         return this.assign(s);
       case 'expr':
@@ -387,7 +417,7 @@ export class FunctionLowerer {
       case 'for': {
         const start = this.expr(s.start);
         const end = this.expr(s.end);
-        return this.countedLoop(start, end, (i) => this.declareVar(s.varRef!, () => i, s.span.line), s.body);
+        return countedLoop(this, { start, end, bindVar: (i) => this.declareVar(s.varRef!, () => i, s.span.line), body: s.body });
       }
       case 'foreach': {
         const array = this.expr(s.iter);
@@ -396,10 +426,18 @@ export class FunctionLowerer {
           return lowerMapLoop(this, array, keyType, (key) => this.declareVar(s.varRef!, () => key, s.span.line), s.body, s.span.line);
         }
         const elem = (s.iter.type as Extract<Type, { kind: 'array' }>).elem;
-        return this.countedLoop(mb.int(0), this.lengthOf(array), (i) => {
-          const address = this.elementAddress(array, i, elem, s.span.line);
-          this.declareVar(s.varRef!, () => this.fromMem(b.CreateLoad(mb.memType(elem), address), elem), s.span.line);
-        }, s.body, () => this.lengthOf(array));
+        return countedLoop(this, {
+          start: mb.int(0),
+          end: this.lengthOf(array),
+          bindVar: (i) => {
+            // In range: the loop checked `i` against the length (current, or unchanging).
+            const address = this.elementSlot(this.dataPointer(array, elem), i, elem);
+            this.declareVar(s.varRef!, () => this.fromMem(b.CreateLoad(mb.memType(elem), address), elem), s.span.line);
+          },
+          body: s.body,
+          liveEnd: () => this.lengthOf(array),
+          endMayChange: mayChangeLength(s.body),
+        });
       }
       case 'break':
       case 'continue': {
@@ -413,59 +451,13 @@ export class FunctionLowerer {
     }
   }
 
-  /**
-   * `for i in start..end`, strip-mined: an outer loop polls the interrupt flag every
-   * POLL_STRIDE iterations and an inner loop without a poll runs the body (so it can be
-   * vectorized). `liveEnd`, if given, re-reads the end each chunk (arrays may shrink).
-   */
-  private countedLoop(
-    start: llvm.Value,
-    end: llvm.Value,
-    bindVar: (i: llvm.Value) => void,
-    body: Block,
-    liveEnd?: () => llvm.Value,
-  ): void {
-    const { b, mb } = this;
-    const counter = this.alloca(mb.i64);
-    const chunkEndVar = this.alloca(mb.i64);
-    b.CreateStore(start, counter);
-    const outer = this.block('for.chunk');
-    const inner = this.block('for.cond');
-    const bodyBB = this.block('for.body');
-    const step = this.block('for.step');
-    const exit = this.block('for.end');
-    b.CreateBr(outer);
-
-    b.SetInsertPoint(outer);
-    const i0 = b.CreateLoad(mb.i64, counter);
-    const stop = liveEnd ? liveEnd() : end;
-    const more = this.block('for.poll');
-    b.CreateCondBr(b.CreateICmpSLT(i0, stop), more, exit);
-    b.SetInsertPoint(more);
-    this.pollInterrupt(undefined, body.span.line);
-    const remaining = b.CreateSub(stop, i0);
-    const chunkEnd = b.CreateSelect(
-      b.CreateICmpUGT(remaining, mb.int(POLL_STRIDE)),
-      b.CreateAdd(i0, mb.int(POLL_STRIDE)),
-      stop,
-    );
-    b.CreateStore(chunkEnd, chunkEndVar);
-    b.CreateBr(inner);
-
-    b.SetInsertPoint(inner);
-    const i = b.CreateLoad(mb.i64, counter);
-    const chunkStop = b.CreateLoad(mb.i64, chunkEndVar);
-    b.CreateCondBr(b.CreateICmpSLT(i, chunkStop), bodyBB, outer);
-
-    b.SetInsertPoint(bodyBB);
-    bindVar(i);
-    this.loopBody(body, exit, step);
-    if (!this.terminated()) b.CreateBr(step);
-
-    b.SetInsertPoint(step);
-    b.CreateStore(b.CreateAdd(b.CreateLoad(mb.i64, counter), mb.int(1)), counter);
-    b.CreateBr(inner);
-    b.SetInsertPoint(exit);
+  /** After the first `let` of a new global: its number goes to the progress word. */
+  private recordLetRan(ref: VarRef): void {
+    const progress = this.options.globalProgress;
+    const ordinal = ref.kind === 'global' ? progress?.ordinals.get(ref.global) : undefined;
+    if (!progress || ordinal === undefined || this.recordedLets.has(ordinal)) return;
+    this.recordedLets.add(ordinal);
+    this.b.CreateStore(this.mb.int(ordinal), this.mb.address(progress.word, this.mb.i64));
   }
 
   /** A variable's declaration runs (a `let`, a loop's next iteration, a parameter): a captured

@@ -57,8 +57,8 @@ export function functionText(moduleText: string, symbol: string): string | undef
 
 function irMagic(session: Session, name: string, body: string, cell: number): ExecuteOutcome {
   if (name) {
-    const fn = session.functionIR.get(name);
-    const text = fn?.optimizedIR && functionText(fn.optimizedIR, fn.symbol);
+    const fn = session.functionSource(name, true);
+    const text = fn && functionText(fn.ir, fn.symbol);
     if (!text) return fail(`unknown function \`${name}\``);
     show(session, text);
     return hasCode(body) ? session.compileAndRun(body, cell) : { status: 'ok' };
@@ -79,7 +79,7 @@ export function functionAsm(asm: string, symbol: string): string | undefined {
 }
 
 function asmMagic(session: Session, name: string, body: string, cell: number): ExecuteOutcome {
-  const fn = name ? session.functionIR.get(name) : undefined;
+  const fn = name ? session.functionSource(name, false) : undefined;
   if (!fn) return fail(name ? `unknown function \`${name}\`` : '%asm needs a function name: %asm fib');
   const text = functionAsm(session.native.emitAssembly(fn.ir, session.optLevel), fn.symbol);
   if (!text) return fail(`no assembly found for \`${name}\``);
@@ -117,7 +117,7 @@ function timeitMagic(session: Session, _args: string, body: string, cell: number
   const timeLoops = (loops: number): number | ExecuteOutcome => {
     const started = performance.now();
     for (let i = 0; i < loops; i++) {
-      const outcome = session.native.run(compiled.entry);
+      const outcome = session.runEntry(compiled);
       if (!outcome.ok) return { status: 'error', ...session.runtimeError(outcome) };
     }
     return (performance.now() - started) / 1000;

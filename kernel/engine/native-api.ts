@@ -32,10 +32,12 @@ export interface NativeAddon {
   addModule(irText: string, optLevel: number, wantOptimizedIR: boolean): AddedModule;
   /** Looks up a symbol, materializing it; returns its address. Throws with the session's error reporter text. */
   lookup(name: string): number;
-  /** Removes a module's code and symbols (used only for a cell that failed before running). */
+  /** Removes a module's code and symbols (a cell that failed to compile; code no frame can run). */
   removeModule(tracker: number): void;
   /** Native assembly (AT&T) of a module's IR text, compiled by the JIT's target machine at that level. */
   emitAssembly(irText: string, optLevel: number): string;
+  /** The IR of a module optimized at level 0..3 exactly as addModule would (nothing is added to the JIT). */
+  optimizeIR(irText: string, optLevel: number): string;
   /** True if extern fn can bind this symbol: `name` from the loaded libraries (in load order)
    *  or the process (libc, libm; never node's own), `name@library` from that library only. */
   hasCSymbol(name: string): boolean;
@@ -53,19 +55,25 @@ export interface NativeAddon {
   setInterruptFlag(flag: Int32Array): void;
   /** Registers a composite type for formatting; returns its id (>= 16), or updates type `id`. */
   registerType(desc: TypeDescription): number;
-  /** An 8-byte function-pointer slot (not scanned by the GC). */
-  allocSlot(): number;
+  /** An 8-byte function-pointer slot, or `words` contiguous ones, zeroed, never freed (not scanned by the GC). */
+  allocSlot(words?: number): number;
   /** An 8-byte global variable slot, zeroed, scanned by the GC (a root). */
   allocGlobal(): number;
   /** A bigint writes words that do not fit in 53 bits (e.g. float bits). */
   writeWord(address: number, value: number | bigint): void;
   readWord(address: number): number;
+  /** A KilnStr holding `text`, never freed, outside the JIT's memory (string literals). */
+  stringConstant(text: string): number;
   /** Address of the runtime's static empty KilnStr (initial value of str globals). */
   emptyString(): number;
   /** Flushes buffered stdout/stderr to the host. */
   flush(): void;
+  /** The last progress() call the runtime kept from JS (a tight loop calls it far more
+   *  often than a bar redraws): done, total and how many ms ago; undefined if none since
+   *  the last call that went through or the last take. */
+  takeSkippedProgress(): [done: number, total: number, msAgo: number] | undefined;
   /** Collector statistics, for tests and benchmarks. */
-  gcStats(): { heapBytes: number; collections: number; allocatedBytes: number };
+  gcStats(): { heapBytes: number; collections: number; allocatedBytes: number; usedBytes: number };
   /** Forces a full collection (tests). */
   gcCollect(): void;
   /** The runtime's side of the ABI, for test/runtime-abi.test.ts: the names of its

@@ -12,11 +12,14 @@
 //    (10 a second) and only if the text changed. Everything else returns undefined, so a
 //    call costs a clock read and a few comparisons.
 //  - text/plain: `[` + 10 cells (`#` per full tenth, floor) + `] N%` (N = floor of the
-//    percentage, so 100% means done), then ` X.Ys left` when 0 < done < total (the rate
-//    so far: elapsed / done per unit), or ` done in X.Ys` at 100 %. Times: `12.3s` below
-//    a minute, `4m05s` below an hour, `1h02m` above.
+//    percentage, so 100% means done), then ` X.Ys left` when done < total and there are
+//    two points to estimate from (the rate so far: elapsed / units done since the first
+//    call), or ` done in X.Ys` at 100 %. Times: `12.3s` below a minute, `4m05s` below an
+//    hour, `1h02m` above.
 //  - The clock starts at the first call. If `total` changes or `done` goes back (a new
 //    loop in the same cell), the estimate starts over from that call.
+//  - When the cell ends, finish() gives the last state if it was not drawn (a loop that
+//    stops before 100 % would otherwise show an old frame).
 //  - text/html: a self-contained <progress> element and the same text after it.
 
 export const MIN_INTERVAL_MS = 100;
@@ -41,13 +44,14 @@ export function formatDuration(ms: number): string {
 }
 
 /** The text/plain of a bar: `[#####     ] 50% 1.2s left`. */
-export function progressText(done: number, total: number, elapsedMs: number): string {
+/** `startDone` is where the clock started: no estimate until `done` has moved past it. */
+export function progressText(done: number, total: number, elapsedMs: number, startDone = 0): string {
   const frac = done / total;
   const cells = Math.min(CELLS, Math.floor(frac * CELLS));
   const pct = Math.min(100, Math.floor(frac * 100));
   let text = `[${'#'.repeat(cells)}${' '.repeat(CELLS - cells)}] ${pct}%`;
   if (done >= total) text += ` done in ${formatDuration(elapsedMs)}`;
-  else if (done > 0) text += ` ${formatDuration((elapsedMs / done) * (total - done))} left`;
+  else if (done > startDone) text += ` ${formatDuration((elapsedMs / (done - startDone)) * (total - done))} left`;
   return text;
 }
 
@@ -66,6 +70,8 @@ export function progressHtml(done: number, total: number, text: string): string 
 
 export class ProgressBar {
   private start = 0;
+  private startDone = 0;
+  private lastUpdate = 0;
   private lastDraw = -Infinity;
   private lastText: string | undefined;
   private lastDone = -1;
@@ -82,10 +88,7 @@ export class ProgressBar {
     if (!(done > 0)) done = 0; // also NaN
     if (done > total) done = total;
     const now = this.clock();
-    if (total !== this.lastTotal || done < this.lastDone) this.start = now;
-    this.lastTotal = total;
-    this.lastDone = done;
-
+    this.record(done, total, now);
     const complete = done === total;
     if (this.drawn) {
       if (complete) {
@@ -94,8 +97,34 @@ export class ProgressBar {
         return undefined;
       }
     }
-    const text = progressText(done, total, now - this.start);
+    const text = progressText(done, total, now - this.start, this.startDone);
     if (this.drawn && !complete && text === this.lastText) return undefined;
+    return this.draw(done, total, text, now);
+  }
+
+  private record(done: number, total: number, now: number): void {
+    if (total !== this.lastTotal || done < this.lastDone) {
+      this.start = now;
+      this.startDone = done;
+    }
+    this.lastTotal = total;
+    this.lastDone = done;
+    this.lastUpdate = now;
+  }
+
+  /** The last state, if it differs from what was drawn (for the end of the cell).
+   *  `skipped` is a later call that never reached update() (done, total, its time). */
+  finish(skipped?: [done: number, total: number, at: number]): ProgressUpdate | undefined {
+    if (skipped) this.record(skipped[0], skipped[1], skipped[2]);
+    else if (!this.drawn) return undefined;
+    const { lastDone: done, lastTotal: total } = this;
+    const text = progressText(done, total, this.lastUpdate - this.start, this.startDone);
+    if (this.drawn && text === this.lastText) return undefined;
+    return this.draw(done, total, text, this.lastUpdate);
+  }
+
+  private draw(done: number, total: number, text: string, now: number): ProgressUpdate {
+    const complete = done === total;
     const first = !this.drawn;
     this.drawn = true;
     this.lastDraw = now;

@@ -2,11 +2,14 @@
 // runs them through the addon's guarded entry, and keeps what they define.
 // Nothing here knows about Jupyter: outputs go to an EngineHost.
 import { randomUUID } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { CheckedCell, Env, FnSig, Stmt, Type } from './ast';
 import type { CompletionResult, Engine, EngineHost, ExecuteOutcome, IsCompleteResult, MimeBundle } from './api';
 import { checkCell, sameSignature } from './check';
 import { complete, inspect, isComplete } from './complete';
 import { CompileError, KilnError, kilnError, renderCompileError, renderRuntimeError } from './errors';
+import { CodeTables, type CodeModule } from './code-tables';
+import { commitEnv } from './env';
 import { lowerCell } from './lower';
 import { bindExterns } from './session-extern';
 import { valueSymbol } from './lower-closures';
@@ -15,8 +18,9 @@ import type { AddedModule, NativeAddon, RunOutcome, TypeDescription } from './na
 import { loadNative } from './native';
 import { parseCell } from './parser';
 import { renderChart, startPlotWorker, type Chart } from './plots';
-import { ProgressBar } from './progress';
+import { ProgressBar, type ProgressUpdate } from './progress';
 import { PRIMITIVE_TYPE_IDS, type HostCall } from './runtime-abi';
+import { SessionGlobals, type GlobalProgress } from './session-globals';
 
 export interface SessionOptions {
   /** Element 0 of an Int32Array on a SharedArrayBuffer: set it to 1 to interrupt. */
@@ -32,10 +36,18 @@ export interface CompiledCell {
   ir: string;
   optimizedIR?: string;
   compileMs: number;
+  /** The globals the cell declares afresh and the word where its entry records how many
+   *  of their `let`s have run (so that a failed run forgets the others). */
+  globalProgress?: GlobalProgress;
+  /** The cell's module in the JIT. */
+  module: CodeModule;
 }
 
 /** Makes LLVM symbol names unique across sessions (the addon may outlive a session). */
 let symbolCounter = 0;
+
+/** String literals' KilnStrs by text (they live as long as the process, as the addon). */
+const stringConstants = new Map<string, number>();
 
 function hasLoop(stmts: Stmt[]): boolean {
   return stmts.some((s) => {
@@ -54,29 +66,45 @@ function hasLoop(stmts: Stmt[]): boolean {
   });
 }
 
+/** LaTeX math delimiters a front end renders: `$`, `$$`, `\(`, `\[`, `\begin{`. */
+const MATH_DELIMITER = /\$|\\\(|\\\[|\\begin\{/;
+
+/** A rich output's bundle. `text/latex` without math delimiters is rendered by no front
+ *  end (it shows the raw text): it is shown as display math, `$$…$$`. */
+function richData(mime: string, data: string): MimeBundle {
+  if (mime === 'text/latex' && !MATH_DELIMITER.test(data)) data = `$$${data}$$`;
+  return { [mime]: data };
+}
+
+/** Thrown inside compile() when the user interrupts it. */
+class Interrupted extends Error {}
+
 export class Session implements Engine {
   readonly native: NativeAddon;
   env: Env = { functions: new Map(), globals: new Map(), structs: new Map() };
   optLevel = 2;
-  private readonly frames: { name: string; cell: number }[] = [];
-  /** Places in the code (frame id and line) by location id, as kiln_lstack records them. */
-  private readonly locations: { fid: number; line: number }[] = [];
-  private readonly locationIds = new Map<string, number>();
+  /** Function and location ids in compiled code, and the modules that hold it. */
+  readonly code = new CodeTables();
+  readonly globals: SessionGlobals;
   private readonly typeIds = new Map<string, number>();
   private progress?: ProgressBar;
   private progressSerial = 0;
   private currentCell = 0;
+  private readonly interruptFlag?: Int32Array;
   /** How many eval calls are running (nested). */
   private evalDepth = 0;
-  /** Sources of the functions' defining cells, for %ir / %asm. */
-  readonly functionIR = new Map<string, { ir: string; optimizedIR?: string; symbol: string }>();
+  /** IR of each function's defining cell (deflated: a long session defines thousands),
+   *  its optimisation level and the function's symbol, for %ir name / %asm name. */
+  private readonly functionIR = new Map<string, { deflatedIR: Buffer; level: number; symbol: string }>();
 
   constructor(
     readonly host: EngineHost,
     options: SessionOptions = {},
   ) {
     this.native = loadNative();
+    this.globals = new SessionGlobals(this.native);
     if (options.interruptFlag) this.native.setInterruptFlag(options.interruptFlag);
+    this.interruptFlag = options.interruptFlag;
     this.native.setHost((...call) => this.callback(call));
     this.native.createJit();
     // Vega takes ~0.5 s of CPU to load: start it a little after start-up, when the first
@@ -96,6 +124,8 @@ export class Session implements Engine {
       return this.compileAndRun(code, cell);
     } finally {
       this.native.flush();
+      this.finishProgress();
+      this.removeDeadCode();
     }
   }
 
@@ -125,22 +155,43 @@ export class Session implements Engine {
     let checked: CheckedCell;
     let ir: string;
     const entrySymbol = `cell${cell}.entry.${symbolCounter++}`;
+    let globalProgress: GlobalProgress | undefined;
+    const fids: number[] = [];
+    const registerFrame = (name: string): number => {
+      fids.push(this.code.registerFrame(name, cell));
+      return fids[fids.length - 1];
+    };
     // Libraries this cell loads are forgotten again if it fails to compile.
     const librariesBefore = this.native.libraryCount();
+    const abandon = (): void => {
+      this.globals.abandoned(globalProgress);
+      this.code.releaseFrames(fids);
+      this.native.forgetLibraries(librariesBefore);
+    };
     try {
-      checked = checkCell(parseCell(code), this.env, cell);
+      const parsed = parseCell(code);
+      this.checkInterrupt();
+      checked = checkCell(parsed, this.env, cell);
+      this.checkInterrupt();
       bindExterns(this.native, checked);
-      this.assignAddresses(checked, cell);
+      globalProgress = this.globals.progressFor(checked, this.env);
+      this.assignAddresses(checked, registerFrame);
       ir = lowerCell(checked, {
         cellNumber: cell,
         entrySymbol,
-        entryFid: this.registerFrame('<cell>', cell),
+        entryFid: registerFrame('<cell>'),
         typeId: (t) => this.typeId(t),
-        location: (fid, line) => this.location(fid, line),
+        location: (fid, line) => this.code.location(fid, line),
+        globalProgress,
+        stringAddress: (text) => this.stringConstant(text),
+        usedByFunction: (global) => this.globals.usedByFunction(global),
+        checkInterrupt: () => this.checkInterrupt(),
       });
+      this.checkInterrupt();
     } catch (err) {
-      this.native.forgetLibraries(librariesBefore);
+      abandon();
       if (err instanceof CompileError) return renderCompileError(err, code, cell);
+      if (err instanceof Interrupted) return renderRuntimeError('KeyboardInterrupt', 'interrupted', []);
       // The compiler recurses on nesting: thousands of nested brackets exhaust its stack;
       // so does compiling inside eval nested thousands deep (runaway recursion).
       // (A string test, not a regular expression: near the stack's end a regex's lazy compile overflows too.)
@@ -151,41 +202,90 @@ export class Session implements Engine {
       }
       throw err;
     }
-    // The optimized IR is kept for the cell's functions (%ir name) or shown (%ir).
-    const keepIR = showIR || checked.functions.length > 0;
+    // The optimized IR is printed only to be shown (%ir); %ir name makes it again.
+    const level = this.levelFor(checked, showIR);
     let added: AddedModule | undefined;
     let entry: number;
     const bodies: [FnSig, number, number][] = [];
     try {
-      added = this.native.addModule(ir, this.levelFor(checked, showIR), keepIR);
+      added = this.native.addModule(ir, level, showIR);
+      this.checkInterrupt();
       for (const { sig } of checked.functions) {
         bodies.push([sig!, this.native.lookup(sig!.symbol!), this.native.lookup(valueSymbol(sig!))]);
       }
       entry = this.native.lookup(entrySymbol);
+      this.checkInterrupt();
     } catch (err) {
       // Out of JIT memory, or a bug of ours (invalid IR): the cell is dropped whole.
       if (added) this.native.removeModule(added.tracker);
-      this.native.forgetLibraries(librariesBefore);
+      abandon();
+      if (err instanceof Interrupted) return renderRuntimeError('KeyboardInterrupt', 'interrupted', []);
       return renderRuntimeError('SyntaxError', `could not compile the cell: ${(err as Error).message}`, []);
     }
     // Commit: from here on the cell's definitions are part of the session.
+    // (A copy: zlib's result is a view of a 16 KB chunk.)
+    const deflatedIR = bodies.length > 0 ? Buffer.from(deflateRawSync(ir)) : undefined;
+    // A module with anonymous functions stays for good: values may hold their code.
+    const pinned = checked.lambdas.length > 0;
+    const module = this.code.addModule(added.tracker, fids, bodies.map(([, address]) => address), pinned);
     for (const [sig, address, value] of bodies) {
+      const previous = this.native.readWord(sig.slot!);
       this.native.writeWord(sig.slot!, address);
+      if (previous) this.code.superseded(previous);
       this.updateFunctionValue(sig, value);
-      this.functionIR.set(sig.name, { ir, optimizedIR: added.optimizedIR, symbol: sig.symbol! });
+      this.functionIR.set(sig.name, { deflatedIR: deflatedIR!, level, symbol: sig.symbol! });
     }
-    this.env = checked.env;
-    return { entry, checked, ir, optimizedIR: added.optimizedIR, compileMs: performance.now() - started };
+    this.env = commitEnv(checked.env);
+    this.globals.committed(checked, globalProgress);
+    const compileMs = performance.now() - started;
+    return { entry, checked, ir, optimizedIR: added.optimizedIR, compileMs, globalProgress, module };
   }
 
-  /** A function's value (KilnFn: code, text) gets this cell's body: a new function's is the one
-   *  this cell defines; a redefinition's entry and text are copied into the first one. */
-  private updateFunctionValue(sig: FnSig, value: number): void {
-    if (sig.valueCell === undefined) {
-      sig.valueCell = value;
-      return;
+  /** Runs a compiled cell's entry. A run that fails forgets the globals whose `let` did
+   *  not run (LANGUAGE.md: only those whose `let` ran stay). */
+  runEntry(compiled: CompiledCell): RunOutcome {
+    const outcome = this.native.run(compiled.entry);
+    this.code.entryDone(compiled.module);
+    // A cell runs once (%timeit reruns it, and a rerun records the same progress).
+    if (compiled.globalProgress) this.globals.settle(compiled.globalProgress, outcome.ok, this.env, this.evalDepth === 0);
+    compiled.globalProgress = undefined;
+    return outcome;
+  }
+
+  /** Removes the modules no frame can run (call only when no Kiln code is running). */
+  private removeDeadCode(): void {
+    for (const module of this.code.takeDead()) {
+      try {
+        this.native.removeModule(module.tracker);
+      } catch {
+        continue; // ORC refused: the code stays (and keeps its ids); the cell is not affected
+      }
+      this.code.releaseFrames(module.fids);
     }
-    for (const offset of [0, 8]) this.native.writeWord(sig.valueCell + offset, this.native.readWord(value + offset));
+  }
+
+
+
+  /** An interrupt while compiling ends the compile (the cell then defines nothing). */
+  private checkInterrupt(): void {
+    if (!this.interruptFlag || Atomics.load(this.interruptFlag, 0) === 0) return;
+    Atomics.store(this.interruptFlag, 0, 0);
+    throw new Interrupted();
+  }
+
+  /** The IR of function `name`'s defining cell (unoptimized, or optimized at the level it
+   *  was compiled at) and the function's symbol in it; undefined for an unknown name. */
+  functionSource(name: string, optimized: boolean): { ir: string; symbol: string } | undefined {
+    const fn = this.functionIR.get(name);
+    if (!fn) return undefined;
+    const ir = inflateRawSync(fn.deflatedIR).toString();
+    return { ir: optimized ? this.native.optimizeIR(ir, fn.level) : ir, symbol: fn.symbol };
+  }
+
+  /** A function's value (KilnFn: code, text, in two words outside the JIT, made when the
+   *  function was first defined) gets this cell's entry and text. */
+  private updateFunctionValue(sig: FnSig, value: number): void {
+    for (const offset of [0, 8]) this.native.writeWord(sig.valueCell! + offset, this.native.readWord(value + offset));
   }
 
   /**
@@ -200,18 +300,14 @@ export class Session implements Engine {
   }
 
   run(compiled: CompiledCell): ExecuteOutcome {
-    const outcome = this.native.run(compiled.entry);
+    const outcome = this.runEntry(compiled);
     this.native.flush();
     if (!outcome.ok) return { status: 'error', ...this.runtimeError(outcome) };
     return outcome.result === undefined ? { status: 'ok' } : { status: 'ok', result: { 'text/plain': outcome.result } };
   }
 
   runtimeError(outcome: Extract<RunOutcome, { ok: false }>): KilnError {
-    const frames = outcome.frames.map(([, location]) => {
-      const place = this.locations[location];
-      const frame = place && this.frames[place.fid];
-      return frame ? { ...frame, line: place.line } : { name: '?', cell: 0, line: 0 };
-    });
+    const frames = outcome.frames.map(([, location]) => this.code.place(location) ?? { name: '?', cell: 0, line: 0 });
     return renderRuntimeError(outcome.kind, outcome.message, frames);
   }
 
@@ -220,41 +316,35 @@ export class Session implements Engine {
     this.native.createJit();
     this.env = { functions: new Map(), globals: new Map(), structs: new Map() };
     this.functionIR.clear();
+    this.globals.reset();
+    this.code.clear();
   }
 
   /** Slots for new functions and globals, versioned symbols, frame ids. A function whose
    *  signature is unchanged keeps its slot, so earlier callers reach the new body. */
-  private assignAddresses(checked: CheckedCell, cell: number): void {
+  private assignAddresses(checked: CheckedCell, registerFrame: (name: string) => number): void {
     for (const decl of checked.functions) {
       const sig = decl.sig!;
       const previous = this.env.functions.get(sig.name);
       const redefined = previous && !previous.extern && sameSignature(previous, sig);
       sig.slot = redefined ? previous.slot : this.native.allocSlot();
-      sig.valueCell = redefined ? previous.valueCell : undefined;
+      // The function's value lives outside the JIT: its first module may be removed later.
+      sig.valueCell = redefined ? previous.valueCell : this.native.allocSlot(2);
       sig.symbol = `${sig.name}.v${symbolCounter++}`;
-      sig.fid = this.registerFrame(sig.name, cell);
+      sig.fid = registerFrame(sig.name);
     }
-    for (const lambda of checked.lambdas) lambda.sig!.fid = this.registerFrame(lambda.sig!.name, cell);
-    for (const global of checked.globals) {
-      if (global.slot !== undefined) continue;
-      global.slot = this.native.allocGlobal();
-      if (global.type.kind === 'str') this.native.writeWord(global.slot, this.native.emptyString());
-    }
+    for (const lambda of checked.lambdas) lambda.sig!.fid = registerFrame(lambda.sig!.name);
+    for (const global of checked.globals) if (global.slot === undefined) this.globals.assignSlot(global);
   }
 
-  private location(fid: number, line: number): number {
-    const key = `${fid}:${line}`;
-    let id = this.locationIds.get(key);
-    if (id === undefined) {
-      id = this.locations.push({ fid, line }) - 1;
-      this.locationIds.set(key, id);
+  /** One KilnStr per distinct literal text, shared by every cell that uses it. */
+  private stringConstant(text: string): number {
+    let address = stringConstants.get(text);
+    if (address === undefined) {
+      address = this.native.stringConstant(text);
+      stringConstants.set(text, address);
     }
-    return id;
-  }
-
-  private registerFrame(name: string, cell: number): number {
-    this.frames.push({ name, cell });
-    return this.frames.length - 1;
+    return address;
   }
 
   /** The runtime's formatter id of a type; composite types are registered on first use. */
@@ -304,15 +394,15 @@ export class Session implements Engine {
         out({ type: 'stream', name: call[0], text: call[1] });
         return undefined;
       case 'display':
-        out({ type: 'display', data: { [call[1]]: call[2] } });
+        out({ type: 'display', data: richData(call[1], call[2]) });
         return undefined;
       case 'display_id': {
         const displayId = randomUUID();
-        out({ type: 'display', data: { [call[1]]: call[2] }, displayId });
+        out({ type: 'display', data: richData(call[1], call[2]), displayId });
         return displayId;
       }
       case 'update_display':
-        out({ type: 'update_display', displayId: call[1], data: { [call[2]]: call[3] } });
+        out({ type: 'update_display', displayId: call[1], data: richData(call[2], call[3]) });
         return undefined;
       case 'clear_output':
         out({ type: 'clear_output', wait: false });
@@ -340,12 +430,22 @@ export class Session implements Engine {
 
   private showProgress(done: number, total: number): undefined {
     this.progress ??= new ProgressBar(() => performance.now());
-    const drawn = this.progress.update(done, total);
-    if (!drawn) return undefined;
+    this.showProgressUpdate(this.progress.update(done, total));
+    return undefined;
+  }
+
+  /** The cell's bar shows its last state (a loop may stop before 100 %). */
+  private finishProgress(): void {
+    const skipped = this.native.takeSkippedProgress();
+    const at = skipped && ([skipped[0], skipped[1], performance.now() - skipped[2]] as [number, number, number]);
+    this.showProgressUpdate(this.progress?.finish(at));
+  }
+
+  private showProgressUpdate(drawn: ProgressUpdate | undefined): void {
+    if (!drawn) return;
     const displayId = `progress-${this.currentCell}-${this.progressSerial}`;
     if (drawn.first) this.host.output({ type: 'display', data: drawn.bundle, displayId });
     else this.host.output({ type: 'update_display', data: drawn.bundle, displayId });
-    return undefined;
   }
 
   /** eval(src): the whole pipeline on src while the caller's frame is live. */
@@ -361,7 +461,7 @@ export class Session implements Engine {
   private evalNested(src: string): string {
     const compiled = this.compile(src, this.currentCell);
     if ('ename' in compiled) throw kilnError('EvalError', `${compiled.ename}: ${compiled.evalue}`);
-    const outcome = this.native.run(compiled.entry);
+    const outcome = this.runEntry(compiled);
     if (!outcome.ok) {
       if (outcome.kind === 'KeyboardInterrupt') throw kilnError('KeyboardInterrupt', outcome.message);
       // An EvalError from a nested eval already names the innermost error.

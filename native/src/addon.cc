@@ -184,17 +184,23 @@ napi_value RemoveModule(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
-napi_value EmitAssembly(napi_env env, napi_callback_info info) {
+// emitAssembly(ir, level) and optimizeIR(ir, level): the module optimized as addModule
+// would, as assembly or as IR text.
+static napi_value optimizedModule(napi_env env, napi_callback_info info, bool wantIR, const char* call) {
   Args a(env, info, 1);
   if (!a.ok) return nullptr;
   std::string ir, out;
-  if (!getString(env, a.argv[0], ir)) return throwError(env, "emitAssembly: IR text must be a string");
+  if (!getString(env, a.argv[0], ir)) return throwError(env, (std::string(call) + ": IR text must be a string").c_str());
   double opt = 2;
   if (a.argc > 1) getNumber(env, a.argv[1], &opt);
-  std::string err = jitEmitAsm(a.s->jit, ir, (int)opt, &out);
+  std::string err = jitEmitAsm(a.s->jit, ir, (int)opt, &out, wantIR);
   if (!err.empty()) return throwError(env, err);
   return str(env, out);
 }
+
+napi_value EmitAssembly(napi_env env, napi_callback_info info) { return optimizedModule(env, info, false, "emitAssembly"); }
+
+napi_value OptimizeIR(napi_env env, napi_callback_info info) { return optimizedModule(env, info, true, "optimizeIR"); }
 
 napi_value HasCSymbol(napi_env env, napi_callback_info info) {
   Args a(env, info, 1);
@@ -401,17 +407,23 @@ napi_value RegisterType(napi_env env, napi_callback_info info) {
 napi_value AllocSlot(napi_env env, napi_callback_info info) {
   Args a(env, info, 0);
   if (!a.ok) return nullptr;
-  // function-pointer slots: plain memory, never freed (old code may still read them)
+  // function-pointer slots: plain memory, never freed (old code may still read them);
+  // allocSlot(n) gives n contiguous words (a function value's KilnFn: code and text)
+  double words = 1;
+  if (a.argc > 0 && a.argv[0] && !getNumber(env, a.argv[0], &words)) words = 1;
+  if (words < 1 || words > 512) return throwError(env, "allocSlot: 1 to 512 words");
   static std::mutex mu;
   static int64_t* chunk = nullptr;
   static int used = 512;
   std::lock_guard<std::mutex> g(mu);
-  if (used == 512) {
+  if (used + (int)words > 512) {
     chunk = (int64_t*)calloc(512, 8);
     if (!chunk) return throwError(env, "allocSlot: out of memory");
     used = 0;
   }
-  return num(env, (double)(uintptr_t)&chunk[used++]);
+  int64_t* slot = &chunk[used];
+  used += (int)words;
+  return num(env, (double)(uintptr_t)slot);
 }
 
 napi_value AllocGlobal(napi_env env, napi_callback_info info) {
@@ -443,6 +455,21 @@ napi_value ReadWord(napi_env env, napi_callback_info info) {
   return num(env, (double)*(int64_t*)(uintptr_t)addr);
 }
 
+napi_value StringConstant(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  std::string text;
+  if (!getString(env, a.argv[0], text)) return throwError(env, "stringConstant: text must be a string");
+  // Outside the JIT's memory and the collector's heap: lives as long as the process (the
+  // engine keeps one per distinct text), so values may hold it after its cell's code goes.
+  auto* str = (KilnStr*)malloc(sizeof(int64_t) + text.size() + 1);
+  if (!str) return throwError(env, "stringConstant: out of memory", "MemoryError");
+  str->len = (int64_t)text.size();
+  memcpy(str->bytes, text.data(), text.size());
+  str->bytes[text.size()] = 0;
+  return num(env, (double)(uintptr_t)str);
+}
+
 napi_value EmptyString(napi_env env, napi_callback_info info) {
   return num(env, (double)(uintptr_t)emptyStr());
 }
@@ -454,12 +481,29 @@ napi_value Flush(napi_env env, napi_callback_info info) {
   return undefined(env);
 }
 
+napi_value TakeSkippedProgress(napi_env env, napi_callback_info info) {
+  Args a(env, info, 0);
+  if (!a.ok) return nullptr;
+  Session* s = a.s;
+  s->progressLastCallNs = 0;  // the next cell's first call goes through
+  if (!s->progressSkipped) return undefined(env);
+  s->progressSkipped = false;
+  napi_value out;
+  napi_create_array_with_length(env, 3, &out);
+  napi_set_element(env, out, 0, num(env, (double)s->progressDone));
+  napi_set_element(env, out, 1, num(env, (double)s->progressTotal));
+  napi_set_element(env, out, 2, num(env, (double)(nowNs() - s->progressSkippedNs) / 1e6));
+  return out;
+}
+
 napi_value GcStats(napi_env env, napi_callback_info info) {
   napi_value o;
   napi_create_object(env, &o);
   napi_set_named_property(env, o, "heapBytes", num(env, (double)GC_get_heap_size()));
   napi_set_named_property(env, o, "collections", num(env, (double)GC_get_gc_no()));
   napi_set_named_property(env, o, "allocatedBytes", num(env, (double)GC_get_total_bytes()));
+  // Bytes in the heap that are not free: live objects (after a collection) and garbage.
+  napi_set_named_property(env, o, "usedBytes", num(env, (double)(GC_get_heap_size() - GC_get_free_bytes())));
   return o;
 }
 
@@ -509,6 +553,8 @@ NAPI_MODULE_INIT() {
       {"flush", Flush}, {"gcStats", GcStats}, {"gcCollect", GcCollect},
       {"loadLibrary", LoadLibrary}, {"libraryCount", LibraryCount}, {"forgetLibraries", ForgetLibraries},
       {"abi", RuntimeAbi},
+      {"takeSkippedProgress", TakeSkippedProgress}, {"stringConstant", StringConstant},
+      {"optimizeIR", OptimizeIR},
   };
   for (auto& f : fns) {
     napi_value v;

@@ -2,6 +2,7 @@
 #include "kiln.h"
 #include "map.h"
 
+#include <string>
 #include <vector>
 
 #include <cmath>
@@ -63,7 +64,8 @@ void formatFloat(std::string& out, double d) {
 }
 
 // Strings as results: double quotes; \\ \" \n \t \r \0 escaped; other control
-// characters (0x01-0x1f, 0x7f) as \u{hex} (lowercase, no padding); other bytes raw.
+// characters (0x01-0x1f, 0x7f, and the C1 controls U+0080-U+009F, whose U+009B is a
+// terminal's escape introducer) as \u{hex} (lowercase, no padding); other bytes raw.
 void reprString(std::string& out, const char* p, size_t n) {
   out += '"';
   for (size_t i = 0; i < n; i++) {
@@ -75,14 +77,19 @@ void reprString(std::string& out, const char* p, size_t n) {
       case '\t': out += "\\t"; break;
       case '\r': out += "\\r"; break;
       case 0: out += "\\0"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
+      default: {
+        unsigned controlChar = c < 0x20 || c == 0x7f ? c : 0;
+        // C1 controls are two bytes in UTF-8: C2 80 .. C2 9F.
+        if (c == 0xc2 && i + 1 < n && (unsigned char)p[i + 1] >= 0x80 && (unsigned char)p[i + 1] <= 0x9f)
+          controlChar = (unsigned char)p[++i];
+        if (controlChar) {
           char b[12];
-          snprintf(b, sizeof b, "\\u{%x}", c);
+          snprintf(b, sizeof b, "\\u{%x}", controlChar);
           out += b;
         } else {
           out += (char)c;
         }
+      }
     }
   }
   out += '"';
@@ -131,7 +138,8 @@ void formatValue(std::string& out, int64_t bits, int32_t type, bool repr, int ne
     out.append(text->bytes, (size_t)text->len);
     return;
   }
-  if (nesting >= kMaxNesting) { out += "..."; return; }
+  // Deeper than the limit: marked apart from `...`, which is a value that contains itself.
+  if (nesting >= kMaxNesting) { out += "...depth " + std::to_string(kMaxNesting); return; }
   // A value that contains itself (a node in its own list) is shown as `...` where it recurs.
   if (nesting == 0) path.clear();  // (a fault in an earlier format may have left entries)
   for (int64_t p : path)

@@ -338,7 +338,7 @@ std::string jitRemove(Jit* j, int64_t tracker) {
   return "";
 }
 
-std::string jitEmitAsm(Jit* j, const std::string& ir, int opt, std::string* out) {
+std::string jitEmitAsm(Jit* j, const std::string& ir, int opt, std::string* out, bool wantIR) {
   initLLVM();
   if (opt < 0) opt = 0;
   if (opt > 3) opt = 3;
@@ -352,6 +352,12 @@ std::string jitEmitAsm(Jit* j, const std::string& ir, int opt, std::string* out)
   std::string err = parseModule(j, ir, ctx, M, tm->createDataLayout(), tm->getTargetTriple());
   if (!err.empty()) return err;
   optimize(*M, tm.get(), opt);
+  if (wantIR) {
+    raw_string_ostream os(*out);
+    M->print(os, nullptr);
+    os.flush();
+    return "";
+  }
   SmallString<4096> buf;
   raw_svector_ostream os(buf);
   legacy::PassManager pm;

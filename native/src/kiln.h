@@ -77,6 +77,11 @@ struct Session {
   struct Jit* jit = nullptr;
   // kiln_cfunc: the C function an extern call is in (its NUL-terminated name), else null
   const char* cFunction = nullptr;
+  // progress(): the last call that skipped the trip to JS (drawn at the end of the cell)
+  int64_t progressLastCallNs = 0;
+  bool progressSkipped = false;
+  int64_t progressDone = 0, progressTotal = 0;
+  uint64_t progressSkippedNs = 0;
 };
 
 extern __thread Session* tlsSession __attribute__((tls_model("initial-exec")));
@@ -131,7 +136,8 @@ void jitDestroy(Jit* j);
 std::string jitAddModule(Jit* j, const std::string& ir, int opt, bool wantIR, int64_t* tracker, std::string* irOut);
 std::string jitLookup(Jit* j, const std::string& name, uint64_t* addr);
 std::string jitRemove(Jit* j, int64_t tracker);
-std::string jitEmitAsm(Jit* j, const std::string& ir, int opt, std::string* out);
+// Optimizes a module as addModule would and gives its assembly, or its IR if wantIR.
+std::string jitEmitAsm(Jit* j, const std::string& ir, int opt, std::string* out, bool wantIR = false);
 // extern fn symbols: `sym` (loaded libraries, then the filtered process) or `sym@library`.
 bool hasCSymbol(Jit* j, const std::string& irName);
 std::string jitLoadLibrary(Jit* j, const std::string& name);   // "" or the loader's message

@@ -107,11 +107,18 @@ static inline const KilnStr* S(const void* p) { return p ? (const KilnStr*)p : &
 // C pointers (T_PTR) never point into Kiln's heap: not scanned either.
 static inline bool atomicElem(int32_t t) { return t == T_INT || t == T_FLOAT || t == T_BOOL || t == T_PTR; }
 
+// Counted in elements: the size in bytes of a huge array does not fit in 64 bits.
+[[noreturn]] static void arrayMemoryError(int64_t elements) {
+  char m[112];
+  snprintf(m, sizeof m, "out of memory (cannot allocate an array of %lld elements)", (long long)elements);
+  raiseError("MemoryError", m);
+}
+
 static int64_t* allocWords(int64_t cap, bool atomic) {
-  if (cap < 0 || cap > ((int64_t)1 << 56)) memoryError((size_t)cap * 8);
+  if (cap < 0 || cap > ((int64_t)1 << 56)) arrayMemoryError(cap);
   size_t bytes = (size_t)cap * 8;
   int64_t* d = (int64_t*)(atomic ? GC_MALLOC_ATOMIC(bytes) : GC_MALLOC(bytes));
-  if (!d) memoryError(bytes);
+  if (!d) arrayMemoryError(cap);
   return d;
 }
 
@@ -434,11 +441,19 @@ void kiln_bar(const KilnArray* labels, const KilnArray* values, const KilnStr* t
 void kiln_progress(int64_t done, int64_t total) {
   // The bar redraws at most ~10 times a second (in JS): calls in between that cannot
   // change what is shown skip the trip to JS, so progress() is cheap in a tight loop.
-  // The first call after a pause, and the call at 100 %, always go through.
-  static thread_local int64_t lastCallNs = 0;
-  int64_t now = nowNs();
-  if (done < total && done > 0 && now - lastCallNs < 20'000'000) return;
-  lastCallNs = now;
+  // The first call after a pause, and the call at 100 %, always go through. The last
+  // call skipped is kept: the engine draws it when the cell ends (takeSkippedProgress).
+  Session* s = tlsSession;
+  int64_t now = (int64_t)nowNs();
+  if (done < total && done > 0 && now - s->progressLastCallNs < 20'000'000) {
+    s->progressSkipped = true;
+    s->progressDone = done;
+    s->progressTotal = total;
+    s->progressSkippedNs = (uint64_t)now;
+    return;
+  }
+  s->progressLastCallNs = now;
+  s->progressSkipped = false;
   HostArg a[] = {N((double)done), N((double)total)};
   hostVoid(HostOp::Progress, a, 2);
 }

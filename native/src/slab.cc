@@ -28,9 +28,10 @@
 // - EH frames: registered like SectionMemoryManager (inherited from
 //   RTDyldMemoryManager; there are no C++ exceptions in JIT code, but unwinders,
 //   debuggers and profilers use them), and deregistered when the module goes.
-// - Module removal (ResourceTracker::remove, only for cells that failed before running)
-//   and a module that failed to load: its memory is leaked inside the arena (a bump
-//   allocator has no free list; failed cells are rare and small), after its pages got
+// - Module removal (ResourceTracker::remove: cells that failed before running, and code
+//   the engine knows no frame can run any more) and a module that failed to load: its
+//   memory is left inside the arena (a bump allocator has no free list; a cell's module
+//   is small, and removal still frees ORC's bookkeeping for it), after its pages got
 //   their final protection back (so they merge with their neighbours).
 // - Several JITs over time (%reset → createJit): each LLJIT owns its arena (shared by
 //   its managers); when the old LLJIT is destroyed all its managers go and the slabs
