@@ -110,3 +110,22 @@ export async function startInProcessKernel(opts: { key?: string; engine?: (log: 
   await kernel.start();
   return { kernel, client, stderr: () => stderr, exits, stop: () => kernel.shutdown() };
 }
+
+/**
+ * An engine double with no worker: each request does what the test scripts, and whatever is
+ * not scripted fails as a dead engine would. For the kernel's paths no real engine takes.
+ */
+export function scriptedEngine(script: Partial<KernelEngine>): KernelEngine {
+  const notScripted = (what: string) => () => Promise.reject(new Error(`${what} is not scripted`));
+  return {
+    awaitingInput: false,
+    provideInput: () => undefined,
+    interrupt: () => undefined,
+    stop: async () => undefined,
+    execute: notScripted('execute'),
+    complete: notScripted('complete'),
+    inspect: notScripted('inspect'),
+    isComplete: notScripted('is_complete'),
+    ...script,
+  };
+}
