@@ -209,6 +209,20 @@ test('an unknown msg_type: busy and idle, no reply, one log line', async () => {
   expect(k.stderr()).toContain('shell: unknown msg_type "no_such_request" ignored');
 });
 
+test('control answers while a shell cell computes, shell waits its turn; interrupt_request ends the cell', async () => {
+  const c = k.client;
+  const run = c.send('shell', 'execute_request', { code: 'let z = 7\nwhile true { }', silent: false });
+  await c.waitFor((m) => m.header.msg_type === 'execute_input' && m.parent_header.msg_id === run);
+  const queued = c.send('shell', 'kernel_info_request');
+  expect((await c.request('control', 'kernel_info_request')).reply.content.implementation).toBe('kiln');
+  expect(c.received.filter((m) => m.parent_header.msg_id === queued)).toEqual([]);
+  const { reply: ir } = await c.request('control', 'interrupt_request');
+  expect(ir.content).toEqual({ status: 'ok' });
+  expect((await c.reply(run)).content).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
+  expect((await c.reply(queued)).content.status).toBe('ok');
+  expect((await c.execute('z')).iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data).toEqual({ 'text/plain': '7' });
+});
+
 test('interrupt_request on control while idle: reply ok, the next cell is not hit', async () => {
   const { reply, iopub } = await k.client.request('control', 'interrupt_request');
   expect(reply.content).toEqual({ status: 'ok' });
