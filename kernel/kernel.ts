@@ -1,17 +1,18 @@
 // The Jupyter side of Kiln: one handler per msg_type (xeus style), status busy/idle around
 // every request, the execution count and queue, stop_on_error, interrupt and shutdown.
-// The engine runs in a worker (see worker.ts); this thread never loads LLVM.
+// It knows only its two neighbours, both given to the constructor: the transport (zeromq in
+// main.ts, in memory in the in-process tests) and the engine (the worker behind EngineClient,
+// so this thread never loads LLVM, or a test's double).
 import { randomUUID } from 'node:crypto';
 import type { EngineOutput } from './engine/api';
-import type { ConnectionInfo } from './protocol/connection';
-import { EngineClient } from './protocol/engine-client';
+import type { KernelEngine } from './protocol/engine-client';
 import { History } from './protocol/history';
 import type { Channel, JsonObject, Message } from './protocol/messages';
 import { PROTOCOL_VERSION } from './protocol/messages';
 import { CellOutput } from './protocol/outputs';
 import type { Log } from './protocol/log';
 import { stderrLog } from './protocol/log';
-import { KernelTransport } from './protocol/transport';
+import type { Transport } from './protocol/transport';
 import type { ExecuteDone } from './protocol/worker-messages';
 
 export const KERNEL_INFO = {
@@ -42,11 +43,11 @@ export interface KernelOptions {
   log?: Log;
   /** Called instead of process.exit (tests in-process). */
   exit?: (code: number) => void;
+  /** Called when the engine cannot be stopped (default: SIGKILL this process). */
+  kill?: () => void;
 }
 
 export class Kernel {
-  private readonly transport: KernelTransport;
-  private readonly engine: EngineClient;
   private readonly history = new History();
   private readonly log: Log;
   private executionCount = 0;
@@ -82,25 +83,17 @@ export class Kernel {
   };
 
   constructor(
-    info: ConnectionInfo,
+    private readonly transport: Transport,
+    private readonly engine: KernelEngine,
     private readonly options: KernelOptions = {},
   ) {
     this.log = options.log ?? stderrLog;
-    if (info.key === '') this.log('the connection file has an empty key: message signing is disabled. This is insecure and not recommended!');
-    this.transport = new KernelTransport(info, this.log);
-    this.engine = new EngineClient({
-      log: this.log,
-      onRestart: () => {
-        this.pendingInputId = undefined;
-      },
-    });
   }
 
-  /** Binds the sockets; returns the connection as bound (a port 0 in the file replaced by the one chosen). */
-  async start(): Promise<ConnectionInfo> {
-    const bound = await this.transport.start((channel, msg) => this.receive(channel, msg));
+  /** Starts the transport (binds the sockets) and announces the kernel on iopub. */
+  async start(): Promise<void> {
+    await this.transport.start((channel, msg) => this.receive(channel, msg));
     this.publish('status', { execution_state: 'starting' });
-    return bound;
   }
 
   private receive(channel: Channel, msg: Message): void {
@@ -346,7 +339,7 @@ export class Kernel {
     if (!stopped) {
       // A worker stuck in native code without interrupt polls cannot be joined.
       this.log('the engine worker did not stop: killing the process');
-      process.kill(process.pid, 'SIGKILL');
+      (this.options.kill ?? (() => process.kill(process.pid, 'SIGKILL')))();
     }
     (this.options.exit ?? process.exit)(exitCode);
   }

@@ -2,6 +2,8 @@
 import { hasFreePorts, readConnectionFile, writeBoundPorts } from './protocol/connection';
 import { guardStdio, isStdioWriteError, stderrLog } from './protocol/log';
 import { Kernel } from './kernel';
+import { EngineClient } from './protocol/engine-client';
+import { ZmqTransport } from './protocol/zmq-transport';
 
 function usage(): never {
   process.stderr.write('usage: node dist/kernel/main.js -f <connection_file>\n');
@@ -25,7 +27,8 @@ export async function main(argv: string[]): Promise<void> {
     stderrLog(`cannot read connection file ${file}: ${(e as Error).message}`);
     process.exit(1);
   }
-  const kernel = new Kernel(info);
+  const transport = new ZmqTransport(info, stderrLog);
+  const kernel = new Kernel(transport, new EngineClient({ log: stderrLog }));
   process.on('SIGINT', () => kernel.interrupt());
   process.on('SIGTERM', () => void kernel.shutdown());
   // A thrown exception nobody caught leaves the kernel in an unknown state: say so and exit
@@ -39,8 +42,8 @@ export async function main(argv: string[]): Promise<void> {
   process.on('uncaughtException', (e) => fatal('internal error', e));
   process.on('unhandledRejection', (e) => fatal('internal error (unhandled rejection)', e));
   try {
-    const bound = await kernel.start();
-    if (hasFreePorts(info)) writeBoundPorts(file, bound);
+    await kernel.start();
+    if (hasFreePorts(info)) writeBoundPorts(file, transport.bound);
   } catch (e) {
     stderrLog(`cannot start: ${(e as Error).message}`);
     await kernel.shutdown(1);

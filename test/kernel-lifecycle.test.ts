@@ -1,5 +1,6 @@
-// Shutdown (request and SIGTERM) while JIT code runs a tight loop, the ipc transport, and
-// what happens when the engine cannot load or its worker dies (engine double).
+// Shutdown (request and SIGTERM) while JIT code runs a tight loop, the ipc transport, ports
+// and keys from the connection file. (An engine that cannot load or whose worker dies:
+// protocol-inproc.test.ts.)
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import type { Connection } from './support/client';
@@ -48,33 +49,6 @@ test('ipc transport', async () => {
     const { reply } = await k.client.request('shell', 'kernel_info_request');
     expect(reply.content.implementation).toBe('kiln');
     expect(await k.client.heartbeat()).toBe(true);
-  } finally {
-    await k.stop();
-  }
-});
-
-test('an engine that cannot load: cells fail with EngineError, the kernel keeps answering', async () => {
-  const k = await startKernel({ env: { KILN_ENGINE_MODULE: '/nonexistent/engine.js' } });
-  try {
-    const { reply } = await k.client.execute('1 + 1');
-    expect(reply.content).toMatchObject({ status: 'error', ename: 'EngineError' });
-    expect(reply.content.evalue).toMatch(/failed to load/);
-    expect((await k.client.request('control', 'kernel_info_request')).reply.content.status).toBe('ok');
-  } finally {
-    await k.stop();
-  }
-});
-
-test('a dying engine worker: the cell fails with EngineError and a fresh session starts', async () => {
-  const k = await startKernel({ env: { KILN_ENGINE_MODULE: FAKE_ENGINE } });
-  try {
-    const c = k.client;
-    await c.execute('let a = 1');
-    const { reply } = await c.execute('crash()');
-    expect(reply.content).toMatchObject({ status: 'error', ename: 'EngineError' });
-    expect((await c.execute('a')).reply.content.ename).toBe('NameError');
-    const { iopub } = await c.execute('1 + 1');
-    expect(iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data['text/plain']).toBe('2');
   } finally {
     await k.stop();
   }

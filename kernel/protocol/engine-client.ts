@@ -14,6 +14,20 @@ export interface ExecuteCallbacks {
   input(prompt: string): void;
 }
 
+/** What the kernel asks of its engine: EngineClient below (the worker), or a test's double. */
+export interface KernelEngine {
+  execute(code: string, cell: number, allowStdin: boolean, userExpressions: Record<string, string>, callbacks: ExecuteCallbacks): Promise<ExecuteDone>;
+  complete(code: string, cursor: number): Promise<CompletionResult>;
+  inspect(code: string, cursor: number): Promise<{ text?: string }>;
+  isComplete(code: string): Promise<IsCompleteResult>;
+  /** True while the engine waits in input() for provideInput. */
+  readonly awaitingInput: boolean;
+  provideInput(value: string): void;
+  /** Interrupts the running cell; no-op when idle. */
+  interrupt(): void;
+  stop(): Promise<void>;
+}
+
 interface Pending {
   resolve(r: RequestResult): void;
   reject(e: Error): void;
@@ -24,11 +38,15 @@ export interface EngineClientOptions {
   log: Log;
   /** Called when the worker died and a fresh one (a new, empty session) was started. */
   onRestart?: (reason: string) => void;
+  /** The worker's script (default: worker.js beside this file's folder; tests of the TypeScript point into dist/). */
+  workerScript?: string;
+  /** The worker's environment (default: this process's); tests select an engine double with KILN_ENGINE_MODULE. */
+  env?: NodeJS.ProcessEnv;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-export class EngineClient {
+export class EngineClient implements KernelEngine {
   private worker!: Worker;
   private readonly interruptSab = new SharedArrayBuffer(4);
   private readonly interruptFlag = new Int32Array(this.interruptSab);
@@ -61,8 +79,9 @@ export class EngineClient {
       input: this.inputSab,
       inputPort: channel.port2,
     };
-    const w = new Worker(path.join(__dirname, '..', 'worker.js'), {
+    const w = new Worker(this.options.workerScript ?? path.join(__dirname, '..', 'worker.js'), {
       workerData,
+      env: this.options.env ?? process.env,
       transferList: [channel.port2],
       // JIT code may recurse deeply and then call back into JS: give V8 room.
       resourceLimits: { stackSizeMb: 256 },

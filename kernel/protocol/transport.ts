@@ -1,217 +1,59 @@
-// zeromq@6 sockets for one kernel: ROUTER shell/control/stdin, XPUB iopub; the heartbeat
-// echo runs in its own thread (../heartbeat.ts). Every send goes through a per-socket queue and
-// is awaited (zeromq 6 refuses a send while another one is pending: "Socket is busy writing").
-import * as path from 'path';
-import { Worker } from 'worker_threads';
-import * as zmq from 'zeromq';
-import type { HeartbeatStatus } from '../heartbeat';
-import type { ConnectionInfo, PortName } from './connection';
-import { bindEndpoint, portOf } from './connection';
+// The kernel's view of its transport (xeus's xserver): signed frames come in per channel and
+// go to one receiver as verified messages; messages go out signed. zmq-transport.ts is the
+// real one; tests run the kernel in-process on an in-memory one (test/support/in-process.ts).
+// Both go through Framing, so signatures, replays and malformed frames are checked the same.
 import type { Channel, Message, Outgoing } from './messages';
 import type { Log } from './log';
-import { RateLimitedLog, stderrLog } from './log';
+import { RateLimitedLog } from './log';
 import { Codec, RejectedMessage } from './wire';
-
-/** Serializes sends on one socket; each send is awaited before the next starts. */
-export class SendQueue {
-  private tail: Promise<void> = Promise.resolve();
-  private pending = 0;
-  constructor(
-    private readonly socket: zmq.Writable,
-    private readonly name: string,
-    private readonly log: Log,
-  ) {}
-
-  send(frames: Buffer[]): Promise<void> {
-    this.pending++;
-    const next = this.tail.then(async () => {
-      try {
-        await sendWhenRoom(this.socket, frames);
-      } catch (e) {
-        this.log(`send on ${this.name} failed: ${(e as Error).message}`);
-      } finally {
-        this.pending--;
-      }
-    });
-    this.tail = next;
-    return next;
-  }
-
-  /** Resolves once everything queued so far has been handed to zeromq. */
-  drain(): Promise<void> {
-    return this.tail;
-  }
-
-  get size(): number {
-    return this.pending;
-  }
-}
-
-/** How long a send waits before it tries again when a slow subscriber's queue is full. */
-const FULL_QUEUE_RETRY_MS = 2;
-
-/**
- * Sends, waiting while the socket refuses with EAGAIN: iopub (XPUB, no-drop) refuses while
- * a subscriber's queue is full, and zeromq.js reports that at once instead of waiting.
- */
-async function sendWhenRoom(socket: zmq.Writable, frames: Buffer[]): Promise<void> {
-  for (;;) {
-    try {
-      await socket.send(frames);
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-      await new Promise((r) => setTimeout(r, FULL_QUEUE_RETRY_MS));
-    }
-  }
-}
-
-/**
- * A PUB socket silently drops messages once a subscriber's queue is full: a slow front end
- * would lose output. iopub is an XPUB with no-drop instead: past this many queued messages
- * a send waits, the main thread's queue grows, and the engine worker waits for room (see
- * MAX_OUTPUTS_IN_FLIGHT). Memory stays bounded and no message is lost.
- */
-const IOPUB_HIGH_WATER_MARK = 100;
 
 export type Receiver = (channel: Channel, msg: Message) => void;
 
-export class KernelTransport {
-  readonly codec: Codec;
-  private readonly shell = new zmq.Router();
-  private readonly control = new zmq.Router();
-  private readonly stdin = new zmq.Router();
-  private readonly iopub = new zmq.XPublisher({ noDrop: true, sendHighWaterMark: IOPUB_HIGH_WATER_MARK });
-  /** The heartbeat echo runs in its own thread (../heartbeat.ts). */
-  private heartbeat: Worker | undefined;
-  private readonly queues: Record<Channel, SendQueue>;
-  /** Anyone who reaches a port can send junk: its rejections are logged once per kind a minute. */
-  private readonly rejections: RateLimitedLog;
-  private closed = false;
-
-  constructor(
-    private readonly info: ConnectionInfo,
-    private readonly log: Log = stderrLog,
-  ) {
-    this.codec = new Codec(info.key);
-    this.rejections = new RateLimitedLog(log);
-    for (const s of [this.shell, this.control, this.stdin, this.iopub]) s.linger = 0;
-    this.queues = {
-      shell: new SendQueue(this.shell, 'shell', log),
-      control: new SendQueue(this.control, 'control', log),
-      stdin: new SendQueue(this.stdin, 'stdin', log),
-      iopub: new SendQueue(this.iopub, 'iopub', log),
-    };
-  }
-
-  /** Binds every socket and starts the receive loops; returns the connection as bound (port 0 replaced). */
-  async start(receive: Receiver): Promise<ConnectionInfo> {
-    const binds: [PortName, (endpoint: string) => Promise<string>][] = [
-      ['shell_port', (where) => bindSocket(this.shell, where)],
-      ['control_port', (where) => bindSocket(this.control, where)],
-      ['stdin_port', (where) => bindSocket(this.stdin, where)],
-      ['iopub_port', (where) => bindSocket(this.iopub, where)],
-      ['hb_port', (where) => this.startHeartbeat(where)],
-    ];
-    const bound: ConnectionInfo = { ...this.info };
-    for (const [port, bind] of binds) {
-      const where = bindEndpoint(this.info, port);
-      try {
-        bound[port] = portOf(await bind(where));
-      } catch (e) {
-        throw new Error(`cannot listen on ${where} (${port} in the connection file): ${(e as Error).message}`);
-      }
-    }
-    void this.receiveLoop('control', this.control, receive);
-    void this.receiveLoop('shell', this.shell, receive);
-    void this.receiveLoop('stdin', this.stdin, receive);
-    void this.drainSubscriptions();
-    return bound;
-  }
-
-  /** Sends a reply (to the requester's identities) or, on iopub, a broadcast. */
-  send(channel: Channel, out: Outgoing): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    const idents =
-      channel === 'iopub' ? [Buffer.from(`kernel.${this.codec.session}.${out.msg_type}`)] : (out.parent?.idents ?? []);
-    return this.queues[channel].send(this.codec.encode(out, idents));
-  }
-
+export interface Transport {
+  /** Starts handing every verified message to `receive`. */
+  start(receive: Receiver): Promise<void>;
+  /** Sends a reply (to the requester's identities) or, on iopub, a broadcast; resolves once handed over. */
+  send(channel: Channel, out: Outgoing): Promise<void>;
   /** Waits for every queued send (bounded by `ms`). */
-  async flush(ms = 500): Promise<void> {
-    const all = Promise.all(Object.values(this.queues).map((q) => q.drain()));
-    await Promise.race([all, new Promise((r) => setTimeout(r, ms).unref())]);
-  }
-
-  /** Closes every socket; resolves once the heartbeat thread has ended (bounded by `ms`). */
-  async close(ms = 200): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const heartbeat = this.heartbeat;
-    if (heartbeat) {
-      const ended = new Promise<void>((r) => heartbeat.once('exit', () => r()));
-      heartbeat.postMessage('close');
-      await Promise.race([ended, new Promise((r) => setTimeout(r, ms).unref())]);
-    }
-    for (const s of [this.shell, this.control, this.stdin, this.iopub]) {
-      try {
-        s.close();
-      } catch {
-        /* already closed */
-      }
-    }
-  }
-
-  /** An XPUB queues each (un)subscription for the application: read and drop them. */
-  private async drainSubscriptions(): Promise<void> {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-unused-vars
-      for await (const _subscription of this.iopub) {
-        // nothing to do: every subscriber gets every message
-      }
-    } catch {
-      /* closed */
-    }
-  }
-
-  private async receiveLoop(channel: Channel, socket: zmq.Router, receive: Receiver): Promise<void> {
-    try {
-      for await (const frames of socket) {
-        let msg: Message;
-        try {
-          msg = this.codec.decode(frames);
-        } catch (e) {
-          if (e instanceof RejectedMessage) this.rejections.write(e.kind, `${channel}: refused message: ${e.message}`);
-          else this.rejections.write('undecodable', `${channel}: could not decode message: ${(e as Error).message}`);
-          continue;
-        }
-        try {
-          receive(channel, msg);
-        } catch (e) {
-          this.log(`${channel}: handler for ${msg.header.msg_type} threw: ${(e as Error).stack ?? e}`);
-        }
-      }
-    } catch (e) {
-      if (!this.closed) this.log(`${channel}: receive loop ended: ${(e as Error).message}`);
-    }
-  }
-
-  /** Starts the heartbeat thread; resolves with the endpoint it bound. */
-  private startHeartbeat(endpoint: string): Promise<string> {
-    const worker = new Worker(path.join(__dirname, '..', 'heartbeat.js'), { workerData: { endpoint } });
-    this.heartbeat = worker;
-    worker.on('error', (e) => this.log(`heartbeat thread failed: ${e.stack ?? e}`));
-    return new Promise((resolve, reject) => {
-      worker.once('message', (status: HeartbeatStatus) => {
-        if (status.kind === 'bound') resolve(status.endpoint);
-        else reject(new Error(status.message));
-      });
-      worker.once('exit', (code) => reject(new Error(`the heartbeat thread exited (code ${code})`)));
-    });
-  }
+  flush(ms?: number): Promise<void>;
+  close(): Promise<void>;
 }
 
-async function bindSocket(socket: zmq.Socket, endpoint: string): Promise<string> {
-  await socket.bind(endpoint);
-  return socket.lastEndpoint ?? endpoint;
+/** Frames in and out, for any transport: verify and decode, sign and encode. */
+export class Framing {
+  readonly codec: Codec;
+  /** Anyone who reaches a port can send junk: its rejections are logged once per kind a minute. */
+  private readonly rejections: RateLimitedLog;
+
+  constructor(
+    key: string,
+    private readonly log: Log,
+  ) {
+    this.codec = new Codec(key);
+    this.rejections = new RateLimitedLog(log);
+  }
+
+  /** Hands the message in `frames` to `receive`; a refused message is logged (rate-limited), never thrown. */
+  receive(channel: Channel, frames: Buffer[], receive: Receiver): void {
+    let msg: Message;
+    try {
+      msg = this.codec.decode(frames);
+    } catch (e) {
+      if (e instanceof RejectedMessage) this.rejections.write(e.kind, `${channel}: refused message: ${e.message}`);
+      else this.rejections.write('undecodable', `${channel}: could not decode message: ${(e as Error).message}`);
+      return;
+    }
+    try {
+      receive(channel, msg);
+    } catch (e) {
+      this.log(`${channel}: handler for ${msg.header.msg_type} threw: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  /** The frames of an outgoing message: routing idents first (the requester's, or an iopub topic). */
+  frames(channel: Channel, out: Outgoing): Buffer[] {
+    const idents =
+      channel === 'iopub' ? [Buffer.from(`kernel.${this.codec.session}.${out.msg_type}`)] : (out.parent?.idents ?? []);
+    return this.codec.encode(out, idents);
+  }
 }

@@ -1,28 +1,21 @@
-// A small Jupyter client for tests and the bench: zeromq@6 sockets, jmp-compatible signing,
+// A Jupyter client for tests and the bench over zeromq@6 (signing and waiting: client-core.ts),
 // and helpers that start a kernel process with a fresh connection file on 127.0.0.1.
 import { ChildProcess, spawn } from 'child_process';
-import { createHmac, randomBytes, randomUUID } from 'crypto';
+import { randomBytes, randomUUID } from 'crypto';
 import { mkdtempSync, writeFileSync } from 'fs';
 import * as net from 'net';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import * as zmq from 'zeromq';
 import type { ConnectionInfo } from '../../kernel/protocol/connection';
+import type { ClientChannel, Msg } from './client-core';
+import { ClientCore } from './client-core';
 
 export const REPO = path.resolve(__dirname, '..', '..').replace(/[\\/]dist$/, '');
 export const KERNEL_MAIN = path.join(REPO, 'dist', 'kernel', 'main.js');
 export const FAKE_ENGINE = path.join(REPO, 'test', 'support', 'fake-engine.js');
 
-export type ClientChannel = 'shell' | 'control' | 'stdin';
-
-export interface Msg {
-  header: { msg_id: string; msg_type: string; session: string; [k: string]: unknown };
-  parent_header: { msg_id?: string; msg_type?: string; [k: string]: unknown };
-  metadata: Record<string, unknown>;
-  content: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  channel: ClientChannel | 'iopub';
-  frames: Buffer[];
-}
+export type { ClientChannel, Msg } from './client-core';
 
 /** A connection file as the kernel reads it (the type is the kernel's own). */
 export type Connection = ConnectionInfo & { kernel_name: string };
@@ -69,18 +62,12 @@ function url(info: Connection, port: number): string {
   return info.transport === 'tcp' ? `tcp://${info.ip}:${port}` : `ipc://${info.ip}-${port}`;
 }
 
-const DELIM = Buffer.from('<IDS|MSG>');
-
-export class Client {
-  readonly session = randomUUID();
+export class Client extends ClientCore {
   readonly shell: zmq.Dealer;
   readonly control: zmq.Dealer;
   readonly stdin: zmq.Dealer;
   readonly iopub = new zmq.Subscriber({ receiveHighWaterMark: 0 });
   readonly hb = new zmq.Request();
-  /** Every message received, in arrival order. */
-  readonly received: Msg[] = [];
-  private waiters: { pred: (m: Msg) => boolean; resolve: (m: Msg) => void }[] = [];
   private closed = false;
   private sendTail: Record<string, Promise<void>> = {};
 
@@ -89,6 +76,7 @@ export class Client {
     readonly info: Connection,
     reconnectInterval = 100,
   ) {
+    super(info.key);
     // jupyter_client gives shell and stdin the same identity: input_request is routed by it.
     this.shell = new zmq.Dealer({ routingId: this.session, linger: 0, reconnectInterval });
     this.stdin = new zmq.Dealer({ routingId: this.session, linger: 0, reconnectInterval });
@@ -108,22 +96,6 @@ export class Client {
     }
   }
 
-  /** HMAC-SHA256 of the parts; an empty key means unsigned messages (an empty signature). */
-  sign(parts: (string | Buffer)[]): string {
-    if (this.info.key === '') return '';
-    const h = createHmac('sha256', this.info.key);
-    for (const p of parts) h.update(p);
-    return h.digest('hex');
-  }
-
-  /** The frames of a signed message (what jmp's Message._encode produces). */
-  frames(msgType: string, content: object, parent: object = {}): { msgId: string; frames: Buffer[] } {
-    const msgId = randomUUID();
-    const header = JSON.stringify({ msg_id: msgId, msg_type: msgType, session: this.session, username: 'test', date: new Date().toISOString(), version: '5.3' });
-    const parts = [header, JSON.stringify(parent), '{}', JSON.stringify(content)];
-    return { msgId, frames: [DELIM, Buffer.from(this.sign(parts)), ...parts.map((p) => Buffer.from(p))] };
-  }
-
   /** Sends raw frames on a channel (queued: zeromq 6 allows one pending send per socket). */
   sendFrames(channel: ClientChannel, frames: Buffer[]): Promise<void> {
     const s = this[channel];
@@ -132,71 +104,12 @@ export class Client {
     return next;
   }
 
-  send(channel: ClientChannel, msgType: string, content: object = {}, parent: object = {}): string {
-    const { msgId, frames } = this.frames(msgType, content, parent);
-    void this.sendFrames(channel, frames);
-    return msgId;
-  }
-
   private async loop(channel: Msg['channel'], s: zmq.Dealer | zmq.Subscriber): Promise<void> {
     try {
-      for await (const frames of s) {
-        const d = frames.findIndex((f) => f.equals(DELIM));
-        if (d < 0) continue;
-        const [sig, h, p, md, c] = frames.slice(d + 1, d + 6);
-        if (sig.toString() !== this.sign([h, p, md, c])) throw new Error(`bad signature from kernel on ${channel}`);
-        const m: Msg = {
-          header: JSON.parse(h.toString()),
-          parent_header: JSON.parse(p.toString()),
-          metadata: JSON.parse(md.toString()),
-          content: JSON.parse(c.toString()),
-          channel,
-          frames,
-        };
-        this.received.push(m);
-        this.waiters = this.waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
-      }
+      for await (const frames of s) this.accept(channel, frames);
     } catch (e) {
       if (!this.closed) throw e;
     }
-  }
-
-  /** The first message (already received or future) matching pred. */
-  waitFor(pred: (m: Msg) => boolean, timeoutMs = 10000, what = 'message'): Promise<Msg> {
-    const have = this.received.find(pred);
-    if (have) return Promise.resolve(have);
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-      this.waiters.push({ pred, resolve: (m) => (clearTimeout(t), resolve(m)) });
-    });
-  }
-
-  reply(msgId: string, timeoutMs = 10000): Promise<Msg> {
-    return this.waitFor((m) => m.channel !== 'iopub' && m.header.msg_type.endsWith('_reply') && m.parent_header.msg_id === msgId, timeoutMs, `reply to ${msgId}`);
-  }
-
-  idle(msgId: string, timeoutMs = 10000): Promise<Msg> {
-    return this.waitFor(
-      (m) => m.channel === 'iopub' && m.parent_header.msg_id === msgId && m.header.msg_type === 'status' && m.content.execution_state === 'idle',
-      timeoutMs,
-      `idle for ${msgId}`,
-    );
-  }
-
-  /** iopub messages whose parent is msgId, in order. */
-  iopubFor(msgId: string): Msg[] {
-    return this.received.filter((m) => m.channel === 'iopub' && m.parent_header.msg_id === msgId);
-  }
-
-  /** Sends a request and waits for both its reply and its idle status. */
-  async request(channel: ClientChannel, msgType: string, content: object = {}, timeoutMs = 10000): Promise<{ reply: Msg; iopub: Msg[]; msgId: string }> {
-    const msgId = this.send(channel, msgType, content);
-    const [reply] = await Promise.all([this.reply(msgId, timeoutMs), this.idle(msgId, timeoutMs)]);
-    return { reply, iopub: this.iopubFor(msgId), msgId };
-  }
-
-  execute(code: string, extra: object = {}, timeoutMs = 20000): Promise<{ reply: Msg; iopub: Msg[]; msgId: string }> {
-    return this.request('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...extra }, timeoutMs);
   }
 
   /** Waits until the kernel answers kernel_info and iopub is connected (its status arrives). */

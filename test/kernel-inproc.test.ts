@@ -1,0 +1,54 @@
+// The kernel in-process on a scripted engine double (test/support/in-process.ts): the paths
+// no real engine takes on demand — requests the engine fails, an engine that never stops —
+// and the back-pressure contract (an output's `sent` runs once its message is handed over).
+import type { InProcessKernel } from './support/in-process';
+import { scriptedEngine, startInProcessKernel } from './support/in-process';
+
+let k: InProcessKernel | undefined;
+afterEach(async () => {
+  await k?.stop();
+  k = undefined;
+});
+
+test('the engine fails a request: complete and inspect reply an EngineError, is_complete answers unknown', async () => {
+  const boom = () => Promise.reject(new Error('the engine worker exited (code 3)'));
+  k = await startInProcessKernel({ engine: () => scriptedEngine({ complete: boom, inspect: boom, isComplete: boom }) });
+  const c = k.client;
+  const error = { status: 'error', ename: 'EngineError', evalue: 'the engine worker exited (code 3)', traceback: [] };
+  expect((await c.request('shell', 'complete_request', { code: 'pri', cursor_pos: 3 })).reply.content).toEqual(error);
+  expect((await c.request('shell', 'inspect_request', { code: 'pri', cursor_pos: 3 })).reply.content).toEqual(error);
+  expect((await c.request('shell', 'is_complete_request', { code: 'pri' })).reply.content).toEqual({ status: 'unknown' });
+  expect(k.stderr()).toContain('is_complete failed: the engine worker exited (code 3)');
+  expect((await c.execute('1')).reply.content).toMatchObject({ status: 'error', ename: 'EngineError', evalue: 'execute is not scripted' });
+});
+
+test("an output's `sent` runs once its iopub message is handed over; the reply waits for the engine", async () => {
+  k = await startInProcessKernel({
+    engine: () =>
+      scriptedEngine({
+        execute: (code, cell, allowStdin, userExpressions, callbacks) =>
+          new Promise((resolve) => {
+            callbacks.output({ type: 'display', data: { 'text/plain': code } }, () =>
+              resolve({ outcome: { status: 'ok', result: { 'text/plain': `cell ${cell}` } }, userExpressions: {} }),
+            );
+          }),
+      }),
+  });
+  const { reply, iopub } = await k.client.execute('shown');
+  expect(iopub.slice(1, -1).map((m) => [m.header.msg_type, m.content])).toEqual([
+    ['execute_input', { code: 'shown', execution_count: 1 }],
+    ['display_data', { data: { 'text/plain': 'shown' }, metadata: {}, transient: {} }],
+    ['execute_result', { execution_count: 1, data: { 'text/plain': 'cell 1' }, metadata: {} }],
+  ]);
+  expect(reply.content).toEqual({ status: 'ok', execution_count: 1, payload: [], user_expressions: {} });
+});
+
+test('an engine that never stops: shutdown gives up on it, says so, and kills the process', async () => {
+  const stuck = await startInProcessKernel({ engine: () => scriptedEngine({ stop: () => new Promise(() => undefined) }) });
+  const id = stuck.client.send('shell', 'shutdown_request', { restart: false });
+  expect((await stuck.client.reply(id)).content).toEqual({ status: 'ok', restart: false });
+  for (let i = 0; i < 200 && stuck.exits.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  // -1: the kill hook (SIGKILL in the kernel process), then the exit.
+  expect(stuck.exits).toEqual([-1, 0]);
+  expect(stuck.stderr()).toContain('the engine worker did not stop: killing the process');
+});
