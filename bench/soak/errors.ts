@@ -3,6 +3,7 @@
 // the run beside its target, and whether the session is intact afterwards.
 // node dist/bench/soak/errors.js [errors of each kind=1000]
 import { executeOrFail, fail, kilnSession } from '../util';
+import { verdict } from './engine-figures';
 
 const perKind = Number(process.argv[2] ?? 1000);
 const rssMB = (): number => process.memoryUsage().rss / 2 ** 20;
@@ -45,8 +46,8 @@ let survivor = [1, 2, 3]`,
     const intact = executeOrFail(session, 'push(survivor, 4)\nlen(survivor) + divide(10, 2)', cell, 'errors');
     const ok = intact === '9';
     const label = `${perKind.toLocaleString('en-US')} runtime errors of each of ${KINDS.length} kinds`;
-    console.log(`${label}: RSS ${startRss.toFixed(0)} -> ${endRss.toFixed(0)} MB, growth ${(endRss - startRss).toFixed(1)} MB (target <= 10 MB)`);
-    console.log(`${label}: session intact afterwards: ${ok ? 'yes' : `no (${intact})`} (target yes)`);
+    console.log(`${label}: RSS ${startRss.toFixed(0)} -> ${endRss.toFixed(0)} MB, growth ${(endRss - startRss).toFixed(1)} MB (target <= 10 MB)${verdict(endRss - startRss <= 10)}`);
+    console.log(`${label}: session intact afterwards: ${ok ? 'yes' : `no (${intact})`} (target yes)${verdict(ok)}`);
     if (!ok) process.exitCode = 1;
   }
 }

@@ -5,6 +5,7 @@
 // node dist/bench/soak/long-session.js [cells=10000]
 import { readFileSync } from 'node:fs';
 import { executeOrFail, fail, kilnSession, now } from '../util';
+import { verdict } from './engine-figures';
 
 const cells = Number(process.argv[2] ?? 10_000);
 const rssMB = (): number => process.memoryUsage().rss / 2 ** 20;
@@ -56,12 +57,12 @@ async function main(): Promise<void> {
   for (const [what, xs] of [['time', wall], ['CPU time', cpu]] as const) {
     const first = mean(xs.slice(0, tenth));
     const last = mean(xs.slice(-tenth));
-    console.log(`${label}: per-cell ${what} first 10% ${first.toFixed(2)} ms, last 10% ${last.toFixed(2)} ms: last/first ${(last / first).toFixed(2)}x (target <= 1.2x)`);
+    console.log(`${label}: per-cell ${what} first 10% ${first.toFixed(2)} ms, last 10% ${last.toFixed(2)} ms: last/first ${(last / first).toFixed(2)}x (target <= 1.2x)${verdict(last / first <= 1.2)}`);
   }
   const growth = endRss - startRss;
-  console.log(`${label}: RSS ${startRss.toFixed(0)} -> ${endRss.toFixed(0)} MB, growth ${growth.toFixed(0)} MB, ${((growth * 1024) / cells).toFixed(1)} KB a cell (target < 100 MB over 10,000 cells)`);
+  console.log(`${label}: RSS ${startRss.toFixed(0)} -> ${endRss.toFixed(0)} MB, growth ${growth.toFixed(0)} MB, ${((growth * 1024) / cells).toFixed(1)} KB a cell (target < 100 MB over 10,000 cells)${verdict(growth < (100 * cells) / 10000)}`);
   const modules = session.code.sizes().modules;
-  console.log(`${label}: completed; memory maps ${startMaps} -> ${mapCount()}, ${modules.toLocaleString('en-US')} modules live in the JIT (target: completes, maps far below 65,530)`);
+  console.log(`${label}: completed; memory maps ${startMaps} -> ${mapCount()}, ${modules.toLocaleString('en-US')} modules live in the JIT (target: completes, maps far below 65,530)${verdict(mapCount() < 10000)}`);
 }
 
 void main();

@@ -3,11 +3,12 @@
 // prints what it measured beside its target. A failed correctness check exits 1; a missed
 // target is only marked.
 //
-// Adding a figure: write bench/soak/<name>.ts exporting a SoakFigure (see figure.ts) and
-// append it to FIGURES below. `npm run soak -- <name> ...` runs only the named figures.
+// Adding a figure: write bench/soak/<name>.ts exporting a SoakFigure (see figure.ts), or an
+// in-process script wrapped by engine-figures.ts, and append it to FIGURES below. `npm run soak -- <name> ...` runs only the named figures.
 import * as os from 'os';
 import { table } from '../util';
 import type { FigureRow, SoakFigure } from './figure';
+import { errorsInARow, interruptEngine, longSession } from './engine-figures';
 import { interruptAtBadMoments } from './interrupt';
 import { shutdownWhileRunning } from './shutdown';
 import { slowFrontEnd } from './slow-frontend';
@@ -18,8 +19,9 @@ const FIGURES: SoakFigure[] = [
   slowFrontEnd,
   shutdownWhileRunning,
   interruptAtBadMoments,
-  // Engine-side figures (10,000-cell session, 1,000 runtime errors, interrupt during compile,
-  // nested eval and extern faults) go here, one module each.
+  longSession,
+  errorsInARow,
+  interruptEngine,
 ];
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
