@@ -5,7 +5,7 @@
 // so this thread never loads LLVM, or a test's double).
 import { randomUUID } from 'node:crypto';
 import type { EngineOutput } from './engine/api';
-import type { KernelEngine } from './protocol/engine-client';
+import type { KernelEngine } from './worker/engine-client';
 import { History } from './protocol/history';
 import type { Channel, JsonObject, Message } from './protocol/messages';
 import { PROTOCOL_VERSION } from './protocol/messages';
@@ -13,7 +13,7 @@ import { CellOutput } from './protocol/outputs';
 import type { Log } from './protocol/log';
 import { stderrLog } from './protocol/log';
 import type { Transport } from './protocol/transport';
-import type { ExecuteDone } from './protocol/worker-messages';
+import type { ExecuteDone } from './worker/worker-messages';
 
 export const KERNEL_INFO = {
   status: 'ok',

@@ -2,7 +2,7 @@
 import { hasFreePorts, readConnectionFile, writeBoundPorts } from './protocol/connection';
 import { guardStdio, isStdioWriteError, stderrLog } from './protocol/log';
 import { Kernel } from './kernel';
-import { EngineClient } from './protocol/engine-client';
+import { EngineClient } from './worker/engine-client';
 import { ZmqTransport } from './protocol/zmq-transport';
 
 function usage(): never {

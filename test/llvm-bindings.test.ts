@@ -1,5 +1,5 @@
 // Learning tests: what llvm-bindings 0.4.2 (the IR builder the engine uses) can and cannot
-// do, pinned so that an upgrade that changes them is noticed. kernel/engine/ir.ts works
+// do, pinned so that an upgrade that changes them is noticed. kernel/engine/module-builder.ts works
 // around each "cannot" (see the comments there).
 import llvm from 'llvm-bindings';
 

@@ -1,5 +1,5 @@
 // Charts: the Vega-Lite specs, the histogram, the SVG rendered synchronously on the plot
-// worker, and the errors. Needs the build (dist/kernel/engine/plot-worker.js):
+// worker, and the errors. Needs the build (dist/kernel/engine/display/plot-worker.js):
 //   npx tsc -p tsconfig.json && node --experimental-vm-modules node_modules/jest/bin/jest.js test/plots.test.ts
 import {
   _sleepPlotWorker,
@@ -11,7 +11,7 @@ import {
   renderSvgSync,
   stopPlotWorker,
   type Chart,
-} from '../kernel/engine/plots';
+} from '../kernel/engine/display/plots';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 const VL = 'application/vnd.vegalite.v5+json';
@@ -240,7 +240,7 @@ describe('chartText', () => {
 
 describe('renderChart (SVG rendered by vega on the plot worker)', () => {
   test('the worker path points at the build', () => {
-    expect(plotWorkerPath()).toMatch(/dist[/\\]kernel[/\\]engine[/\\]plot-worker\.js$/);
+    expect(plotWorkerPath()).toMatch(/dist[/\\]kernel[/\\]engine[/\\]display[/\\]plot-worker\.js$/);
   });
 
   test('line: bundle, title, axis titles and ticks, one path', () => {

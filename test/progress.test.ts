@@ -1,4 +1,4 @@
-import { formatDuration, ProgressBar, progressText } from '../kernel/engine/progress';
+import { formatDuration, ProgressBar, progressText } from '../kernel/engine/display/progress';
 
 function fakeClock(): { now: () => number; advance: (ms: number) => void } {
   let t = 1000;

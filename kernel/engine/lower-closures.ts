@@ -18,7 +18,7 @@
 import llvm from 'llvm-bindings';
 import { FnSig, FnType, LambdaExpr, Type, typeName, VarRef } from './ast';
 import { fnTypeOf } from './check-closures';
-import type { ModuleBuilder } from './ir';
+import type { ModuleBuilder } from './module-builder';
 import type { FunctionLowerer } from './lower';
 
 /** Bytes before a KilnFn's boxes: code and text. */

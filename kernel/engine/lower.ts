@@ -4,7 +4,7 @@
 // while its slot still holds its own body (lower-expr.ts selfCall).
 import llvm from 'llvm-bindings';
 import type { CheckedCell, Expr, FnDecl, FnSig, GlobalInfo, MapType, Stmt, Type, Block, VarRef } from './ast';
-import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './ir';
+import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './module-builder';
 import { arithmetic, lowerExpr } from './lower-expr';
 import { countedLoop, mayChangeLength } from './lower-loops';
 import { lowerMapLoop, mapGet, mapSet } from './lower-maps';

@@ -2,11 +2,31 @@
 // (LANGUAGE.md "Magics").
 import { typeName } from './ast';
 import { fnSignature } from './complete';
-import type { ExecuteOutcome } from './api';
+import type { EngineHost, ExecuteOutcome } from './api';
 import { renderRuntimeError } from './errors';
-import type { Session } from './session';
+import type { Env } from './ast';
+import type { KilnError } from './errors';
+import type { RunOutcome } from './native-api';
+import type { CompiledCell } from './session';
 
-type Magic = (session: Session, args: string, body: string, cell: number) => ExecuteOutcome;
+/** What the magics need of a session (Session implements it). */
+export interface MagicSession {
+  readonly host: EngineHost;
+  readonly env: Env;
+  optLevel: number;
+  compile(code: string, cell: number, showIR?: boolean): CompiledCell | KilnError;
+  run(compiled: CompiledCell): ExecuteOutcome;
+  runEntry(compiled: CompiledCell): RunOutcome;
+  runtimeError(outcome: Extract<RunOutcome, { ok: false }>): KilnError;
+  compileAndRun(code: string, cell: number): ExecuteOutcome;
+  /** A function's IR (optimized or not) and its LLVM symbol, for %ir name and %asm. */
+  functionSource(name: string, optimized: boolean): { ir: string; symbol: string } | undefined;
+  emitAssembly(ir: string): string;
+  flush(): void;
+  reset(): void;
+}
+
+type Magic = (session: MagicSession, args: string, body: string, cell: number) => ExecuteOutcome;
 
 const MAGICS: Record<string, Magic> = {
   ir: irMagic,
@@ -19,7 +39,7 @@ const MAGICS: Record<string, Magic> = {
 };
 
 /** Handles a cell whose first line is a magic; undefined for an ordinary cell. */
-export function runMagic(session: Session, code: string, cell: number): ExecuteOutcome | undefined {
+export function runMagic(session: MagicSession, code: string, cell: number): ExecuteOutcome | undefined {
   const match = /^(\s*)%(\w+)[ \t]*([^\n]*)/.exec(code);
   if (!match) return undefined;
   const [line, leading, name, args] = match;
@@ -34,7 +54,7 @@ export function runMagic(session: Session, code: string, cell: number): ExecuteO
   return magic(session, args.trim(), body, cell);
 }
 
-function show(session: Session, text: string): void {
+function show(session: MagicSession, text: string): void {
   session.host.output({ type: 'display', data: { 'text/plain': text } });
 }
 
@@ -55,7 +75,7 @@ export function functionText(moduleText: string, symbol: string): string | undef
   return moduleText.slice(start, end < 0 ? undefined : end + 2);
 }
 
-function irMagic(session: Session, name: string, body: string, cell: number): ExecuteOutcome {
+function irMagic(session: MagicSession, name: string, body: string, cell: number): ExecuteOutcome {
   if (name) {
     const fn = session.functionSource(name, true);
     const text = fn && functionText(fn.ir, fn.symbol);
@@ -78,16 +98,16 @@ export function functionAsm(asm: string, symbol: string): string | undefined {
   return lines.slice(label, end < 0 ? undefined : end).join('\n');
 }
 
-function asmMagic(session: Session, name: string, body: string, cell: number): ExecuteOutcome {
+function asmMagic(session: MagicSession, name: string, body: string, cell: number): ExecuteOutcome {
   const fn = name ? session.functionSource(name, false) : undefined;
   if (!fn) return fail(name ? `unknown function \`${name}\`` : '%asm needs a function name: %asm fib');
-  const text = functionAsm(session.native.emitAssembly(fn.ir, session.optLevel), fn.symbol);
+  const text = functionAsm(session.emitAssembly(fn.ir), fn.symbol);
   if (!text) return fail(`no assembly found for \`${name}\``);
   show(session, text);
   return hasCode(body) ? session.compileAndRun(body, cell) : { status: 'ok' };
 }
 
-function optMagic(session: Session, level: string, body: string, cell: number): ExecuteOutcome {
+function optMagic(session: MagicSession, level: string, body: string, cell: number): ExecuteOutcome {
   if (!/^[0-3]$/.test(level)) return fail(`%opt takes a level from 0 to 3, not \`${level}\``, 'ValueError');
   session.optLevel = Number(level);
   return hasCode(body) ? session.compileAndRun(body, cell) : { status: 'ok' };
@@ -100,18 +120,18 @@ export function formatDuration(seconds: number, unitOf = seconds): string {
   return `${Number((seconds / scale).toPrecision(3))} ${unit}`;
 }
 
-function timeMagic(session: Session, _args: string, body: string, cell: number): ExecuteOutcome {
+function timeMagic(session: MagicSession, _args: string, body: string, cell: number): ExecuteOutcome {
   const compiled = session.compile(body, cell);
   if ('ename' in compiled) return { status: 'error', ...compiled };
   const started = performance.now();
   const outcome = session.run(compiled);
   const runMs = performance.now() - started;
-  session.native.flush();
+  session.flush();
   show(session, `compile: ${formatDuration(compiled.compileMs / 1000)}, run: ${formatDuration(runMs / 1000)}`);
   return outcome;
 }
 
-function timeitMagic(session: Session, _args: string, body: string, cell: number): ExecuteOutcome {
+function timeitMagic(session: MagicSession, _args: string, body: string, cell: number): ExecuteOutcome {
   const compiled = session.compile(body, cell);
   if ('ename' in compiled) return { status: 'error', ...compiled };
   const timeLoops = (loops: number): number | ExecuteOutcome => {
@@ -144,7 +164,7 @@ function timeitMagic(session: Session, _args: string, body: string, cell: number
   return { status: 'ok' };
 }
 
-function whoMagic(session: Session): ExecuteOutcome {
+function whoMagic(session: MagicSession): ExecuteOutcome {
   const { globals, functions, structs } = session.env;
   const lines = [
     ...[...globals.values()].map((g) => `let ${g.name}: ${typeName(g.type)}`),
@@ -157,7 +177,7 @@ function whoMagic(session: Session): ExecuteOutcome {
   return { status: 'ok' };
 }
 
-function resetMagic(session: Session, _args: string, body: string, cell: number): ExecuteOutcome {
+function resetMagic(session: MagicSession, _args: string, body: string, cell: number): ExecuteOutcome {
   session.reset();
   return hasCode(body) ? session.compileAndRun(body, cell) : { status: 'ok' };
 }

@@ -13,12 +13,12 @@ import { commitEnv } from './env';
 import { lowerCell } from './lower';
 import { bindExterns } from './session-extern';
 import { valueSymbol } from './lower-closures';
-import { runMagic } from './magics';
+import { runMagic, type MagicSession } from './magics';
 import type { AddedModule, NativeAddon, RunOutcome, TypeDescription } from './native-api';
 import { loadNative } from './native';
 import { parseCell } from './parser';
-import { renderChart, startPlotWorker, type Chart } from './plots';
-import { ProgressBar, type ProgressUpdate } from './progress';
+import { renderChart, startPlotWorker, type Chart } from './display/plots';
+import { ProgressBar, type ProgressUpdate } from './display/progress';
 import { PRIMITIVE_TYPE_IDS, type HostCall } from './runtime-abi';
 import { SessionGlobals, type GlobalProgress } from './session-globals';
 
@@ -79,7 +79,7 @@ function richData(mime: string, data: string): MimeBundle {
 /** Thrown inside compile() when the user interrupts it. */
 class Interrupted extends Error {}
 
-export class Session implements Engine {
+export class Session implements Engine, MagicSession {
   readonly native: NativeAddon;
   env: Env = { functions: new Map(), globals: new Map(), structs: new Map() };
   optLevel = 2;
@@ -275,6 +275,15 @@ export class Session implements Engine {
 
   /** The IR of function `name`'s defining cell (unoptimized, or optimized at the level it
    *  was compiled at) and the function's symbol in it; undefined for an unknown name. */
+  /** Native assembly of a module at the session's optimisation level (%asm). */
+  emitAssembly(ir: string): string {
+    return this.native.emitAssembly(ir, this.optLevel);
+  }
+
+  flush(): void {
+    this.native.flush();
+  }
+
   functionSource(name: string, optimized: boolean): { ir: string; symbol: string } | undefined {
     const fn = this.functionIR.get(name);
     if (!fn) return undefined;

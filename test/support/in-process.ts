@@ -7,8 +7,8 @@
 import { randomBytes } from 'crypto';
 import * as path from 'path';
 import { Kernel } from '../../kernel/kernel';
-import type { KernelEngine } from '../../kernel/protocol/engine-client';
-import { EngineClient } from '../../kernel/protocol/engine-client';
+import type { KernelEngine } from '../../kernel/worker/engine-client';
+import { EngineClient } from '../../kernel/worker/engine-client';
 import type { Channel, Outgoing } from '../../kernel/protocol/messages';
 import type { Log } from '../../kernel/protocol/log';
 import type { Receiver, Transport } from '../../kernel/protocol/transport';
@@ -89,7 +89,7 @@ export interface InProcessKernel {
 export function workerEngine(log: Log, engineModule = FAKE_ENGINE): EngineClient {
   return new EngineClient({
     log,
-    workerScript: path.join(REPO, 'dist', 'kernel', 'worker.js'),
+    workerScript: path.join(REPO, 'dist', 'kernel', 'worker', 'worker.js'),
     env: { ...process.env, KILN_ENGINE_MODULE: engineModule },
   });
 }

@@ -277,8 +277,8 @@ let nextSeq = 1;
 export function plotWorkerPath(): string {
   if (__filename.endsWith('.js')) return path.join(__dirname, 'plot-worker.js');
   // Running from the TypeScript source (ts-jest): use the build in dist/.
-  const root = path.resolve(__dirname, '..', '..');
-  return path.join(root, 'dist', 'kernel', 'engine', 'plot-worker.js');
+  const root = path.resolve(__dirname, '..', '..', '..');
+  return path.join(root, 'dist', 'kernel', 'engine', 'display', 'plot-worker.js');
 }
 
 function startWorker(): PlotWorker {

@@ -3,7 +3,7 @@
 import * as path from 'path';
 import { MessageChannel, Worker } from 'worker_threads';
 import type { CompletionResult, EngineOutput, IsCompleteResult } from '../engine/api';
-import type { Log } from './log';
+import type { Log } from '../protocol/log';
 import type { ExecuteDone, FromWorker, RequestResult, ToWorker, WorkerData } from './worker-messages';
 import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, OUTPUTS_IN_FLIGHT_BYTES } from './worker-messages';
 
@@ -38,7 +38,7 @@ export interface EngineClientOptions {
   log: Log;
   /** Called when the worker died and a fresh one (a new, empty session) was started. */
   onRestart?: (reason: string) => void;
-  /** The worker's script (default: worker.js beside this file's folder; tests of the TypeScript point into dist/). */
+  /** The worker's script (default: worker.js beside this file; tests of the TypeScript point into dist/). */
   workerScript?: string;
   /** The worker's environment (default: this process's); tests select an engine double with KILN_ENGINE_MODULE. */
   env?: NodeJS.ProcessEnv;
@@ -79,7 +79,7 @@ export class EngineClient implements KernelEngine {
       input: this.inputSab,
       inputPort: channel.port2,
     };
-    const w = new Worker(this.options.workerScript ?? path.join(__dirname, '..', 'worker.js'), {
+    const w = new Worker(this.options.workerScript ?? path.join(__dirname, 'worker.js'), {
       workerData,
       env: this.options.env ?? process.env,
       transferList: [channel.port2],

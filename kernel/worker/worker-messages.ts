@@ -1,4 +1,4 @@
-// Messages between the main thread (engine-client.ts) and the engine worker (../worker.ts).
+// Messages between the main thread (engine-client.ts) and the engine worker (worker.ts).
 // Every worker -> main message that belongs to a request names it by `id`: the main thread
 // never guesses a "current request".
 import type { CompletionResult, EngineOutput, ExecuteOutcome, IsCompleteResult } from '../engine/api';

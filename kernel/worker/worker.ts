@@ -10,10 +10,10 @@
 //                      or the kernel is shutting down
 import * as path from 'path';
 import { parentPort, receiveMessageOnPort, workerData as rawWorkerData } from 'worker_threads';
-import type { Engine, EngineHost, EngineOutput } from './engine/api';
-import { kilnError } from './engine/errors';
-import type { FromWorker, RequestResult, ToWorker, UserExpressionResult, WorkerData } from './protocol/worker-messages';
-import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, MAX_OUTPUTS_IN_FLIGHT } from './protocol/worker-messages';
+import type { Engine, EngineHost, EngineOutput } from '../engine/api';
+import { kilnError } from '../engine/errors';
+import type { FromWorker, RequestResult, ToWorker, UserExpressionResult, WorkerData } from './worker-messages';
+import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, MAX_OUTPUTS_IN_FLIGHT } from './worker-messages';
 
 const data = rawWorkerData as WorkerData;
 const port = parentPort!;
@@ -89,7 +89,7 @@ type EngineModule = {
 
 function loadEngine(): Engine & { init?: () => Promise<void> } {
   // The real engine unless a test selects a double (the only place this variable is read).
-  const spec = process.env.KILN_ENGINE_MODULE || './engine/session';
+  const spec = process.env.KILN_ENGINE_MODULE || '../engine/session';
   const resolved = spec.startsWith('.') ? path.resolve(__dirname, spec) : spec;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(resolved) as EngineModule;
