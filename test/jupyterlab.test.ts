@@ -36,6 +36,7 @@ test('a Lab user runs cells: result, Vega chart, progress, error with the Kiln s
     { source: 'while true { }' },
     { source: 'a + 1' },
     { source: 'pri' },
+    { source: 'latex("\\\\frac{1}{2}")' },
   ]);
   const nb = await LabNotebook.open(browser, lab, 'tour.ipynb');
   const page = nb.page;
@@ -77,6 +78,12 @@ test('a Lab user runs cells: result, Vega chart, progress, error with the Kiln s
   await page.keyboard.press('Tab');
   await page.locator('.jp-Completer-item').first().waitFor();
   expect(await page.locator('.jp-Completer-item .jp-Completer-match').allInnerTexts()).toContain('print');
+  await page.keyboard.press('Escape');
+
+  // latex() without math delimiters is sent as display math, which Lab typesets (MathJax).
+  await nb.run(8);
+  await nb.waitDone(8);
+  await nb.cell(8).locator('.jp-RenderedLatex mjx-container').first().waitFor();
   await nb.screenshot(path.join(SCREENSHOTS, 'lab-tour.png'));
 });
 
