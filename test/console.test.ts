@@ -2,29 +2,15 @@
 // (test/support/console_driver.py) runs `jupyter console --kernel kiln` in a pty with the
 // kernelspec from `kiln install --prefix` found through JUPYTER_PATH. Ctrl-C is not tested:
 // jupyter_console 6.4.4 has a known interrupt issue (README, Troubleshooting).
-import { execFileSync } from 'child_process';
-import { mkdtempSync } from 'fs';
-import { tmpdir } from 'os';
-import * as path from 'path';
-import { REPO } from './support/client';
+import { runPythonDriver } from './support/python-driver';
 
 jest.setTimeout(420000);
 
 test('jupyter console: banner, multi-line fn, input(), a chart, an error, Ctrl-D', () => {
-  const prefix = mkdtempSync(path.join(tmpdir(), 'kiln-prefix-'));
-  execFileSync(process.execPath, [path.join(REPO, 'dist', 'kernel', 'install.js'), '--prefix', prefix]);
-  const out = execFileSync('/usr/bin/python3', [path.join(REPO, 'test', 'support', 'console_driver.py')], {
-    env: {
-      ...process.env,
-      JUPYTER_PATH: path.join(prefix, 'share', 'jupyter'),
-      JUPYTER_RUNTIME_DIR: mkdtempSync(path.join(tmpdir(), 'kiln-rt-')),
-      PYDEVD_DISABLE_FILE_VALIDATION: '1',
-    },
-    encoding: 'utf8',
-    timeout: 400000,
-  });
-  const seen: Record<string, unknown> = JSON.parse(out);
-  for (const [step, text] of Object.entries(seen)) if (typeof text === 'string') expect([step, text]).toEqual([step, expect.not.stringContaining('<TIMEOUT>')]);
+  const seen: Record<string, unknown> = runPythonDriver('console_driver.py', 400000);
+  // A step whose prompt never came ends with <TIMEOUT>: name it in the failure.
+  for (const [step, text] of Object.entries(seen))
+    if (typeof text === 'string') expect([step, text]).toEqual([step, expect.not.stringContaining('<TIMEOUT>')]);
 
   expect(seen.banner).toContain(
     '\nKiln 0.1 — a small statically typed language, compiled cell by cell to native code (LLVM ORC JIT)\nIn [1]: ',
