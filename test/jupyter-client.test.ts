@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { REPO } from './support/client';
+import { runPythonDriver } from './support/python-driver';
 
 jest.setTimeout(120000);
 
@@ -14,19 +15,7 @@ const types = (outs: Output[]) => outs.map(([t]) => t);
 const find = (outs: Output[], t: string) => outs.find(([type]) => type === t)?.[1];
 
 test('jupyter_client KernelManager: start, run cells, stdin, interrupt, shutdown', () => {
-  const prefix = mkdtempSync(path.join(tmpdir(), 'kiln-prefix-'));
-  execFileSync(process.execPath, [path.join(REPO, 'dist', 'kernel', 'install.js'), '--prefix', prefix]);
-  const out = execFileSync('/usr/bin/python3', [path.join(REPO, 'test', 'support', 'jupyter_client_driver.py')], {
-    env: {
-      ...process.env,
-      JUPYTER_PATH: path.join(prefix, 'share', 'jupyter'),
-      JUPYTER_RUNTIME_DIR: mkdtempSync(path.join(tmpdir(), 'kiln-rt-')),
-      PYDEVD_DISABLE_FILE_VALIDATION: '1',
-    },
-    encoding: 'utf8',
-    timeout: 100000,
-  });
-  const r = JSON.parse(out);
+  const r = runPythonDriver('jupyter_client_driver.py', 100000);
   expect(r.spec_interrupt_mode).toBe('signal');
   expect(r.kernel_info).toMatchObject({ implementation: 'kiln', protocol_version: '5.3', language_info: { name: 'kiln', pygments_lexer: 'rust' } });
   expect(r.let[0].status).toBe('ok');
