@@ -26,7 +26,7 @@ export const KERNEL_INFO = {
     mimetype: 'text/x-kiln',
     file_extension: '.kiln',
     pygments_lexer: 'rust',
-    codemirror_mode: 'rust',
+    codemirror_mode: 'kiln', // the syntax mode in labextension/ (set-up installs it into .venv-lab)
   },
   banner: 'Kiln 0.1 — a small statically typed language, compiled cell by cell to native code (LLVM ORC JIT)',
   // Kiln has no public docs site, and Lab refuses file:// links ("Blocked unsafe URL").

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up what is missing, idempotently: Debian packages, npm dependencies, the native
-# addon, the TypeScript build and the `kiln` kernelspec. Seconds when nothing is missing.
+# addon, the TypeScript build, the `kiln` kernelspec and Lab's Kiln syntax mode. Seconds when nothing is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export npm_config_nodedir=/usr        # no internet: build native modules against Node's own headers
@@ -49,6 +49,15 @@ if [ ! -x .venv-lab/bin/jupyter-lab ]; then
   PIP_INDEX_URL=${PIP_INDEX_URL:-${pip_index:-https://pypi.org/simple}} \
     .venv-lab/bin/pip install -q --disable-pip-version-check 'jupyterlab>=4.6,<4.7' 2>&1 | grep -v "^WARNING: Location" >&2 || true
   .venv-lab/bin/jupyter-lab --version >/dev/null || { say "JupyterLab could not be installed into .venv-lab"; exit 1; }
+fi
+
+# Kiln's syntax mode for Lab (codemirror_mode "kiln"): the prebuilt extension committed in
+# labextension/kiln (built by `npm run build` in labextension/, never here), copied into
+# the venv's sys-prefix labextensions folder, which every Lab started from .venv-lab reads.
+lab_mode=.venv-lab/share/jupyter/labextensions/@kiln/jupyterlab-kiln
+if ! diff -rq labextension/kiln "$lab_mode" >/dev/null 2>&1; then
+  say "installing the Kiln syntax mode into JupyterLab"
+  rm -rf "$lab_mode" && mkdir -p "$(dirname "$lab_mode")" && cp -r labextension/kiln "$lab_mode"
 fi
 
 npx tsc -p tsconfig.json

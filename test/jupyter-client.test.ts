@@ -17,7 +17,7 @@ const find = (outs: Output[], t: string) => outs.find(([type]) => type === t)?.[
 test('jupyter_client KernelManager: start, run cells, stdin, interrupt, shutdown', () => {
   const r = runPythonDriver('jupyter_client_driver.py', 100000);
   expect(r.spec_interrupt_mode).toBe('signal');
-  expect(r.kernel_info).toMatchObject({ implementation: 'kiln', protocol_version: '5.3', language_info: { name: 'kiln', pygments_lexer: 'rust' } });
+  expect(r.kernel_info).toMatchObject({ implementation: 'kiln', protocol_version: '5.3', language_info: { name: 'kiln', pygments_lexer: 'rust', codemirror_mode: 'kiln', mimetype: 'text/x-kiln' } });
   expect(r.let[0].status).toBe('ok');
   expect(find(r.expr[1], 'execute_result')?.data['text/plain']).toBe('42');
   expect(types(r.print[1])).toEqual(['status', 'execute_input', 'stream', 'status']);

@@ -99,3 +99,32 @@ test('Run All stops at an error: the skipped cells show an empty prompt', async 
   expect([await nb.outputText(1), await nb.outputText(2)]).toEqual(['', '']);
   await nb.screenshot(path.join(SCREENSHOTS, 'lab-run-all.png'));
 });
+
+test('Kiln cells are highlighted by the Kiln syntax mode: keywords, types, literals, comments, the magic line', async () => {
+  writeNotebook(lab.root, 'syntax.ipynb', [{ source: '%time\n/// the answer\nlet x: int = 1 + 0x2a // one\nlet s = "a\\"b"\nlet ok = true' }]);
+  const nb = await LabNotebook.open(browser, lab, 'syntax.ipynb');
+  // The editor's spans with the colour Lab's highlight style gave each, named by the theme
+  // variables it resolves to (the light theme gives keyword and builtin the same green;
+  // Lab's style makes keywords and operators bold).
+  const styled = await nb.cell(0).locator('.cm-content').evaluate((content) => {
+    const roles = ['meta', 'keyword', 'builtin', 'number', 'operator', 'comment', 'string', 'atom'];
+    const probe = document.body.appendChild(document.createElement('span'));
+    const colours = roles.map((role) => {
+      probe.style.color = `var(--jp-mirror-editor-${role}-color)`;
+      return getComputedStyle(probe).color;
+    });
+    probe.remove();
+    return [...content.querySelectorAll('.cm-line span')].map((span) => {
+      const style = getComputedStyle(span);
+      const role = roles.filter((_, i) => colours[i] === style.color).join('/') || 'plain';
+      return `${span.textContent} ${role}${Number(style.fontWeight) >= 700 ? ' bold' : ''}`;
+    });
+  });
+  expect(styled).toEqual([
+    '%time meta',
+    '/// the answer comment',
+    'let keyword/builtin bold', 'int keyword/builtin', '= operator bold', '1 number', '+ operator bold', '0x2a number', '// one comment',
+    'let keyword/builtin bold', '= operator bold', '"a\\"b" string',
+    'let keyword/builtin bold', '= operator bold', 'true atom',
+  ]);
+});

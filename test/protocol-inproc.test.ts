@@ -25,7 +25,7 @@ test('kernel_info on shell and control', async () => {
       status: 'ok',
       protocol_version: '5.3',
       implementation: 'kiln',
-      language_info: { name: 'kiln', version: '0.1', mimetype: 'text/x-kiln', file_extension: '.kiln', pygments_lexer: 'rust', codemirror_mode: 'rust' },
+      language_info: { name: 'kiln', version: '0.1', mimetype: 'text/x-kiln', file_extension: '.kiln', pygments_lexer: 'rust', codemirror_mode: 'kiln' },
     });
     expect(iopub.map((m) => m.content.execution_state)).toEqual(['busy', 'idle']);
     // Lab blocks file:// links ("Blocked unsafe URL"): a help link must be one that opens.
