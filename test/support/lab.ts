@@ -113,6 +113,8 @@ export class LabNotebook {
 
   static async open(browser: Browser, lab: Lab, name: string): Promise<LabNotebook> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1300 } });
+    // A loaded CI machine: a minute for each wait rather than playwright's 30 s.
+    page.setDefaultTimeout(60_000);
     await page.goto(`${lab.url}/lab/tree/${name}?token=${lab.token}&reset`);
     await page.waitForSelector('.jp-Notebook .jp-Cell');
     // The status bar says "Kiln | Idle" once the kernel is started and connected.
@@ -137,7 +139,7 @@ export class LabNotebook {
   }
 
   /** Waits until cell i's prompt shows an execution count (`[N]:`): it ran and its reply came. */
-  async waitDone(i: number, timeout = 30_000): Promise<void> {
+  async waitDone(i: number, timeout = 60_000): Promise<void> {
     try {
       await this.page.waitForFunction(
         (i) => /^\[\d+\]:$/.test(document.querySelectorAll('.jp-Notebook .jp-Cell')[i]?.querySelector('.jp-InputPrompt')?.textContent?.trim() ?? ''),
