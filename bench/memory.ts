@@ -1,9 +1,12 @@
 // Peak RSS of a cell that allocates 10 million short-lived arrays. Run as its own process
 // (node dist/bench/memory.js [count]) so the peak is this cell's alone; prints one JSON line.
+import { readFileSync } from 'fs';
 import { compileOrFail, fail, kilnSession, runOrFail } from './util';
 
 const count = Number(process.argv[2] ?? 10_000_000);
-const maxRssMB = () => process.resourceUsage().maxRSS / 1024;
+// VmHWM, the peak of this process's own memory: getrusage's maxRSS survives exec on Linux,
+// so it would start at the parent's RSS at fork (the bench, after its data workloads).
+const maxRssMB = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024;
 
 const { session, state } = kilnSession();
 // Warm the engine (LLVM, the JIT, the GC) so the baseline is a session ready to run.
