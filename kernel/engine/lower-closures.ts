@@ -24,11 +24,9 @@ import type { FunctionLowerer } from './lower';
 /** Bytes before a KilnFn's boxes: code and text. */
 const KILNFN_HEADER = 16;
 
-/** What one module needs beyond its functions: anonymous function bodies still to lower, and its functions' values. */
+/** What one module needs beyond its functions: anonymous function bodies still to lower. */
 interface ModuleClosures {
   pending: { lambda: LambdaExpr; fn: llvm.Function }[];
-  /** The KilnFns of the functions this cell defines. */
-  namedValues: Map<FnSig, llvm.Value>;
   lambdaCount: number;
 }
 
@@ -37,7 +35,7 @@ const perModule = new WeakMap<ModuleBuilder, ModuleClosures>();
 function closuresOf(mb: ModuleBuilder): ModuleClosures {
   let state = perModule.get(mb);
   if (!state) {
-    state = { pending: [], namedValues: new Map(), lambdaCount: 0 };
+    state = { pending: [], lambdaCount: 0 };
     perModule.set(mb, state);
   }
   return state;
@@ -86,16 +84,13 @@ export function defineFunctionValue(mb: ModuleBuilder, sig: FnSig, body: llvm.Fu
   const result = b.CreateCall(body, [entry.getArg(0), ...sig.params.map((_, i) => entry.getArg(i + 2))]);
   if (sig.ret.kind === 'void') b.CreateRetVoid();
   else b.CreateRet(result);
-  const value = kilnFnGlobal(mb, entry, functionText(sig, true), valueSymbol(sig), false);
-  closuresOf(mb).namedValues.set(sig, value);
+  kilnFnGlobal(mb, entry, functionText(sig, true), valueSymbol(sig), false);
 }
 
-/** A named function as a value: its KilnFn (never allocated). */
+/** A named function as a value: its value cell (the session makes it before lowering). */
 export function namedFunctionValue(f: FunctionLowerer, sig: FnSig): llvm.Value {
-  if (sig.valueCell !== undefined) return f.b.CreateBitCast(f.mb.address(sig.valueCell, f.mb.i8), f.mb.ptr);
-  const value = closuresOf(f.mb).namedValues.get(sig);
-  if (!value) throw new Error(`internal error: no value for function ${sig.name}`);
-  return value;
+  if (sig.valueCell === undefined) throw new Error(`internal error: no value cell for function ${sig.name}`);
+  return f.b.CreateBitCast(f.mb.address(sig.valueCell, f.mb.i8), f.mb.ptr);
 }
 
 /** An anonymous function expression: its body is lowered later (lowerPendingLambdas); here its value is made. */
