@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { compileOrFail, fail, kilnSession, runOrFail, runProcess } from './util';
+import { fail, runKilnCell, runProcess } from './util';
 import { BENCH_DIR, PYTHON, RUNS } from './workloads';
 
 export interface DataResult {
@@ -68,13 +68,6 @@ const DATA_WORKLOADS = [
   { name: 'sales', label: 'CSV 1M rows: parse, float column, group by', file: 'sales.csv', make: () => generateCsv(1_000_000) },
 ];
 
-function kilnOnce(source: string, what: string): { ms: number; stdout: string } {
-  const { session, state } = kilnSession();
-  const compiled = compileOrFail(session, source, 1, what);
-  const { ms } = runOrFail(session, compiled, what);
-  return { ms, stdout: state.stdout };
-}
-
 export function runDataWorkloads(log: (s: string) => void): DataResult[] {
   const dir = mkdtempSync(path.join(tmpdir(), 'kiln-bench-data-'));
   const results: DataResult[] = [];
@@ -89,7 +82,7 @@ export function runDataWorkloads(log: (s: string) => void): DataResult[] {
       if (stdout !== answer) fail(`WRONG ANSWER: ${lang} ${w.label} differs from the first language's output:\n${stdout.slice(0, 400)}\nvs\n${answer.slice(0, 400)}`);
     };
     for (let r = 0; r < RUNS; r++) {
-      const k = kilnOnce(source, `kiln ${w.label}`);
+      const k = runKilnCell(source, `kiln ${w.label}`);
       agree('kiln', k.stdout);
       best.kiln = Math.min(best.kiln, k.ms);
       const py = runProcess(PYTHON, [path.join(BENCH_DIR, 'py', `${w.name}.py`), input]);

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { compileOrFail, fail, kilnSession, now, runOrFail, runProcess } from './util';
+import { fail, now, runKilnCell, runProcess } from './util';
 
 /** bench/ in the source tree (this file runs from dist/bench/). */
 export const BENCH_DIR = path.resolve(__dirname, '..', '..', 'bench');
@@ -83,12 +83,9 @@ function bestOf(runs: number[]): Timing {
 /** One Kiln run: a fresh session, %opt 2, the cell compiled first and only its run timed. */
 export function kilnOnce(w: Workload, size: Size, optLevel = 2): { ms: number; compileMs: number } {
   const src = w.kiln(readFileSync(path.join(BENCH_DIR, 'workloads', `${w.name}.kiln`), 'utf8'), size.args);
-  const { session, state } = kilnSession();
-  session.optLevel = optLevel;
-  const compiled = compileOrFail(session, src, 1, `kiln ${size.label}`);
-  const { ms } = runOrFail(session, compiled, `kiln ${size.label}`);
-  check(w, size, 'kiln', state.stdout);
-  return { ms, compileMs: compiled.compileMs };
+  const { ms, compileMs, stdout } = runKilnCell(src, `kiln ${size.label}`, optLevel);
+  check(w, size, 'kiln', stdout);
+  return { ms, compileMs };
 }
 
 let cBinDir: string | undefined;

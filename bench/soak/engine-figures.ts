@@ -4,7 +4,7 @@
 // `figure: measured (target ...) [met]` or `[MISSED]`; here they become soak rows.
 import { spawn } from 'child_process';
 import * as path from 'path';
-import { fail } from '../util';
+import { BenchError } from '../util';
 import { row, type FigureRow, type SoakFigure } from './figure';
 
 /** The suffix a figure script prints after a line's target. */
@@ -30,15 +30,8 @@ function engineScript(name: string, title: string, script: string, args: string[
             const m = FIGURE_LINE.exec(line);
             if (m) rows.push(row(m[1], `${m[2]}${m[4]}`, m[3], m[5] === 'met'));
           }
-          if (code !== 0 || rows.length === 0) {
-            try {
-              fail(`${script}.js exited with ${code ?? signal} and printed ${rows.length} figures`);
-            } catch (e) {
-              reject(e);
-              return;
-            }
-          }
-          resolve(rows);
+          if (code !== 0 || rows.length === 0) reject(new BenchError(`${script}.js exited with ${code ?? signal} and printed ${rows.length} figures`));
+          else resolve(rows);
         });
       }),
   };
