@@ -19,7 +19,7 @@
 // A call of a builtin is checked by the builtin's own rule (`check`, in its family's
 // file under builtins/), or else like a call of a user function against its fixed
 // parameter types (an `int` argument is promoted where a `float` is expected).
-import { AssignOp, BOOL, Expr, FLOAT, INT, PTR, STR, Type } from './ast';
+import { AssignOp, BOOL, Expr, FLOAT, PTR, STR, Type } from './ast';
 import type { Builtin } from './builtins';
 import { coerce, isNumeric, numericType, q, typeErr } from './check-util';
 

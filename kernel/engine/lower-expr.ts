@@ -1,7 +1,7 @@
 // Lowering of expressions: values in registers, with the checks LANGUAGE.md asks for
 // (integer division by zero, INT64_MIN / -1, bounds) made explicit in the IR.
 import llvm from 'llvm-bindings';
-import type { Expr, FnSig, FnType, MapType, Type } from './ast';
+import type { Expr, FnType, MapType, Type } from './ast';
 import type { FunctionLowerer } from './lower';
 import { lowerBuiltin } from './lower-builtins';
 import { callValue, lambdaValue } from './lower-closures';

@@ -325,7 +325,7 @@ export class FunctionLowerer {
 
   /** Address of element `index` of an array of `elem`, after the bounds check. */
   elementAddress(array: llvm.Value, index: llvm.Value, elem: Type, line: number): llvm.Value {
-    const { b, mb } = this;
+    const { b } = this;
     const length = this.lengthOf(array);
     this.guard(b.CreateICmpUGE(index, length), () => {
       this.setLine(line);
