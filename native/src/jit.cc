@@ -88,6 +88,12 @@ class LevelCompiler : public IRCompileLayer::IRCompiler {
     if (!tms_[opt]) {
       JITTargetMachineBuilder b = jtmb_;
       b.setCodeGenOptLevel(cgLevel(opt));
+      // At O0 `unreachable` is not made a trap: fast instruction selection cannot select
+      // one, and every function with an error path (all of Kiln's) fell back to the
+      // SelectionDAG, a third of an O0 cell's codegen. No pass runs at O0 to make an
+      // `unreachable`; lowering's follow calls to the runtime's noreturn functions (which
+      // never return) or end blocks nothing branches to.
+      if (opt == 0) b.getOptions().TrapUnreachable = false;
       auto tm = b.createTargetMachine();
       if (!tm) return tm.takeError();
       tms_[opt] = std::move(*tm);
@@ -250,6 +256,9 @@ static TargetMachine* optTM(Jit* j, int opt) {
 }
 
 static void optimize(Module& M, TargetMachine* tm, int opt) {
+  // LLVM's O0 pipeline (always-inliner, coroutine lowering) finds nothing to do in
+  // Kiln's IR, and building it costs more than compiling a small cell's code.
+  if (opt == 0) return;
   LoopAnalysisManager LAM;
   FunctionAnalysisManager FAM;
   CGSCCAnalysisManager CGAM;
@@ -316,16 +325,26 @@ std::string jitAddModule(Jit* j, const std::string& ir, int opt, bool wantIR, in
   return "";
 }
 
-std::string jitLookup(Jit* j, const std::string& name, uint64_t* addr) {
+// All the names in one lookup (one materialisation query instead of one per symbol: a
+// cell of 50 functions looks up 101 symbols).
+std::string jitLookup(Jit* j, const std::vector<std::string>& names, std::vector<uint64_t>* addrs) {
   j->reported.clear();
-  auto sym = j->lljit->lookup(name);
-  if (!sym) {
-    std::string m = toString(sym.takeError());
+  LLJIT& L = *j->lljit;
+  std::vector<SymbolStringPtr> symbols;
+  SymbolLookupSet wanted;
+  for (const std::string& name : names) {
+    symbols.push_back(L.mangleAndIntern(name));
+    wanted.add(symbols.back());
+  }
+  auto found = L.getExecutionSession().lookup(
+      makeJITDylibSearchOrder(&L.getMainJITDylib(), JITDylibLookupFlags::MatchAllSymbols), std::move(wanted));
+  if (!found) {
+    std::string m = toString(found.takeError());
     if (!j->reported.empty() && j->reported != m) m += "\n" + j->reported;
     j->reported.clear();
     return m;
   }
-  *addr = sym->getAddress();
+  for (const SymbolStringPtr& symbol : symbols) addrs->push_back((*found)[symbol].getAddress());
   return "";
 }
 
