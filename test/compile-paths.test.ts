@@ -51,6 +51,16 @@ describe.each([0, 2])('compiling at %%opt %i', (level) => {
     expect(k.run('f0(1)').error).toBe('NameError: unknown function `f0` — did you mean `fmt`?');
   });
 
+  test('a cell of definitions only has nothing to run: no result, no output; what it defines is there', () => {
+    const k = session(level);
+    const r = k.run('fn one() -> int { return 1 }\nstruct Pair { a: int, b: int }\nfn total(p: Pair) -> int { return p.a + p.b + one() }');
+    expect(r.outcome).toEqual({ status: 'ok' });
+    expect(r.outputs).toEqual([]);
+    expect(k.ok('total(Pair { a: 2, b: 3 })')).toBe('6');
+    expect(k.ok('eval("fn two() -> int { return 2 }")')).toBe('""');
+    expect(k.ok('two()')).toBe('2');
+  });
+
   test('eval in a loop defines functions, each callable at once and by later cells', () => {
     const k = session(level);
     const defined = k.ok(`let total = 0

@@ -31,6 +31,7 @@ export interface SessionOptions {
 
 /** A compiled cell, ready to run. */
 export interface CompiledCell {
+  /** Address of the entry; 0 for a cell of definitions only (nothing to run). */
   entry: number;
   checked: CheckedCell;
   ir: string;
@@ -75,6 +76,9 @@ function richData(mime: string, data: string): MimeBundle {
   if (mime === 'text/latex' && !MATH_DELIMITER.test(data)) data = `$$${data}$$`;
   return { [mime]: data };
 }
+
+/** CompiledCell.entry of a cell of definitions only: nothing to run. */
+const NO_ENTRY = 0;
 
 /** Thrown inside compile() when the user interrupts it. */
 class Interrupted extends Error {}
@@ -154,6 +158,7 @@ export class Session implements Engine, MagicSession {
     const started = performance.now();
     let checked: CheckedCell;
     let ir: string;
+    let hasEntry = true;
     const entrySymbol = `cell${cell}.entry.${symbolCounter++}`;
     let globalProgress: GlobalProgress | undefined;
     const fids: number[] = [];
@@ -176,10 +181,12 @@ export class Session implements Engine, MagicSession {
       bindExterns(this.native, checked);
       globalProgress = this.globals.progressFor(checked, this.env);
       this.assignAddresses(checked, registerFrame);
+      // A cell of definitions only (as most evals are) has no entry: nothing to run.
+      hasEntry = checked.cell.stmts.length > 0;
       ir = lowerCell(checked, {
         cellNumber: cell,
         entrySymbol,
-        entryFid: registerFrame('<cell>'),
+        entryFid: hasEntry ? registerFrame('<cell>') : undefined,
         typeId: (t) => this.typeId(t),
         location: (fid, line) => this.code.location(fid, line),
         globalProgress,
@@ -211,9 +218,9 @@ export class Session implements Engine, MagicSession {
       added = this.native.addModule(ir, level, showIR);
       this.checkInterrupt();
       const sigs = checked.functions.map(({ sig }) => sig!);
-      const addresses = this.native.lookupAll([...sigs.flatMap((sig) => [sig.symbol!, valueSymbol(sig)]), entrySymbol]);
+      const addresses = this.native.lookupAll([...sigs.flatMap((sig) => [sig.symbol!, valueSymbol(sig)]), ...(hasEntry ? [entrySymbol] : [])]);
       sigs.forEach((sig, i) => bodies.push([sig, addresses[2 * i], addresses[2 * i + 1]]));
-      entry = addresses[addresses.length - 1];
+      entry = hasEntry ? addresses[addresses.length - 1] : NO_ENTRY;
       this.checkInterrupt();
     } catch (err) {
       // Out of JIT memory, or a bug of ours (invalid IR): the cell is dropped whole.
@@ -245,7 +252,7 @@ export class Session implements Engine, MagicSession {
   /** Runs a compiled cell's entry. A run that fails forgets the globals whose `let` did
    *  not run (LANGUAGE.md: only those whose `let` ran stay). */
   runEntry(compiled: CompiledCell): RunOutcome {
-    const outcome = this.native.run(compiled.entry);
+    const outcome: RunOutcome = compiled.entry === NO_ENTRY ? { ok: true } : this.native.run(compiled.entry);
     this.code.entryDone(compiled.module);
     // A cell runs once (%timeit reruns it, and a rerun records the same progress).
     if (compiled.globalProgress) this.globals.settle(compiled.globalProgress, outcome.ok, this.env, this.evalDepth === 0);
