@@ -61,6 +61,17 @@ describe.each([0, 2])('compiling at %%opt %i', (level) => {
     expect(k.ok('two()')).toBe('2');
   });
 
+  test('%ir name shows each function of 100 defined by eval (their IR is kept in batches), and of a redefinition', () => {
+    const k = session(level);
+    k.ok('for i in 0..100 { eval("fn k" + str(i) + "(x: int) -> int { return x * " + str(1000 + i) + " }") }');
+    const shown = (name: string) =>
+      k.run(`%ir ${name}`).outputs.map((o) => (o.type === 'display' ? String(o.data['text/plain']) : '')).join('');
+    for (const i of [0, 31, 32, 63, 64, 99]) expect(shown(`k${i}`)).toMatch(new RegExp(`^define dso_local i64 @k${i}\\.v\\d+[\\s\\S]*mul i64 %\\d+, ${1000 + i}\\b`));
+    k.ok('eval("fn k31(x: int) -> int { return x * 77 }")');
+    expect(shown('k31')).toMatch(/mul i64 %\d+, 77\b/);
+    expect(k.ok('k31(2) + k99(1)')).toBe(String(154 + 1099));
+  });
+
   test('eval in a loop defines functions, each callable at once and by later cells', () => {
     const k = session(level);
     const defined = k.ok(`let total = 0

@@ -2,7 +2,6 @@
 // runs them through the addon's guarded entry, and keeps what they define.
 // Nothing here knows about Jupyter: outputs go to an EngineHost.
 import { randomUUID } from 'node:crypto';
-import { constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { CheckedCell, Env, FnSig, Stmt, Type } from './ast';
 import type { CompletionResult, Engine, EngineHost, ExecuteOutcome, IsCompleteResult, MimeBundle } from './api';
 import { checkCell, sameSignature } from './check';
@@ -10,6 +9,7 @@ import { complete, inspect, isComplete } from './complete';
 import { CompileError, KilnError, kilnError, renderCompileError, renderRuntimeError } from './errors';
 import { CodeTables, type CodeModule } from './code-tables';
 import { commitEnv } from './env';
+import { KeptIR, type KeptText } from './kept-ir';
 import { lowerCell } from './lower';
 import { bindExterns } from './session-extern';
 import { valueSymbol } from './lower-closures';
@@ -99,7 +99,8 @@ export class Session implements Engine, MagicSession {
   private evalDepth = 0;
   /** IR of each function's defining cell (deflated: a long session defines thousands),
    *  its optimisation level and the function's symbol, for %ir name / %asm name. */
-  private readonly functionIR = new Map<string, { deflatedIR: Buffer; level: number; symbol: string }>();
+  private readonly functionIR = new Map<string, { ir: KeptText; level: number; symbol: string }>();
+  private readonly keptIR = new KeptIR();
 
   constructor(
     readonly host: EngineHost,
@@ -230,9 +231,7 @@ export class Session implements Engine, MagicSession {
       return renderRuntimeError('SyntaxError', `could not compile the cell: ${(err as Error).message}`, []);
     }
     // Commit: from here on the cell's definitions are part of the session.
-    // (A copy: zlib's result is a view of a 16 KB chunk. The quickest level: half the
-    // time of the default for a result about a tenth larger.)
-    const deflatedIR = bodies.length > 0 ? Buffer.from(deflateRawSync(ir, { level: zlibConstants.Z_BEST_SPEED })) : undefined;
+    const keptIR = bodies.length > 0 ? this.keptIR.add(ir) : undefined;
     // A module with anonymous functions stays for good: values may hold their code.
     const pinned = checked.lambdas.length > 0;
     const module = this.code.addModule(added.tracker, fids, bodies.map(([, address]) => address), pinned);
@@ -241,7 +240,7 @@ export class Session implements Engine, MagicSession {
       this.native.writeWord(sig.slot!, address);
       if (previous) this.code.superseded(previous);
       this.updateFunctionValue(sig, value);
-      this.functionIR.set(sig.name, { deflatedIR: deflatedIR!, level, symbol: sig.symbol! });
+      this.functionIR.set(sig.name, { ir: keptIR!, level, symbol: sig.symbol! });
     }
     this.env = commitEnv(checked.env);
     this.globals.committed(checked, globalProgress);
@@ -295,7 +294,7 @@ export class Session implements Engine, MagicSession {
   functionSource(name: string, optimized: boolean): { ir: string; symbol: string } | undefined {
     const fn = this.functionIR.get(name);
     if (!fn) return undefined;
-    const ir = inflateRawSync(fn.deflatedIR).toString();
+    const ir = this.keptIR.read(fn.ir);
     return { ir: optimized ? this.native.optimizeIR(ir, fn.level) : ir, symbol: fn.symbol };
   }
 
@@ -333,6 +332,7 @@ export class Session implements Engine, MagicSession {
     this.native.createJit();
     this.env = { functions: new Map(), globals: new Map(), structs: new Map() };
     this.functionIR.clear();
+    this.keptIR.clear();
     this.globals.reset();
     this.code.clear();
   }
