@@ -72,6 +72,16 @@ describe.each([0, 2])('compiling at %%opt %i', (level) => {
     expect(k.ok('k31(2) + k99(1)')).toBe(String(154 + 1099));
   });
 
+  test('integer constants (made once per value and reused by later cells) keep their values', () => {
+    const k = session(level);
+    const cell = 'fn c() -> [int] { return [0, 1, -1, 4503599627370495, -4503599627370496, 4503599627370496, 9223372036854775807, -9223372036854775807 - 1, (-9223372036854775807 - 1) / -1, 7 % -3] }\nc()';
+    const expected = '[0, 1, -1, 4503599627370495, -4503599627370496, 4503599627370496, 9223372036854775807, -9223372036854775808, -9223372036854775808, 1]';
+    expect(k.ok(cell)).toBe(expected);
+    expect(k.ok(cell)).toBe(expected);
+    expect(k.ok('eval("fn d() -> int { return -1 + 4503599627370496 }")\n0')).toBe('0');
+    expect(k.ok('d() + c()[1]')).toBe('4503599627370496');
+  });
+
   test('eval in a loop defines functions, each callable at once and by later cells', () => {
     const k = session(level);
     const defined = k.ok(`let total = 0
