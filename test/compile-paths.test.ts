@@ -143,3 +143,14 @@ seen`)).toBe('"1 4 9 16 25 "');
     expect(k.ok('spin(4)')).toBe('3');
   });
 });
+
+test('%asm at %opt 0 shows the code as the JIT compiles it: no trap after the calls that raise errors', () => {
+  const k = session(0);
+  k.ok('fn half(x: int) -> int { return x / 2 }');
+  const asm = k.run('%asm half').outputs.map((o) => (o.type === 'display' ? String(o.data['text/plain']) : '')).join('');
+  expect(asm).toMatch(/call[a-z]*\s+.*kiln_recursion_error/);
+  expect(asm).not.toContain('ud2');
+  k.ok('%opt 2');
+  k.ok('fn half(x: int) -> int { return x / 2 }');
+  expect(k.run('%asm half').outputs.map((o) => (o.type === 'display' ? String(o.data['text/plain']) : '')).join('')).toContain('ud2');
+});

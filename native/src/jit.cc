@@ -49,6 +49,17 @@ static CodeGenOpt::Level cgLevel(int opt) {
   }
 }
 
+// At O0 `unreachable` is not made a trap: fast instruction selection cannot select one,
+// and every function with an error path (all of Kiln's) fell back to the SelectionDAG, a
+// third of an O0 cell's codegen. No pass runs at O0 to make an `unreachable`; lowering's
+// follow calls to the runtime's noreturn functions (which never return) or end blocks
+// nothing branches to. (At 1-3 the optimizer may make some: they trap.)
+static JITTargetMachineBuilder atLevel(JITTargetMachineBuilder b, int opt) {
+  b.setCodeGenOptLevel(cgLevel(opt));
+  if (opt == 0) b.getOptions().TrapUnreachable = false;
+  return b;
+}
+
 static void initLLVM() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -86,15 +97,7 @@ class LevelCompiler : public IRCompileLayer::IRCompiler {
       opt = (int)md->getZExtValue();
     if (opt < 0 || opt > 3) opt = 2;
     if (!tms_[opt]) {
-      JITTargetMachineBuilder b = jtmb_;
-      b.setCodeGenOptLevel(cgLevel(opt));
-      // At O0 `unreachable` is not made a trap: fast instruction selection cannot select
-      // one, and every function with an error path (all of Kiln's) fell back to the
-      // SelectionDAG, a third of an O0 cell's codegen. No pass runs at O0 to make an
-      // `unreachable`; lowering's follow calls to the runtime's noreturn functions (which
-      // never return) or end blocks nothing branches to.
-      if (opt == 0) b.getOptions().TrapUnreachable = false;
-      auto tm = b.createTargetMachine();
+      auto tm = atLevel(jtmb_, opt).createTargetMachine();
       if (!tm) return tm.takeError();
       tms_[opt] = std::move(*tm);
     }
@@ -246,9 +249,7 @@ std::string jitCreate(Session* s, Jit** out) {
 
 static TargetMachine* optTM(Jit* j, int opt) {
   if (!j->optTM[opt]) {
-    JITTargetMachineBuilder b = j->jtmb;
-    b.setCodeGenOptLevel(cgLevel(opt));
-    auto tm = b.createTargetMachine();
+    auto tm = atLevel(j->jtmb, opt).createTargetMachine();
     if (!tm) { consumeError(tm.takeError()); return nullptr; }
     j->optTM[opt] = std::move(*tm);
   }
@@ -361,9 +362,7 @@ std::string jitEmitAsm(Jit* j, const std::string& ir, int opt, std::string* out,
   initLLVM();
   if (opt < 0) opt = 0;
   if (opt > 3) opt = 3;
-  JITTargetMachineBuilder b = j ? j->jtmb : hostJTMB();
-  b.setCodeGenOptLevel(cgLevel(opt));
-  auto tmE = b.createTargetMachine();
+  auto tmE = atLevel(j ? j->jtmb : hostJTMB(), opt).createTargetMachine();
   if (!tmE) return toString(tmE.takeError());
   std::unique_ptr<TargetMachine> tm = std::move(*tmE);
   LLVMContext ctx;
