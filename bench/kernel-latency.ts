@@ -7,7 +7,8 @@
 //   complete     complete_request for `pri` (cursor at its end) -> complete_reply, which
 //                must offer `print`
 //   interrupt    an endless loop running for 100 ms: interrupt_request on control ->
-//                the cell's execute_reply, which must be a KeyboardInterrupt
+//                the cell's execute_reply, which must be a KeyboardInterrupt; three per
+//                start-up (ipykernel's first one also loads its traceback formatting)
 // Run: node dist/bench/kernel-latency.js [rounds=5] [cells=50] [--json]
 // (--json prints the results as one JSON line: bench/run.js reads it.)
 import { spawn } from 'child_process';
@@ -33,7 +34,7 @@ interface Sample {
   firstCell: number;
   cells: number[];
   completes: number[];
-  interrupt: number;
+  interrupts: number[];
 }
 
 interface KernelSpec {
@@ -47,6 +48,7 @@ const KERNELS: Record<string, KernelSpec> = {
 };
 
 const COMPLETES_PER_ROUND = 10;
+const INTERRUPTS_PER_ROUND = 3;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function cell(client: Client, code: string): Promise<number> {
@@ -66,7 +68,8 @@ async function complete(client: Client, kernel: string): Promise<number> {
 }
 
 async function interrupt(client: Client, kernel: string, endlessLoop: string): Promise<number> {
-  const run = client.send('shell', 'execute_request', { code: endlessLoop, silent: false, store_history: false, user_expressions: {}, allow_stdin: false });
+  // stop_on_error false: else ipykernel aborts the requests that follow at once (the next interrupt's cell).
+  const run = client.send('shell', 'execute_request', { code: endlessLoop, silent: false, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: false });
   await client.waitFor((m) => m.channel === 'iopub' && m.parent_header.msg_id === run && m.header.msg_type === 'execute_input', 30_000, 'execute_input');
   await sleep(100);
   const t0 = now();
@@ -98,8 +101,9 @@ async function once(kernel: string, cells: number): Promise<Sample> {
     for (let i = 0; i < cells; i++) warm.push(await cell(client, '1 + 1'));
     const completes: number[] = [];
     for (let i = 0; i < COMPLETES_PER_ROUND; i++) completes.push(await complete(client, kernel));
-    const interruptMs = await interrupt(client, kernel, spec.endlessLoop);
-    return { startup, firstCell, cells: warm, completes, interrupt: interruptMs };
+    const interrupts: number[] = [];
+    for (let i = 0; i < INTERRUPTS_PER_ROUND; i++) interrupts.push(await interrupt(client, kernel, spec.endlessLoop));
+    return { startup, firstCell, cells: warm, completes, interrupts };
   } catch (e) {
     throw new Error(`${kernel}: ${(e as Error).message}\n${err}`);
   } finally {
@@ -120,7 +124,7 @@ export async function measureKernelLatency(rounds = 5, cells = 50): Promise<Kern
     firstCellMs: spread(s.map((x) => x.firstCell)),
     warmCellMs: spread(s.flatMap((x) => x.cells)),
     completeMs: spread(s.flatMap((x) => x.completes)),
-    interruptMs: spread(s.map((x) => x.interrupt)),
+    interruptMs: spread(s.flatMap((x) => x.interrupts)),
   }));
 }
 
@@ -131,7 +135,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(results)}\n`);
   } else {
     const m = (s: Spread) => `${fmtMs(s.median)} (${fmtMs(s.min)}–${fmtMs(s.max)})`;
-    console.log(`kernel latency (ms, median (min–max)): ${rounds} start-ups each, ${cells} warm cells and ${COMPLETES_PER_ROUND} completes per start-up, 127.0.0.1`);
+    console.log(`kernel latency (ms, median (min–max)): ${rounds} start-ups each, ${cells} warm cells, ${COMPLETES_PER_ROUND} completes and ${INTERRUPTS_PER_ROUND} interrupts per start-up, 127.0.0.1`);
     console.log(
       table(
         ['kernel', 'start-up', 'first cell', 'warm cell', 'complete', 'interrupt'],
