@@ -2,6 +2,7 @@
 // measured beside each, Kiln against ipykernel, then the tables of every figure. The page is
 // the generated part followed by whatever text follows GENERATED_END in the previous page
 // (the method, notes, earlier runs), which a run keeps.
+import type { DataResult } from './data-workloads';
 import type { KernelLatency } from './kernel-latency';
 import type { BenchResults } from './results';
 import { fmtMs, fmtRate, ratio, type Spread, spread, table } from './stats';
@@ -106,9 +107,10 @@ function workloads(r: BenchResults): string {
     ['workload (reduced)', 'Kiln', 'CPython', 'gcc -O2', 'CPython / Kiln'],
     r.workloads.map((w) => [w.reduced.label, runsOf(w.reduced.kiln), runsOf(w.reduced.cpython), runsOf(w.reduced.c), ratio(w.reduced.cpython.best, w.reduced.kiln.best)]),
   );
+  const dataRuns = (d: DataResult, lang: 'kiln' | 'cpython' | 'node') => (d.runs ? fmtSpread(spread(d.runs[lang])) : fmtMs(d[lang]));
   const data = table(
     ['workload', 'Kiln', 'CPython', 'node', 'CPython / Kiln', 'Kiln / node'],
-    r.dataWorkloads.map((d) => [d.label, fmtMs(d.kiln), fmtMs(d.cpython), fmtMs(d.node), ratio(d.cpython, d.kiln), ratio(d.kiln, d.node)]),
+    r.dataWorkloads.map((d) => [d.label, dataRuns(d, 'kiln'), dataRuns(d, 'cpython'), dataRuns(d, 'node'), ratio(d.cpython, d.kiln), ratio(d.kiln, d.node)]),
   );
   return [
     `## Workloads: Kiln, C, node (ms, median (min–max) of ${r.runs} runs; ratios of the best runs)`,
@@ -121,7 +123,7 @@ function workloads(r: BenchResults): string {
     '',
     reduced,
     '',
-    `### Data workloads (ms, best of ${r.runs}; reading and parsing the file included)`,
+    `### Data workloads (ms, median (min–max) of ${r.runs} runs; ratios of the best runs; reading and parsing the file included)`,
     '',
     data,
   ].join('\n');

@@ -2,6 +2,7 @@
 // time; JIT -> JS callbacks; print throughput (in-process and through the kernel vs ipykernel);
 // eval rate; kernel latency; memory. Writes bench/results.json, docs/benchmarks.md (the
 // report, bench/report.ts) and docs/benchmarks.svg (bench/chart.ts), and prints the report.
+// With --report-only it writes the page and chart again from bench/results.json.
 // Wrong answers or errors fail the run (exit 1); missed targets are reported, not fatal.
 import { spawnSync } from 'child_process';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
@@ -70,11 +71,13 @@ async function main(): Promise<void> {
 }
 
 /** bench/results.json, docs/benchmarks.md (keeping the text after its generated part) and docs/benchmarks.svg. */
-function writeReport(results: BenchResults): void {
+function writeReport(results: BenchResults, writeJson = true): void {
   const written = (file: string) => log(`wrote ${path.relative(process.cwd(), file)}`);
-  const json = path.join(BENCH_DIR, 'results.json');
-  writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
-  written(json);
+  if (writeJson) {
+    const json = path.join(BENCH_DIR, 'results.json');
+    writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
+    written(json);
+  }
   const docs = path.join(BENCH_DIR, '..', 'docs');
   const page = path.join(docs, 'benchmarks.md');
   const generated = renderPage(results);
@@ -87,7 +90,14 @@ function writeReport(results: BenchResults): void {
   log(`total bench time: ${results.totalSeconds.toFixed(0)} s; 1-min load average at start ${results.machine.loadAvgAtStart[0]}, at end ${results.loadAvgAtEnd[0]}`);
 }
 
-main().catch((e) => {
+/** `node dist/bench/run.js --report-only`: the page and chart again from bench/results.json, measuring nothing. */
+function reportOnly(): void {
+  const results = JSON.parse(readFileSync(path.join(BENCH_DIR, 'results.json'), 'utf8')) as BenchResults;
+  writeReport(results, false);
+  process.exit(0);
+}
+
+(process.argv.includes('--report-only') ? Promise.resolve().then(reportOnly) : main()).catch((e) => {
   process.stderr.write(`\nBENCHMARK FAILED: ${e instanceof Error ? (e instanceof BenchError ? e.message : e.stack) : e}\n`);
   process.exit(1);
 });
