@@ -1,8 +1,9 @@
 // Through the real kernels: print throughput to iopub (Kiln vs ipykernel, same client), and
-// bench/kernel-latency.js run as a child process (its table parsed for results.json).
+// bench/kernel-latency.js run as a child process (its JSON line kept in results.json).
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { startKernel } from '../test/support/client';
+import type { KernelLatency } from './kernel-latency';
 import { fail, now } from './util';
 
 export interface KernelPrintResult {
@@ -54,28 +55,13 @@ export async function kernelPrint(kernel: string, lines = 200_000, runs = 3): Pr
   }
 }
 
-export interface LatencyRow {
-  kernel: string;
-  startupMs: number;
-  firstCellMs: number;
-  warmMedianMs: number;
-  warmP90Ms: number;
-}
-
-/** Runs node dist/bench/kernel-latency.js ROUNDS CELLS and parses its console.table. */
-export function kernelLatency(rounds = 10, cells = 50): { text: string; rows: LatencyRow[] } {
+/** Runs node dist/bench/kernel-latency.js ROUNDS CELLS --json in a child process (a client
+ *  process of its own, not this one with its large heap) and reads its JSON line. */
+export function kernelLatency(rounds = 10, cells = 50): KernelLatency[] {
   const script = path.join(__dirname, 'kernel-latency.js');
-  const r = spawnSync(process.execPath, [script, String(rounds), String(cells)], { encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(process.execPath, [script, String(rounds), String(cells), '--json'], { encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) fail(`kernel-latency exited with ${r.status ?? r.signal}\n${r.stdout}\n${r.stderr}`);
-  const rows: LatencyRow[] = [];
-  for (const line of r.stdout.split('\n')) {
-    const cells = line.split('│').map((c) => c.trim().replace(/^'|'$/g, ''));
-    if (cells.length < 7 || !/^(kiln|ipykernel)$/.test(cells[2])) continue;
-    const [startupMs, firstCellMs, warmMedianMs, warmP90Ms] = cells.slice(3, 7).map(Number);
-    rows.push({ kernel: cells[2], startupMs, firstCellMs, warmMedianMs, warmP90Ms });
-  }
-  if (rows.length !== 2 || rows.some((x) => Object.values(x).some((v) => typeof v === 'number' && !Number.isFinite(v)))) {
-    fail(`kernel-latency: could not read its table\n${r.stdout}`);
-  }
-  return { text: r.stdout, rows };
+  const rows = JSON.parse(r.stdout.trim().split('\n').pop()!) as KernelLatency[];
+  if (rows.map((x) => x.kernel).join() !== 'kiln,ipykernel') fail(`kernel-latency: unexpected output\n${r.stdout}`);
+  return rows;
 }
