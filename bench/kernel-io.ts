@@ -1,9 +1,12 @@
-// Through the real kernels: print throughput to iopub (Kiln vs ipykernel, same client), and
+// Through the real kernels: print and display throughput to iopub (Kiln vs ipykernel, same client), and
 // bench/kernel-latency.js run as a child process (its table parsed for results.json).
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { startKernel } from '../test/support/client';
-import { fail, now } from './util';
+import { startKernel, type Msg } from '../test/support/client';
+import { fail, median, now } from './util';
+
+/** The display throughput goal (issue 16): display_data messages a second reaching the client. */
+export const DISPLAY_TARGET_PER_SEC = 25_000;
 
 export interface KernelPrintResult {
   kernel: string;
@@ -54,6 +57,59 @@ export async function kernelPrint(kernel: string, lines = 200_000, runs = 3): Pr
   }
 }
 
+export interface KernelDisplayResult {
+  kernel: string;
+  displays: number;
+  bestMs: number;
+  medianMs: number;
+  runs: number[];
+  /** display_data messages per second reaching the client, best run. */
+  perSec: number;
+  medianPerSec: number;
+}
+
+const DISPLAY_CODE: Record<string, (n: number) => string> = {
+  kiln: (n) => `for i in 0..${n} { html("<b>" + str(i) + "</b>") }`,
+  ipykernel: (n) => `from IPython.display import display, HTML\nfor i in range(${n}): display(HTML("<b>" + str(i) + "</b>"))`,
+};
+
+/** Fails unless `iopub` holds exactly n display_data, the i-th showing <b>i</b>, nothing else shown. */
+function checkDisplays(kernel: string, iopub: Msg[], n: number): void {
+  const shown = iopub.filter((m) => !['status', 'execute_input'].includes(m.header.msg_type));
+  const displays = shown.filter((m) => m.header.msg_type === 'display_data');
+  if (displays.length !== shown.length) fail(`${kernel} display: unexpected ${shown.find((m) => m.header.msg_type !== 'display_data')!.header.msg_type}`);
+  if (displays.length !== n) fail(`${kernel} display: ${displays.length} of ${n} display_data reached iopub before idle`);
+  displays.forEach((m, i) => {
+    if (m.content.data['text/html'] !== `<b>${i}</b>`) fail(`${kernel} display: message ${i} shows ${JSON.stringify(m.content.data)}`);
+  });
+}
+
+/** execute_request sent -> status idle for a cell showing `displays` HTML outputs; all must arrive, in order, exact. */
+export async function kernelDisplay(kernel: string, displays = 50_000, runs = 5): Promise<KernelDisplayResult> {
+  const spec = KERNELS[kernel];
+  const k = await startKernel({ argv: spec.argv, env: { PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
+  try {
+    await k.client.execute(spec.warm, {}, 60_000);
+    await k.client.execute(DISPLAY_CODE[kernel](10), {}, 60_000); // the display path warmed
+    const times: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      k.client.received.length = 0; // keep the client's log small between runs
+      const t0 = now();
+      const { iopub, reply } = await k.client.execute(DISPLAY_CODE[kernel](displays), {}, 300_000);
+      times.push(now() - t0);
+      if (reply.content.status !== 'ok') fail(`${kernel} display: ${JSON.stringify(reply.content)}`);
+      checkDisplays(kernel, iopub, displays);
+    }
+    const bestMs = Math.min(...times);
+    const medianMs = median(times);
+    return { kernel, displays, bestMs, medianMs, runs: times.map((x) => Math.round(x)), perSec: (displays / bestMs) * 1000, medianPerSec: (displays / medianMs) * 1000 };
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${k.stderr()}`);
+  } finally {
+    await k.stop();
+  }
+}
+
 export interface LatencyRow {
   kernel: string;
   startupMs: number;
@@ -78,4 +134,20 @@ export function kernelLatency(rounds = 10, cells = 50): { text: string; rows: La
     fail(`kernel-latency: could not read its table\n${r.stdout}`);
   }
   return { text: r.stdout, rows };
+}
+
+// node dist/bench/kernel-io.js display [kiln|ipykernel|both] [displays] [runs]: the display figure alone.
+if (require.main === module && process.argv[2] === 'display') {
+  const which = process.argv[3] ?? 'both';
+  const kernels = which === 'both' ? ['kiln', 'ipykernel'] : [which];
+  void (async () => {
+    for (const kernel of kernels) {
+      const r = await kernelDisplay(kernel, Number(process.argv[4] ?? 50_000), Number(process.argv[5] ?? 5));
+      console.log(`${kernel}: ${r.displays} display_data, runs ${r.runs.join(' ')} ms; best ${Math.round(r.perSec)}/s, median ${Math.round(r.medianPerSec)}/s`);
+    }
+    process.exit(0);
+  })().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

@@ -5,6 +5,7 @@
 import type { Channel, Message, Outgoing } from './messages';
 import type { Log } from './log';
 import { RateLimitedLog } from './log';
+import type { Frame } from './wire';
 import { Codec, RejectedMessage } from './wire';
 
 export type Receiver = (channel: Channel, msg: Message) => void;
@@ -51,9 +52,8 @@ export class Framing {
   }
 
   /** The frames of an outgoing message: routing idents first (the requester's, or an iopub topic). */
-  frames(channel: Channel, out: Outgoing): Buffer[] {
-    const idents =
-      channel === 'iopub' ? [Buffer.from(`kernel.${this.codec.session}.${out.msg_type}`)] : (out.parent?.idents ?? []);
+  frames(channel: Channel, out: Outgoing): Frame[] {
+    const idents = channel === 'iopub' ? [`kernel.${this.codec.session}.${out.msg_type}`] : (out.parent?.idents ?? []);
     return this.codec.encode(out, idents);
   }
 }
