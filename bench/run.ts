@@ -1,5 +1,5 @@
 // Kiln's benchmark suite, one run (npm run bench): workloads vs C, node and CPython; compile
-// time; JIT -> JS callbacks; print throughput (in-process and through the kernel vs ipykernel);
+// time; JIT -> JS callbacks; print throughput (in-process and through the kernel vs ipykernel), display throughput;
 // eval rate; kernel latency; memory. Prints Markdown tables and writes bench/results.json.
 // Wrong answers or errors fail the run (exit 1); missed targets are reported, not fatal.
 import { execSync, spawnSync } from 'child_process';
@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { runDataWorkloads } from './data-workloads';
-import { kernelLatency, kernelPrint } from './kernel-io';
+import { DISPLAY_TARGET_PER_SEC, kernelDisplay, kernelLatency, kernelPrint } from './kernel-io';
 import { compileTime, engineInputCallbacks, engineVoidCallbacks, evalRate, mapIntRate, printInProcess, rawCallbacks, valueCallRate } from './micro';
 import { BENCH_DIR, PYTHON, RUNS, runWorkloads } from './workloads';
 import { BenchError, fmtMs, fmtRate, now, ratio, table } from './util';
@@ -67,8 +67,9 @@ async function main(): Promise<void> {
   if (memRun.status !== 0) throw new BenchError(`memory benchmark failed (${memRun.status ?? memRun.signal})\n${memRun.stderr}`);
   const memory = JSON.parse(memRun.stdout.trim().split('\n').pop()!);
 
-  log('[7/8] print through the kernels (200k lines)');
+  log('[7/8] print and display through the kernels (200k lines; 50k / 10k displays)');
   const kernelPrints = [await kernelPrint('kiln'), await kernelPrint('ipykernel')];
+  const kernelDisplays = [await kernelDisplay('kiln'), await kernelDisplay('ipykernel', 10_000, 3)];
   log('[8/8] kernel latency (bench/kernel-latency.js 10 50)');
   const latency = kernelLatency(10, 50);
 
@@ -117,6 +118,7 @@ async function main(): Promise<void> {
         ...callbacks.map((c, i) => [`callbacks, ${c.path} (${c.calls / 1e6} M calls)`, fmtRate(c.perSec), i === 0 ? `≥ 1 M/s: ${mark(raw.perSec >= 1e6)}` : '']),
         [`print(i) lines to an in-process host (${printLocal.lines / 1e6} M lines)`, fmtRate(printLocal.perSec), ''],
         ...kernelPrints.map((k) => [`print lines through ${k.kernel} to iopub (${k.lines / 1e3}k lines, ${k.messages} stream msgs; best of ${k.runs.length})`, fmtRate(k.perSec), '']),
+        ...kernelDisplays.map((k) => [`display_data msgs through ${k.kernel} to the client (${k.displays / 1e3}k, all checked; best, median of ${k.runs.length})`, `${fmtRate(k.perSec)}, ${fmtRate(k.medianPerSec)}`, k.kernel === 'kiln' ? `≥ ${DISPLAY_TARGET_PER_SEC / 1e3} k/s: ${mark(k.perSec >= DISPLAY_TARGET_PER_SEC)}` : '']),
         [
           `eval of a one-function source at %opt ${evals.optLevel} (${evals.evals} evals in a loop)`,
           `${fmtRate(evals.perSec)} (per eval: addModule ${fmtMs(evals.addModuleMs)} ms, lookup ${fmtMs(evals.lookupMs)} ms, rest ${fmtMs(evals.restMs)} ms)`, `≥ 300/s: ${mark(evals.perSec >= 300)}`],
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
   const totalS = (now() - started) / 1000;
   log(`total bench time: ${totalS.toFixed(0)} s; 1-min load average at start ${m.loadAvgAtStart[0]}, at end ${os.loadavg()[0].toFixed(2)}`);
 
-  const results = { machine: m, totalSeconds: totalS, workloads, dataWorkloads, compile, callbacks, printInProcess: printLocal, kernelPrint: kernelPrints, eval: evals, maps, valueCalls, memory, latency: latency.rows, report };
+  const results = { machine: m, totalSeconds: totalS, workloads, dataWorkloads, compile, callbacks, printInProcess: printLocal, kernelPrint: kernelPrints, kernelDisplay: kernelDisplays, eval: evals, maps, valueCalls, memory, latency: latency.rows, report };
   const file = path.join(BENCH_DIR, 'results.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   log(`wrote ${path.relative(process.cwd(), file)}`);
