@@ -73,15 +73,30 @@ const DISPLAY_CODE: Record<string, (n: number) => string> = {
   ipykernel: (n) => `from IPython.display import display, HTML\nfor i in range(${n}): display(HTML("<b>" + str(i) + "</b>"))`,
 };
 
-/** Fails unless `iopub` holds exactly n display_data, the i-th showing <b>i</b>, nothing else shown. */
-function checkDisplays(kernel: string, iopub: Msg[], n: number): void {
-  const shown = iopub.filter((m) => !['status', 'execute_input'].includes(m.header.msg_type));
-  const displays = shown.filter((m) => m.header.msg_type === 'display_data');
-  if (displays.length !== shown.length) fail(`${kernel} display: unexpected ${shown.find((m) => m.header.msg_type !== 'display_data')!.header.msg_type}`);
-  if (displays.length !== n) fail(`${kernel} display: ${displays.length} of ${n} display_data reached iopub before idle`);
-  displays.forEach((m, i) => {
-    if (m.content.data['text/html'] !== `<b>${i}</b>`) fail(`${kernel} display: message ${i} shows ${JSON.stringify(m.content.data)}`);
-  });
+/**
+ * Checks the display_data of a run as they arrive (not kept: see ClientCore.observe): the i-th
+ * must show <b>i</b>. done() fails unless exactly n came, all answering `msgId`, and nothing
+ * else was shown.
+ */
+function displayChecker(kernel: string) {
+  let count = 0;
+  let wrong = '';
+  const parents = new Set<string | undefined>();
+  const observe = (m: Msg): boolean => {
+    if (m.header.msg_type !== 'display_data') return false;
+    if (!wrong && m.content.data['text/html'] !== `<b>${count}</b>`) wrong = `message ${count} shows ${JSON.stringify(m.content.data)}`;
+    parents.add(m.parent_header.msg_id);
+    count++;
+    return true;
+  };
+  const done = (n: number, msgId: string, iopub: Msg[]): void => {
+    const other = iopub.find((m) => !['status', 'execute_input'].includes(m.header.msg_type));
+    if (other) fail(`${kernel} display: unexpected ${other.header.msg_type} ${JSON.stringify(other.content).slice(0, 200)}`);
+    if (wrong) fail(`${kernel} display: ${wrong}`);
+    if (count !== n) fail(`${kernel} display: ${count} of ${n} display_data reached iopub before idle`);
+    if (parents.size !== 1 || !parents.has(msgId)) fail(`${kernel} display: display_data answering ${[...parents].join(', ')}, not ${msgId}`);
+  };
+  return { observe, done };
 }
 
 /** execute_request sent -> status idle for a cell showing `displays` HTML outputs; all must arrive, in order, exact. */
@@ -94,11 +109,14 @@ export async function kernelDisplay(kernel: string, displays = 50_000, runs = 5)
     const times: number[] = [];
     for (let r = 0; r < runs; r++) {
       k.client.received.length = 0; // keep the client's log small between runs
+      const check = displayChecker(kernel);
+      k.client.observe = check.observe;
       const t0 = now();
-      const { iopub, reply } = await k.client.execute(DISPLAY_CODE[kernel](displays), {}, 300_000);
+      const { iopub, reply, msgId } = await k.client.execute(DISPLAY_CODE[kernel](displays), {}, 300_000);
       times.push(now() - t0);
+      k.client.observe = undefined;
       if (reply.content.status !== 'ok') fail(`${kernel} display: ${JSON.stringify(reply.content)}`);
-      checkDisplays(kernel, iopub, displays);
+      check.done(displays, msgId, iopub);
     }
     const bestMs = Math.min(...times);
     const medianMs = median(times);
