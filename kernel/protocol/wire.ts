@@ -80,6 +80,8 @@ export class Codec {
   private readonly headerMiddles = new Map<string, string>();
   /** The JSON of each parent header sent so far (a cell's outputs all name the same parent). */
   private readonly parentJson = new WeakMap<object, string>();
+  private dateMs = NaN;
+  private dateIso = '';
 
   constructor(private readonly key: string) {
     this.hmacKey = key ? createSecretKey(Buffer.from(key, 'utf8')) : undefined;
@@ -150,7 +152,17 @@ export class Codec {
       middle = `,"msg_type":${JSON.stringify(msgType)},"session":"${this.session}","username":"kiln","date":"`;
       this.headerMiddles.set(msgType, middle);
     }
-    return `{"msg_id":${JSON.stringify(msgId)}${middle}${new Date().toISOString()}","version":"${PROTOCOL_VERSION}"}`;
+    return `{"msg_id":${JSON.stringify(msgId)}${middle}${this.isoDate()}","version":"${PROTOCOL_VERSION}"}`;
+  }
+
+  /** The time now as an ISO string, made once a millisecond (a flood of outputs sends dozens in one). */
+  private isoDate(): string {
+    const ms = Date.now();
+    if (ms !== this.dateMs) {
+      this.dateMs = ms;
+      this.dateIso = new Date(ms).toISOString();
+    }
+    return this.dateIso;
   }
 
   private parentHeaderJson(header: object): string {
