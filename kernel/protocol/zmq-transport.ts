@@ -14,7 +14,12 @@ import type { Receiver, Transport } from './transport';
 import { Framing } from './transport';
 import type { Frame } from './wire';
 
-/** Sends one socket's messages in order, each handed to zeromq before the next starts. */
+/**
+ * Sends one socket's messages in order, each handed to zeromq before the next starts. Sending
+ * starts on the next turn of the event loop, so the outputs the engine posted meanwhile go
+ * out back to back: zeromq's I/O thread then writes many in one system call instead of
+ * waking for each (and so does the front end's).
+ */
 export class SendQueue {
   private readonly waiting: { frames: Frame[]; handed: () => void }[] = [];
   /** Runs while messages wait; ends when the queue is empty. */
@@ -34,6 +39,7 @@ export class SendQueue {
   }
 
   private async pump(): Promise<void> {
+    await new Promise((r) => setImmediate(r));
     for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
       try {
         await sendWhenRoom(this.socket, next.frames);
