@@ -1,7 +1,7 @@
 // Wire format: frames <-> messages. Decoding uses jmp's Message; verification is ours
 // (constant time, before any JSON is parsed) and so is the replay check. Encoding is ours too:
-// jmp's re-serialises the parent header and copies every part into a Buffer for each message,
-// which halved display throughput (a cell's outputs all share one parent).
+// jmp's re-serialises the parent header (a cell's outputs all share one) and copies every part
+// into a Buffer for each message, a large share of a display's cost in a loop.
 import { createHmac, createSecretKey, KeyObject, randomUUID, timingSafeEqual } from 'crypto';
 import type { JsonObject, Message, Outgoing } from './messages';
 import { PROTOCOL_VERSION } from './messages';
