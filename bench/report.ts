@@ -80,6 +80,9 @@ function versusIpykernel(r: BenchResults): string {
   const kp = r.kernelPrint.find((k) => k.kernel === 'kiln');
   const ip = r.kernelPrint.find((k) => k.kernel === 'ipykernel');
   if (kp && ip) rows.push([`\`print\` of ${kp.lines / 1000}k lines to iopub, lines/s (best of ${kp.runs.length})`, fmtRate(kp.perSec), fmtRate(ip.perSec), faster(kp.perSec / ip.perSec)]);
+  const kd = r.kernelDisplay?.find((k) => k.kernel === 'kiln');
+  const id = r.kernelDisplay?.find((k) => k.kernel === 'ipykernel');
+  if (kd && id) rows.push([`HTML \`display_data\` to the client, msgs/s (best of ${kd.runs.length} × ${kd.displays / 1000}k; ${id.runs.length} × ${id.displays / 1000}k)`, fmtRate(kd.perSec), fmtRate(id.perSec), faster(kd.perSec / id.perSec)]);
   return [
     '## Kiln and ipykernel: the same client, the same run',
     '',

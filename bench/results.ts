@@ -2,7 +2,7 @@
 // (bench/report.ts, bench/chart.ts). A figure another item has not added yet is absent
 // (optional here) and the report shows it as "not measured".
 import type { DataResult } from './data-workloads';
-import type { KernelPrintResult } from './kernel-io';
+import type { KernelDisplayResult, KernelPrintResult } from './kernel-io';
 import type { KernelLatency } from './kernel-latency';
 import type { Machine } from './machine';
 import type { CallbackResult, CompileResult, EvalResult, MapResult, PrintResult, ValueCallResult } from './micro';
@@ -39,8 +39,8 @@ export interface BenchResults {
   latency: KernelLatency[];
   /** Issue 16 item 3 (bench/kernel-weight.ts). */
   kernelWeight?: { rssAfterStartMiB: number };
-  /** Issue 16 item 4 (bench/kernel-io.ts): display_data messages/s reaching the client. */
-  displayData?: { perSec: number };
+  /** Issue 16 item 4 (bench/kernel-io.ts): display_data messages/s reaching the client, Kiln and ipykernel. */
+  kernelDisplay?: KernelDisplayResult[];
   /** Issue 16 item 5 (bench/micro.ts): compile time of a cell defining 50 functions. */
   compileManyFunctions?: { functions: number; optLevel: number; medianMs: number };
 }

@@ -1,5 +1,6 @@
 // Kiln's benchmark suite, one run (npm run bench): workloads vs C, node and CPython; compile
-// time; JIT -> JS callbacks; print throughput (in-process and through the kernel vs ipykernel);
+// time; JIT -> JS callbacks; print and display throughput (in-process and through the kernel vs
+// ipykernel);
 // eval rate; kernel latency; memory. Writes bench/results.json, docs/benchmarks.md (the
 // report, bench/report.ts) and docs/benchmarks.svg (bench/chart.ts), and prints the report.
 // With --report-only it writes the page and chart again from bench/results.json.
@@ -9,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { renderBenchmarkChart } from './chart';
 import { runDataWorkloads } from './data-workloads';
-import { kernelLatency, kernelPrint } from './kernel-io';
+import { DISPLAY_TARGET_PER_SEC, kernelDisplay, kernelLatency, kernelPrint } from './kernel-io';
 import { compileTime, engineInputCallbacks, engineVoidCallbacks, evalRate, mapIntRate, printInProcess, rawCallbacks, valueCallRate } from './micro';
 import { loadAverage, machine } from './machine';
 import { composePage, renderPage } from './report';
@@ -44,8 +45,9 @@ async function main(): Promise<void> {
   if (memRun.status !== 0) throw new BenchError(`memory benchmark failed (${memRun.status ?? memRun.signal})\n${memRun.stderr}`);
   const memory = JSON.parse(memRun.stdout.trim().split('\n').pop()!) as MemoryResult;
 
-  log('[7/8] print through the kernels (200k lines)');
+  log('[7/8] print and display through the kernels (200k lines; 50k / 10k displays)');
   const kernelPrints = [await kernelPrint('kiln'), await kernelPrint('ipykernel')];
+  const kernelDisplays = [await kernelDisplay('kiln'), await kernelDisplay('ipykernel', 10_000, 3)];
   log('[8/8] kernel latency, Kiln and ipykernel (bench/kernel-latency.js 10 50)');
   const latency = kernelLatency(10, 50);
 
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     callbacks,
     printInProcess: printLocal,
     kernelPrint: kernelPrints,
+    kernelDisplay: kernelDisplays,
     eval: evals,
     maps,
     valueCalls,

@@ -13,7 +13,7 @@ import { parentPort, receiveMessageOnPort, workerData as rawWorkerData } from 'w
 import type { Engine, EngineHost, EngineOutput } from '../engine/api';
 import { kilnError } from '../engine/errors';
 import type { FromWorker, RequestResult, ToWorker, UserExpressionResult, WorkerData } from './worker-messages';
-import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, MAX_OUTPUTS_IN_FLIGHT } from './worker-messages';
+import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, MAX_OUTPUTS_IN_FLIGHT, OUTPUTS_IN_FLIGHT_RESUME } from './worker-messages';
 
 const data = rawWorkerData as WorkerData;
 const port = parentPort!;
@@ -26,11 +26,15 @@ function post(m: FromWorker): void {
   port.postMessage(m);
 }
 
-/** Waits until the main thread has sent enough of the earlier outputs, or an interrupt comes. */
+/**
+ * With MAX_OUTPUTS_IN_FLIGHT out, waits until the main thread has handed all but
+ * OUTPUTS_IN_FLIGHT_RESUME of them to zeromq (it wakes us then), or an interrupt comes.
+ */
 function awaitOutputRoom(): void {
+  if (Atomics.load(outputsInFlight, 0) < MAX_OUTPUTS_IN_FLIGHT) return;
   for (;;) {
     const out = Atomics.load(outputsInFlight, 0);
-    if (out < MAX_OUTPUTS_IN_FLIGHT || Atomics.load(outputsInFlight, 1) !== 0) return;
+    if (out <= OUTPUTS_IN_FLIGHT_RESUME || Atomics.load(outputsInFlight, 1) !== 0) return;
     Atomics.wait(outputsInFlight, 0, out, 100);
   }
 }
