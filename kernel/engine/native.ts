@@ -50,6 +50,13 @@ export function nativeAddonPath(): string {
   return path.join(repoRoot(), 'native', 'build', 'kiln_native.node');
 }
 
+/** The real paths of the two LLVM images in this thread: this addon and llvm-bindings' (as
+ *  /proc/self/maps names them; node_modules may be a symbolic link). */
+export function llvmImagePaths(): string[] {
+  const images = [nativeAddonPath(), ...Object.keys(require.cache).filter((f) => f.endsWith('llvm-bindings.node'))];
+  return images.filter((f) => fs.existsSync(f)).map((f) => fs.realpathSync(f));
+}
+
 export function loadNative(): NativeAddon & NativeAddonExtras {
   if (!cached) {
     const file = nativeAddonPath();

@@ -17,16 +17,15 @@ import { runMagic, type MagicSession } from './magics';
 import type { AddedModule, NativeAddon, RunOutcome, TypeDescription } from './native-api';
 import { loadNative } from './native';
 import { parseCell } from './parser';
-import { renderChart, startPlotWorker, type Chart } from './display/plots';
+import { renderChart, type Chart } from './display/plots';
 import { ProgressBar, type ProgressUpdate } from './display/progress';
 import { PRIMITIVE_TYPE_IDS, type HostCall } from './runtime-abi';
 import { SessionGlobals, type GlobalProgress } from './session-globals';
+import { warmUp } from './warm-up';
 
 export interface SessionOptions {
   /** Element 0 of an Int32Array on a SharedArrayBuffer: set it to 1 to interrupt. */
   interruptFlag?: Int32Array;
-  /** Start the chart renderer in the background soon, so the first chart is quick. */
-  prepareCharts?: boolean;
 }
 
 /** A compiled cell, ready to run. */
@@ -107,9 +106,11 @@ export class Session implements Engine, MagicSession {
     this.interruptFlag = options.interruptFlag;
     this.native.setHost((...call) => this.callback(call));
     this.native.createJit();
-    // Vega takes ~0.5 s of CPU to load: start it a little after start-up, when the first
-    // cells are not competing with it (a chart before then starts it at once).
-    if (options.prepareCharts) setTimeout(startPlotWorker, 2000).unref();
+  }
+
+  /** Makes the first cell as quick as the next ones; the session stays as new (warm-up.ts). */
+  warmUp(): void {
+    warmUp(this, this.interruptFlag);
   }
 
   // ---- the Engine interface --------------------------------------------------------------

@@ -84,16 +84,19 @@ const host: EngineHost = {
 };
 
 type EngineModule = {
-  Session: new (host: EngineHost, options?: { interruptFlag?: Int32Array; prepareCharts?: boolean }) => Engine;
+  Session: new (host: EngineHost, options?: { interruptFlag?: Int32Array }) => LoadedEngine;
 };
 
-function loadEngine(): Engine & { init?: () => Promise<void> } {
+/** The engine, and what a real one has beyond the Engine interface (a test's double may not). */
+type LoadedEngine = Engine & { init?: () => Promise<void>; warmUp?: () => void };
+
+function loadEngine(): LoadedEngine {
   // The real engine unless a test selects a double (the only place this variable is read).
   const spec = process.env.KILN_ENGINE_MODULE || '../engine/session';
   const resolved = spec.startsWith('.') ? path.resolve(__dirname, spec) : spec;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(resolved) as EngineModule;
-  return new mod.Session(host, { interruptFlag, prepareCharts: true });
+  return new mod.Session(host, { interruptFlag });
 }
 
 function runUserExpressions(engine: Engine, exprs: Record<string, string>, cell: number): Record<string, UserExpressionResult> {
@@ -139,7 +142,7 @@ function handle(engine: Engine, req: ToWorker): RequestResult {
 }
 
 async function main(): Promise<void> {
-  let engine: (Engine & { init?: () => Promise<void> }) | undefined;
+  let engine: LoadedEngine | undefined;
   let fatal: string | undefined;
   try {
     engine = loadEngine();
@@ -148,6 +151,13 @@ async function main(): Promise<void> {
   } catch (e) {
     fatal = `the engine failed to load: ${(e as Error).stack ?? e}`;
     post({ kind: 'fatal', message: fatal });
+  }
+  // Requests that arrive meanwhile wait in the port's queue. A warm-up that fails costs
+  // only speed: the first cell then does the same work and reports any real error itself.
+  try {
+    engine?.warmUp?.();
+  } catch (e) {
+    post({ kind: 'fatal', message: `the engine's warm-up failed (the kernel goes on): ${(e as Error).stack ?? e}` });
   }
   port.on('message', (req: ToWorker) => {
     if (!engine) {
