@@ -60,6 +60,9 @@ export interface LatencyRow {
   firstCellMs: number;
   warmMedianMs: number;
   warmP90Ms: number;
+  /** The first and the next cell that defines and calls a one-line function, the kernel settled. */
+  firstFnCellMs: number;
+  nextFnCellMs: number;
 }
 
 /** Runs node dist/bench/kernel-latency.js ROUNDS CELLS and parses its console.table. */
@@ -70,9 +73,9 @@ export function kernelLatency(rounds = 10, cells = 50): { text: string; rows: La
   const rows: LatencyRow[] = [];
   for (const line of r.stdout.split('\n')) {
     const cells = line.split('│').map((c) => c.trim().replace(/^'|'$/g, ''));
-    if (cells.length < 7 || !/^(kiln|ipykernel)$/.test(cells[2])) continue;
-    const [startupMs, firstCellMs, warmMedianMs, warmP90Ms] = cells.slice(3, 7).map(Number);
-    rows.push({ kernel: cells[2], startupMs, firstCellMs, warmMedianMs, warmP90Ms });
+    if (cells.length < 9 || !/^(kiln|ipykernel)$/.test(cells[2])) continue;
+    const [startupMs, firstCellMs, warmMedianMs, warmP90Ms, firstFnCellMs, nextFnCellMs] = cells.slice(3, 9).map(Number);
+    rows.push({ kernel: cells[2], startupMs, firstCellMs, warmMedianMs, warmP90Ms, firstFnCellMs, nextFnCellMs });
   }
   if (rows.length !== 2 || rows.some((x) => Object.values(x).some((v) => typeof v === 'number' && !Number.isFinite(v)))) {
     fail(`kernel-latency: could not read its table\n${r.stdout}`);
