@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { runDataWorkloads } from './data-workloads';
 import { kernelLatency, kernelPrint } from './kernel-io';
+import { kernelWeight } from './kernel-weight';
 import { compileTime, engineInputCallbacks, engineVoidCallbacks, evalRate, mapIntRate, printInProcess, rawCallbacks, valueCallRate } from './micro';
 import { BENCH_DIR, PYTHON, RUNS, runWorkloads } from './workloads';
 import { BenchError, fmtMs, fmtRate, now, ratio, table } from './util';
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
   const kernelPrints = [await kernelPrint('kiln'), await kernelPrint('ipykernel')];
   log('[8/8] kernel latency (bench/kernel-latency.js 10 50)');
   const latency = kernelLatency(10, 50);
+  log('[+] kernel weight (bench/kernel-weight.js 3)');
+  const weight = await kernelWeight(3);
 
   // ---- report ---------------------------------------------------------------------------
   const out: string[] = [];
@@ -145,12 +148,13 @@ async function main(): Promise<void> {
       latency.rows.map((r) => [r.kernel, fmtMs(r.startupMs), fmtMs(r.firstCellMs), fmtMs(r.warmMedianMs), fmtMs(r.warmP90Ms)]),
     ),
   );
+  out.push(`\n### Kernel weight\n\n${weight.table}`);
   const report = out.join('\n');
   log(`\n${report}\n`);
   const totalS = (now() - started) / 1000;
   log(`total bench time: ${totalS.toFixed(0)} s; 1-min load average at start ${m.loadAvgAtStart[0]}, at end ${os.loadavg()[0].toFixed(2)}`);
 
-  const results = { machine: m, totalSeconds: totalS, workloads, dataWorkloads, compile, callbacks, printInProcess: printLocal, kernelPrint: kernelPrints, eval: evals, maps, valueCalls, memory, latency: latency.rows, report };
+  const results = { machine: m, totalSeconds: totalS, workloads, dataWorkloads, compile, callbacks, printInProcess: printLocal, kernelPrint: kernelPrints, eval: evals, maps, valueCalls, memory, latency: latency.rows, kernelWeight: weight, report };
   const file = path.join(BENCH_DIR, 'results.json');
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   log(`wrote ${path.relative(process.cwd(), file)}`);
