@@ -58,11 +58,10 @@ function engineWorker(): void {
       const { Session } = require('../kernel/engine/session') as typeof import('../kernel/engine/session');
       session = new Session({ output: () => undefined, input: () => '' }, { interruptFlag: new Int32Array(new SharedArrayBuffer(4)) });
     },
-    release: () => {
-      const { llvmImagePaths } = require('../kernel/engine/native') as typeof import('../kernel/engine/native');
-      session!.native.releaseLoadPages(llvmImagePaths());
+    release: () => session!.releaseLoadPages(),
+    'warm-up': () => {
+      for (const step of session!.warmUpSteps()) step();
     },
-    'warm-up': () => session!.warmUp(),
     cell: () => session!.execute('1 + 1', 1),
     chart: () => session!.execute('plot([1.0, 2.0, 3.0], [1.0, 4.0, 9.0], "squares")', 2),
   };
@@ -83,7 +82,7 @@ export const PROBE_STEPS: [string, string][] = [
   ['llvm-bindings', 'llvm-bindings loaded (IR building; its own static LLVM)'],
   ['addon', 'Kiln addon loaded (ORC JIT and runtime; its own static LLVM)'],
   ['session', 'engine code, Session and its JIT'],
-  ['release', 'LLVM images\' load-time pages released'],
+  ['release', 'llvm-bindings\' load-time pages released'],
   ['warm-up', 'warm-up (a %opt 0 cell, a function at %opt 2) = the kernel after start'],
   ['cell', 'first cell `1 + 1`'],
   ['chart', 'first chart (vega and vega-lite on the plot worker)'],

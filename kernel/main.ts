@@ -1,11 +1,9 @@
 // Entry point: `node dist/kernel/main.js -f <connection_file>`.
-// The engine worker starts first, before this thread loads the protocol stack (zeromq, jmp,
-// the handlers: tens of ms): the engine's loading and warm-up (kernel/engine/warm-up.ts)
-// then overlap more of the start-up, and a first cell sent right after kernel_info_reply
-// waits less for them.
 import { hasFreePorts, readConnectionFile, writeBoundPorts } from './protocol/connection';
 import { guardStdio, isStdioWriteError, stderrLog } from './protocol/log';
+import { Kernel } from './kernel';
 import { EngineClient } from './worker/engine-client';
+import { ZmqTransport } from './protocol/zmq-transport';
 
 function usage(): never {
   process.stderr.write('usage: node dist/kernel/main.js -f <connection_file>\n');
@@ -29,13 +27,8 @@ export async function main(argv: string[]): Promise<void> {
     stderrLog(`cannot read connection file ${file}: ${(e as Error).message}`);
     process.exit(1);
   }
-  const engine = new EngineClient({ log: stderrLog });
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { Kernel } = require('./kernel') as typeof import('./kernel');
-  const { ZmqTransport } = require('./protocol/zmq-transport') as typeof import('./protocol/zmq-transport');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const transport = new ZmqTransport(info, stderrLog);
-  const kernel = new Kernel(transport, engine);
+  const kernel = new Kernel(transport, new EngineClient({ log: stderrLog }));
   process.on('SIGINT', () => kernel.interrupt());
   process.on('SIGTERM', () => void kernel.shutdown());
   // A thrown exception nobody caught leaves the kernel in an unknown state: say so and exit

@@ -50,10 +50,10 @@ export function nativeAddonPath(): string {
   return path.join(repoRoot(), 'native', 'build', 'kiln_native.node');
 }
 
-/** The real paths of the two LLVM images in this thread: this addon and llvm-bindings' (as
- *  /proc/self/maps names them; node_modules may be a symbolic link). */
-export function llvmImagePaths(): string[] {
-  const images = [nativeAddonPath(), ...Object.keys(require.cache).filter((f) => f.endsWith('llvm-bindings.node'))];
+/** The real path of llvm-bindings' shared object as /proc/self/maps names it (node_modules
+ *  may be a symbolic link); empty before it is loaded. */
+export function llvmBindingsImagePaths(): string[] {
+  const images = Object.keys(require.cache).filter((f) => f.endsWith('llvm-bindings.node'));
   return images.filter((f) => fs.existsSync(f)).map((f) => fs.realpathSync(f));
 }
 

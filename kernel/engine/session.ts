@@ -21,7 +21,7 @@ import { renderChart, type Chart } from './display/plots';
 import { ProgressBar, type ProgressUpdate } from './display/progress';
 import { PRIMITIVE_TYPE_IDS, type HostCall } from './runtime-abi';
 import { SessionGlobals, type GlobalProgress } from './session-globals';
-import { warmUp } from './warm-up';
+import { releaseLoadPages, warmUpSteps } from './warm-up';
 
 export interface SessionOptions {
   /** Element 0 of an Int32Array on a SharedArrayBuffer: set it to 1 to interrupt. */
@@ -108,9 +108,15 @@ export class Session implements Engine, MagicSession {
     this.native.createJit();
   }
 
-  /** Makes the first cell as quick as the next ones; the session stays as new (warm-up.ts). */
-  warmUp(): void {
-    warmUp(this, this.interruptFlag);
+  /** Hands back llvm-bindings' load-time pages (warm-up.ts). */
+  releaseLoadPages(): void {
+    releaseLoadPages(this);
+  }
+
+  /** Steps that make the first cell as quick as the next ones; each leaves the session as
+   *  new (warm-up.ts). */
+  warmUpSteps(): (() => void)[] {
+    return warmUpSteps(this, this.interruptFlag);
   }
 
   // ---- the Engine interface --------------------------------------------------------------

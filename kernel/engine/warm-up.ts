@@ -1,36 +1,47 @@
 // The warm-up of a fresh engine, run by the kernel's engine worker once the engine has
-// loaded and before it reads the first request (kernel_info_reply never waits for it: the
-// main thread answers that alone).
+// loaded, while it has no request to serve (kernel_info_reply never waits for it: the main
+// thread answers that alone).
 //
 // A first cell would otherwise pay for what only happens once in a process: V8 compiling
 // the lexer, parser, checker and lowering; LLVM building its target machine and pass
 // pipelines and faulting in the code of its optimiser and code generator. The warm-up
-// compiles and runs cells that take those paths, then resets the session (a fresh JIT, as
-// `%reset`): nothing is defined, nothing printed, the execution count is the kernel's and
-// never sees it. Before that it hands back the pages the two LLVM images touched only
-// while loading (native-api.ts releaseLoadPages); what a compile needs comes back at once,
-// during the warm-up, so the first cell does not pay for it.
+// compiles and runs cells that take those paths; nothing is defined, nothing printed, and
+// the execution count is the kernel's and never sees it.
+//
+// Before that, the pages llvm-bindings' image touched only while loading are handed back
+// (native-api.ts releaseLoadPages); what building IR needs comes back during the warm-up.
+// (The addon's own LLVM is left alone: its code generator uses most of what loading
+// touched, so releasing it was measured to save nothing and to cost the faults back.)
+//
+// The worker runs one step per turn of its event loop and stops warming at the first
+// request, which then goes first (a cell queued behind the whole warm-up would wait longer
+// than it takes to pay for its own path). Each step leaves the session as new.
 import type { Session } from './session';
-import { llvmImagePaths } from './native';
+import { llvmBindingsImagePaths } from './native';
 
-/** Straight-line code (compiled at %opt 0) and a function (at the session's level). */
-const WARM_CELLS = ['1 + 1', 'fn kiln_warm_up(x: int) -> int { return x + 1 }\nkiln_warm_up(1)'];
+/** Hands back llvm-bindings' load-time pages. Harmless at any idle moment: pages used
+ *  again fault back in. */
+export function releaseLoadPages(session: Session): void {
+  session.native.releaseLoadPages(llvmBindingsImagePaths());
+}
 
-/** Warms `session` up and leaves it as new. An interrupt that arrives meanwhile (meant for
- *  a cell that is already queued) ends the warm-up and is left set for that cell. */
-export function warmUp(session: Session, interruptFlag?: Int32Array): void {
-  session.native.releaseLoadPages(llvmImagePaths());
-  let interrupted = false;
-  try {
-    for (const code of WARM_CELLS) {
-      const outcome = session.execute(code, 0);
-      if (outcome.status === 'error' && outcome.ename === 'KeyboardInterrupt') {
-        interrupted = true;
-        break;
+/** The warm-up cells, each a step that leaves the session as new: straight-line code
+ *  (compiled at %opt 0; defines nothing) and a function (at the session's level; the
+ *  session is reset after it, a fresh JIT as `%reset`). An interrupt that arrives during a
+ *  step (meant for a cell already queued) ends that step and stays set for that cell. */
+export function warmUpSteps(session: Session, interruptFlag?: Int32Array): (() => void)[] {
+  const run = (code: string): void => {
+    const outcome = session.execute(code, 0);
+    if (outcome.status === 'error' && outcome.ename === 'KeyboardInterrupt' && interruptFlag) Atomics.store(interruptFlag, 0, 1);
+  };
+  return [
+    () => run('1 + 1'),
+    () => {
+      try {
+        run('fn kiln_warm_up(x: int) -> int { return x + 1 }\nkiln_warm_up(1)');
+      } finally {
+        session.reset();
       }
-    }
-  } finally {
-    session.reset();
-    if (interrupted && interruptFlag) Atomics.store(interruptFlag, 0, 1);
-  }
+    },
+  ];
 }

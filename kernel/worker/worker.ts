@@ -88,7 +88,7 @@ type EngineModule = {
 };
 
 /** The engine, and what a real one has beyond the Engine interface (a test's double may not). */
-type LoadedEngine = Engine & { init?: () => Promise<void>; warmUp?: () => void };
+type LoadedEngine = Engine & { init?: () => Promise<void>; releaseLoadPages?: () => void; warmUpSteps?: () => (() => void)[] };
 
 function loadEngine(): LoadedEngine {
   // The real engine unless a test selects a double (the only place this variable is read).
@@ -141,6 +141,35 @@ function handle(engine: Engine, req: ToWorker): RequestResult {
   }
 }
 
+/**
+ * The engine's warm-up (kernel/engine/warm-up.ts), one step per turn of the event loop, so
+ * that a request that arrives meanwhile is served first: the load-time pages are handed back
+ * in any case, the warm-up cells only until the first execute_request (a warm-up cell after
+ * it would be too late to help). A step that fails costs only speed (the first cell then
+ * does the same work and reports any real error itself).
+ */
+function warmUpWhileIdle(engine: LoadedEngine, executed: () => boolean): void {
+  const steps = engine.warmUpSteps?.() ?? [];
+  const runStep = (i: number): void => {
+    if (i >= steps.length || executed()) return;
+    try {
+      steps[i]();
+    } catch (e) {
+      post({ kind: 'fatal', message: `the engine's warm-up failed (the kernel goes on): ${(e as Error).stack ?? e}` });
+      return;
+    }
+    setImmediate(runStep, i + 1);
+  };
+  setImmediate(() => {
+    try {
+      engine.releaseLoadPages?.();
+    } catch (e) {
+      post({ kind: 'fatal', message: `releasing llvm-bindings' load-time pages failed (the kernel goes on): ${(e as Error).stack ?? e}` });
+    }
+    setImmediate(runStep, 0);
+  });
+}
+
 async function main(): Promise<void> {
   let engine: LoadedEngine | undefined;
   let fatal: string | undefined;
@@ -152,14 +181,10 @@ async function main(): Promise<void> {
     fatal = `the engine failed to load: ${(e as Error).stack ?? e}`;
     post({ kind: 'fatal', message: fatal });
   }
-  // Requests that arrive meanwhile wait in the port's queue. A warm-up that fails costs
-  // only speed: the first cell then does the same work and reports any real error itself.
-  try {
-    engine?.warmUp?.();
-  } catch (e) {
-    post({ kind: 'fatal', message: `the engine's warm-up failed (the kernel goes on): ${(e as Error).stack ?? e}` });
-  }
+  let executed = false;
+  if (engine) warmUpWhileIdle(engine, () => executed);
   port.on('message', (req: ToWorker) => {
+    if (req.kind === 'execute') executed = true;
     if (!engine) {
       post({ kind: 'failed', id: req.id, message: fatal ?? 'no engine' });
       return;
