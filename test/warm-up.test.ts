@@ -100,4 +100,26 @@ describe('a fresh kernel', () => {
   });
 });
 
+describe('a kernel asked to run a cell before it is up', () => {
+  let k: RunningKernel;
+  afterEach(async () => {
+    await k?.stop();
+  });
+
+  test('keeps what that cell defined: no warm-up step runs after it', async () => {
+    k = await startKernel({ ready: false });
+    const execute = (code: string, userExpressions: Record<string, string> = {}) =>
+      k.client.send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: userExpressions, allow_stdin: false, stop_on_error: true });
+    // Sent at once: the shell socket delivers it as soon as the kernel binds, while its
+    // engine is still loading or warming up.
+    const first = await k.client.reply(execute('let early = 41\nfn early_fn(x: int) -> int { return x + 1 }'), 60000);
+    expect(first.content).toMatchObject({ status: 'ok', execution_count: 1 });
+    // Room for any warm-up step that would wrongly follow the cell (and reset the session).
+    await new Promise((r) => setTimeout(r, 1500));
+    const second = await k.client.reply(execute('1 + 1', { value: 'early_fn(early)' }), 60000);
+    expect(second.content).toMatchObject({ status: 'ok', execution_count: 2 });
+    expect(second.content.user_expressions).toEqual({ value: { status: 'ok', data: { 'text/plain': '42' }, metadata: {} } });
+  });
+});
+
 afterAll(() => stopPlotWorker());
