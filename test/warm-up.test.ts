@@ -1,6 +1,6 @@
 // The engine's warm-up (kernel/engine/warm-up.ts) and the chart renderer that starts with the
-// first chart: a fresh kernel warms its engine up before its first cell, and neither may be
-// seen by the user. Engine level through a Session as the kernel drives it, then a real
+// first chart: a fresh kernel warms its engine up while it is idle, and neither may be seen
+// by the user. Engine level through a Session as the kernel drives it, then a real
 // kernel over zeromq.
 import { renderChart, stopPlotWorker } from '../kernel/engine/display/plots';
 import { llvmBindingsImagePaths } from '../kernel/engine/native';
@@ -26,9 +26,17 @@ describe('the warm-up of a Session', () => {
     }
     const who = k.run('%who');
     expect(who.outputs).toEqual([{ type: 'display', data: { 'text/plain': 'the session is empty' } }]);
-    expect(k.run('kiln_warm_up(1)').error).toBe('NameError: unknown function `kiln_warm_up`');
     expect(k.ok('fn f(x: int) -> int { return x + 1 }\nf(1)')).toBe('2');
     expect(k.ok('1 + 1')).toBe('2');
+  });
+
+  test('run after the user\'s cells, the steps leave their definitions as they were', () => {
+    const k = new TestSession();
+    k.ok('let kept = 41\nfn bump(x: int) -> int { return x + 1 }');
+    const who = k.run('%who').outputs;
+    warmUp(k);
+    expect(k.run('%who').outputs).toEqual(who);
+    expect(k.ok('bump(kept)')).toBe('42');
   });
 
   test('an interrupt that arrives during the warm-up is left for the next cell', () => {
@@ -80,10 +88,8 @@ describe('a fresh kernel', () => {
     // Before the first cell, iopub carried only the statuses of kernel_info requests.
     const before = k.client.received.filter((m) => m.channel === 'iopub' && m.parent_header.msg_id !== who.msgId);
     expect(new Set(before.map((m) => m.header.msg_type))).toEqual(new Set(['status']));
-    const gone = await k.client.execute('kiln_warm_up(1)');
-    expect(gone.reply.content).toMatchObject({ status: 'error', execution_count: 2, ename: 'NameError', evalue: 'unknown function `kiln_warm_up`' });
     const fn = await k.client.execute('fn f(x: int) -> int { return x + 1 }\nf(1)');
-    expect(fn.reply.content).toMatchObject({ status: 'ok', execution_count: 3 });
+    expect(fn.reply.content).toMatchObject({ status: 'ok', execution_count: 2 });
     expect(shown(k, fn.msgId)[2]).toEqual(['execute_result', '2']);
     expect(k.stderr()).toBe(''); // a failed warm-up would say so here
   });
@@ -106,7 +112,7 @@ describe('a kernel asked to run a cell before it is up', () => {
     await k?.stop();
   });
 
-  test('keeps what that cell defined: no warm-up step runs after it', async () => {
+  test('keeps what that cell defined, whatever warm-up step runs after it', async () => {
     k = await startKernel({ ready: false });
     const execute = (code: string, userExpressions: Record<string, string> = {}) =>
       k.client.send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: userExpressions, allow_stdin: false, stop_on_error: true });
@@ -114,7 +120,7 @@ describe('a kernel asked to run a cell before it is up', () => {
     // engine is still loading or warming up.
     const first = await k.client.reply(execute('let early = 41\nfn early_fn(x: int) -> int { return x + 1 }'), 60000);
     expect(first.content).toMatchObject({ status: 'ok', execution_count: 1 });
-    // Room for any warm-up step that would wrongly follow the cell (and reset the session).
+    // Room for the warm-up steps that follow the cell: they must leave the session as it is.
     await new Promise((r) => setTimeout(r, 1500));
     const second = await k.client.reply(execute('1 + 1', { value: 'early_fn(early)' }), 60000);
     expect(second.content).toMatchObject({ status: 'ok', execution_count: 2 });

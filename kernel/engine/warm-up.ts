@@ -13,9 +13,10 @@
 // (The addon's own LLVM is left alone: its code generator uses most of what loading
 // touched, so releasing it was measured to save nothing and to cost the faults back.)
 //
-// The worker runs one step per turn of its event loop and stops warming at the first
-// request, which then goes first (a cell queued behind the whole warm-up would wait longer
-// than it takes to pay for its own path). Each step leaves the session as new.
+// The worker runs one step per turn of its event loop, so that a request that arrives
+// meanwhile goes first (a cell queued behind the whole warm-up would wait longer than it
+// takes to pay for its own path). The warm-up cells define nothing, so a step may run
+// before or after the user's first cells alike: the session is left as it was.
 import type { Session } from './session';
 import { llvmBindingsImagePaths } from './native';
 
@@ -25,23 +26,15 @@ export function releaseLoadPages(session: Session): void {
   session.native.releaseLoadPages(llvmBindingsImagePaths());
 }
 
-/** The warm-up cells, each a step that leaves the session as new: straight-line code
- *  (compiled at %opt 0; defines nothing) and a function (at the session's level; the
- *  session is reset after it, a fresh JIT as `%reset`). An interrupt that arrives during a
- *  step (meant for a cell already queued) ends that step and stays set for that cell. */
+/** The warm-up cells, one step each. Both are expressions that define nothing: a call of an
+ *  anonymous function (compiled at the session's level, %opt 2 by default: the optimiser,
+ *  the code generator, the checker and lowering of functions) and straight-line code
+ *  (compiled at %opt 0). An interrupt that arrives during a step (meant for a cell already
+ *  queued) ends that step and stays set for that cell. */
 export function warmUpSteps(session: Session, interruptFlag?: Int32Array): (() => void)[] {
   const run = (code: string): void => {
     const outcome = session.execute(code, 0);
     if (outcome.status === 'error' && outcome.ename === 'KeyboardInterrupt' && interruptFlag) Atomics.store(interruptFlag, 0, 1);
   };
-  return [
-    () => run('1 + 1'),
-    () => {
-      try {
-        run('fn kiln_warm_up(x: int) -> int { return x + 1 }\nkiln_warm_up(1)');
-      } finally {
-        session.reset();
-      }
-    },
-  ];
+  return [() => run('map([1], fn(x: int) -> int { return x + 1 })'), () => run('1 + 1')];
 }

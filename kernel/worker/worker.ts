@@ -142,32 +142,23 @@ function handle(engine: Engine, req: ToWorker): RequestResult {
 }
 
 /**
- * The engine's warm-up (kernel/engine/warm-up.ts), one step per turn of the event loop, so
- * that a request that arrives meanwhile is served first: the load-time pages are handed back
- * in any case, the warm-up cells only until the first execute_request (a warm-up cell after
- * it would be too late to help). A step that fails costs only speed (the first cell then
- * does the same work and reports any real error itself).
+ * The engine's warm-up (kernel/engine/warm-up.ts): llvm-bindings' load-time pages handed
+ * back, then the warm-up cells, one step per turn of the event loop, so that a request that
+ * arrives meanwhile is served first. A step that fails costs only speed (the first cell
+ * then does the same work and reports any real error itself).
  */
-function warmUpWhileIdle(engine: LoadedEngine, executed: () => boolean): void {
-  const steps = engine.warmUpSteps?.() ?? [];
+function warmUpWhileIdle(engine: LoadedEngine): void {
+  const steps = [() => engine.releaseLoadPages?.(), ...(engine.warmUpSteps?.() ?? [])];
   const runStep = (i: number): void => {
-    if (i >= steps.length || executed()) return;
     try {
       steps[i]();
     } catch (e) {
       post({ kind: 'fatal', message: `the engine's warm-up failed (the kernel goes on): ${(e as Error).stack ?? e}` });
       return;
     }
-    setImmediate(runStep, i + 1);
+    if (i + 1 < steps.length) setImmediate(runStep, i + 1);
   };
-  setImmediate(() => {
-    try {
-      engine.releaseLoadPages?.();
-    } catch (e) {
-      post({ kind: 'fatal', message: `releasing llvm-bindings' load-time pages failed (the kernel goes on): ${(e as Error).stack ?? e}` });
-    }
-    setImmediate(runStep, 0);
-  });
+  setImmediate(runStep, 0);
 }
 
 async function main(): Promise<void> {
@@ -181,10 +172,8 @@ async function main(): Promise<void> {
     fatal = `the engine failed to load: ${(e as Error).stack ?? e}`;
     post({ kind: 'fatal', message: fatal });
   }
-  let executed = false;
-  if (engine) warmUpWhileIdle(engine, () => executed);
+  if (engine) warmUpWhileIdle(engine);
   port.on('message', (req: ToWorker) => {
-    if (req.kind === 'execute') executed = true;
     if (!engine) {
       post({ kind: 'failed', id: req.id, message: fatal ?? 'no engine' });
       return;
