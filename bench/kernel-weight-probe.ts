@@ -83,7 +83,7 @@ export const PROBE_STEPS: [string, string][] = [
   ['addon', 'Kiln addon loaded (ORC JIT and runtime; its own static LLVM)'],
   ['session', 'engine code, Session and its JIT'],
   ['release', 'llvm-bindings\' load-time pages released'],
-  ['warm-up', 'warm-up (a %opt 0 cell, a function at %opt 2) = the kernel after start'],
+  ['warm-up', 'warm-up (an anonymous function at %opt 2, `1 + 1` at %opt 0) = the kernel after start'],
   ['cell', 'first cell `1 + 1`'],
   ['chart', 'first chart (vega and vega-lite on the plot worker)'],
 ];
