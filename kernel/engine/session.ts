@@ -114,7 +114,7 @@ export class Session implements Engine, MagicSession {
   }
 
   /** Steps that make the first cell as quick as the next ones; each leaves the session as
-   *  new (warm-up.ts). */
+   *  it was (warm-up.ts). */
   warmUpSteps(): (() => void)[] {
     return warmUpSteps(this, this.interruptFlag);
   }

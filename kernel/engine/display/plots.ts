@@ -8,8 +8,8 @@
 // by JIT code on the engine's worker thread. vega's toSVG() is async, so rendering runs
 // on a dedicated plot worker thread (plot-worker.ts, started by the first chart and kept,
 // unref'd: vega and vega-lite cost ~30 MB, which a kernel that draws no chart does not
-// carry; see docs/decisions.md "Kernel weight") and the caller blocks in Atomics.wait until the reply is there (see
-// plot-worker.ts for the protocol). The wait has a timeout: RENDER_TIMEOUT_MS per chart,
+// carry; docs/decisions.md "Kernel weight and the first cell") and the caller blocks in
+// Atomics.wait until the reply is there (see plot-worker.ts for the protocol). The wait has a timeout: RENDER_TIMEOUT_MS per chart,
 // STARTUP_TIMEOUT_MS for the first chart of a new worker (it also loads vega). On a
 // timeout the worker is terminated (a new one is started by the next chart) and an Error
 // is thrown. A render error reported by vega is not thrown: the bundle then has
