@@ -6,9 +6,6 @@ import { startKernel, type Msg } from '../test/support/client';
 import type { KernelLatency } from './kernel-latency';
 import { fail, median, now } from './util';
 
-/** The display throughput goal (issue 16): display_data messages a second reaching the client. */
-export const DISPLAY_TARGET_PER_SEC = 25_000;
-
 export interface KernelPrintResult {
   kernel: string;
   lines: number;

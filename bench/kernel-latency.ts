@@ -4,6 +4,8 @@
 //   first cell   `1 + 1` right after start-up: execute_request sent -> status idle
 //                (for Kiln this includes loading LLVM and the JIT in the engine worker)
 //   warm cell    the same, over N more cells
+//   first / next one-function cell   then, the kernel settled, a cell that defines a function
+//                and calls it (Kiln compiles it at %opt 2), and a second such cell
 //   complete     complete_request for `pri` (cursor at its end) -> complete_reply, which
 //                must offer `print`
 //   interrupt    an endless loop running for 100 ms: interrupt_request on control ->
@@ -25,17 +27,26 @@ export interface KernelLatency {
   warmCellMs: Spread;
   completeMs: Spread;
   interruptMs: Spread;
-  /** Issue 16 item 5: the first one-function cell of a fresh kernel. */
-  firstFunctionCellMs?: Spread;
+  /** Issue 16 item 5: the first one-function cell once the kernel has settled, and the next. */
+  firstFnCellMs?: Spread;
+  nextFnCellMs?: Spread;
 }
 
 interface Sample {
   startup: number;
   firstCell: number;
   cells: number[];
+  firstFnCell: number;
+  nextFnCell: number;
   completes: number[];
   interrupts: number[];
 }
+
+/** A cell that defines a one-line function `name` and calls it, in each kernel's language. */
+const FN_CELL: Record<string, (name: string) => string> = {
+  kiln: (name) => `fn ${name}(x: int) -> int { return x + 1 }\n${name}(1)`,
+  ipykernel: (name) => `def ${name}(x):\n    return x + 1\n${name}(1)`,
+};
 
 interface KernelSpec {
   argv: (connectionFile: string) => string[];
@@ -99,11 +110,13 @@ async function once(kernel: string, cells: number): Promise<Sample> {
     const firstCell = await cell(client, '1 + 1');
     const warm: number[] = [];
     for (let i = 0; i < cells; i++) warm.push(await cell(client, '1 + 1'));
+    const firstFnCell = await cell(client, FN_CELL[kernel]('first_fn'));
+    const nextFnCell = await cell(client, FN_CELL[kernel]('next_fn'));
     const completes: number[] = [];
     for (let i = 0; i < COMPLETES_PER_ROUND; i++) completes.push(await complete(client, kernel));
     const interrupts: number[] = [];
     for (let i = 0; i < INTERRUPTS_PER_ROUND; i++) interrupts.push(await interrupt(client, kernel, spec.endlessLoop));
-    return { startup, firstCell, cells: warm, completes, interrupts };
+    return { startup, firstCell, cells: warm, firstFnCell, nextFnCell, completes, interrupts };
   } catch (e) {
     throw new Error(`${kernel}: ${(e as Error).message}\n${err}`);
   } finally {
@@ -123,6 +136,8 @@ export async function measureKernelLatency(rounds = 5, cells = 50): Promise<Kern
     startupMs: spread(s.map((x) => x.startup)),
     firstCellMs: spread(s.map((x) => x.firstCell)),
     warmCellMs: spread(s.flatMap((x) => x.cells)),
+    firstFnCellMs: spread(s.map((x) => x.firstFnCell)),
+    nextFnCellMs: spread(s.map((x) => x.nextFnCell)),
     completeMs: spread(s.flatMap((x) => x.completes)),
     interruptMs: spread(s.flatMap((x) => x.interrupts)),
   }));
@@ -138,8 +153,8 @@ async function main(): Promise<void> {
     console.log(`kernel latency (ms, median (min–max)): ${rounds} start-ups each, ${cells} warm cells, ${COMPLETES_PER_ROUND} completes and ${INTERRUPTS_PER_ROUND} interrupts per start-up, 127.0.0.1`);
     console.log(
       table(
-        ['kernel', 'start-up', 'first cell', 'warm cell', 'complete', 'interrupt'],
-        results.map((r) => [r.kernel, m(r.startupMs), m(r.firstCellMs), m(r.warmCellMs), m(r.completeMs), m(r.interruptMs)]),
+        ['kernel', 'start-up', 'first cell', 'warm cell', 'first fn cell', 'next fn cell', 'complete', 'interrupt'],
+        results.map((r) => [r.kernel, m(r.startupMs), m(r.firstCellMs), m(r.warmCellMs), m(r.firstFnCellMs!), m(r.nextFnCellMs!), m(r.completeMs), m(r.interruptMs)]),
       ),
     );
   }

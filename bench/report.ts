@@ -159,8 +159,14 @@ function engine(r: BenchResults): string {
   return ['## Engine (in-process)', '', table(['measure', 'result'], rows)].join('\n');
 }
 
+/** Where the kernel's memory goes (bench/kernel-weight.ts): its tables as measured. */
+function kernelWeight(r: BenchResults): string {
+  if (!r.kernelWeight) return '## Kernel weight\n\nnot measured';
+  return ['## Kernel weight (RSS, MiB)', '', r.kernelWeight.table].join('\n');
+}
+
 /** The sections of the generated part, in order (a section may add itself here in one line). */
-const SECTIONS: ((r: BenchResults) => string)[] = [targets, versusIpykernel, workloads, engine];
+const SECTIONS: ((r: BenchResults) => string)[] = [targets, versusIpykernel, workloads, engine, kernelWeight];
 
 /** The generated part of docs/benchmarks.md, ending with GENERATED_END. */
 export function renderPage(r: BenchResults, chartFile = 'benchmarks.svg'): string {

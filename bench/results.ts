@@ -4,6 +4,7 @@
 import type { DataResult } from './data-workloads';
 import type { KernelDisplayResult, KernelPrintResult } from './kernel-io';
 import type { KernelLatency } from './kernel-latency';
+import type { KernelWeight } from './kernel-weight';
 import type { Machine } from './machine';
 import type { CallbackResult, CompileResult, EvalResult, MapResult, PrintResult, ValueCallResult } from './micro';
 import type { WorkloadResult } from './workloads';
@@ -37,8 +38,8 @@ export interface BenchResults {
   valueCalls: ValueCallResult;
   memory: MemoryResult;
   latency: KernelLatency[];
-  /** Issue 16 item 3 (bench/kernel-weight.ts). */
-  kernelWeight?: { rssAfterStartMiB: number };
+  /** Issue 16 item 3 (bench/kernel-weight.ts): RSS of Kiln and ipykernel, and where Kiln's goes. */
+  kernelWeight?: KernelWeight;
   /** Issue 16 item 4 (bench/kernel-io.ts): display_data messages/s reaching the client, Kiln and ipykernel. */
   kernelDisplay?: KernelDisplayResult[];
   /** Issue 16 item 5 (bench/micro.ts): compile time of a cell defining 50 functions. */

@@ -10,7 +10,8 @@ import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { renderBenchmarkChart } from './chart';
 import { runDataWorkloads } from './data-workloads';
-import { DISPLAY_TARGET_PER_SEC, kernelDisplay, kernelLatency, kernelPrint } from './kernel-io';
+import { kernelDisplay, kernelLatency, kernelPrint } from './kernel-io';
+import { kernelWeight } from './kernel-weight';
 import { compileTime, engineInputCallbacks, engineVoidCallbacks, evalRate, mapIntRate, printInProcess, rawCallbacks, valueCallRate } from './micro';
 import { loadAverage, machine } from './machine';
 import { composePage, renderPage } from './report';
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
   const kernelDisplays = [await kernelDisplay('kiln'), await kernelDisplay('ipykernel', 10_000, 3)];
   log('[8/8] kernel latency, Kiln and ipykernel (bench/kernel-latency.js 10 50)');
   const latency = kernelLatency(10, 50);
+  log('[+] kernel weight (bench/kernel-weight.js 3)');
+  const weight = await kernelWeight(3);
 
   const results: BenchResults = {
     machine: m,
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
     valueCalls,
     memory,
     latency,
+    kernelWeight: weight,
   };
   writeReport(results);
   process.exit(0);

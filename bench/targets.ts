@@ -68,7 +68,11 @@ export const SPEED_TARGETS: Target[] = [
   {
     figure: 'kernel RSS after start (Kiln)',
     target: '≤ 80 MiB',
-    measure: (r) => r.kernelWeight && { value: `${r.kernelWeight.rssAfterStartMiB.toFixed(0)} MiB`, met: r.kernelWeight.rssAfterStartMiB <= 80 },
+    measure(r) {
+      const kiln = r.kernelWeight?.kernels.find((k) => k.kernel === 'kiln');
+      const ipykernel = r.kernelWeight?.kernels.find((k) => k.kernel === 'ipykernel');
+      return kiln && { value: `${kiln.afterStartMiB.toFixed(0)} MiB (ipykernel ${ipykernel?.afterStartMiB.toFixed(0) ?? '?'} MiB; median of ${r.kernelWeight!.runs})`, met: kiln.afterStartMiB <= 80 };
+    },
   },
   {
     figure: '`display_data` messages reaching the client, none lost',
@@ -94,11 +98,12 @@ export const SPEED_TARGETS: Target[] = [
     },
   },
   {
-    figure: 'first one-function cell of a fresh kernel (median of start-ups)',
+    figure: 'first one-function cell of a fresh kernel, once settled (median of start-ups)',
     target: '≤ 15 ms',
     measure(r) {
-      const first = kilnLatency(r)?.firstFunctionCellMs;
-      return first && { value: `${fmtMs(first.median)} ms`, met: first.median <= 15 };
+      const k = kilnLatency(r);
+      const first = k?.firstFnCellMs;
+      return first && { value: `${fmtMs(first.median)} ms (the next one ${fmtMs(k!.nextFnCellMs!.median)} ms)`, met: first.median <= 15 };
     },
   },
   {

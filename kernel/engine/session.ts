@@ -17,16 +17,15 @@ import { runMagic, type MagicSession } from './magics';
 import type { AddedModule, NativeAddon, RunOutcome, TypeDescription } from './native-api';
 import { loadNative } from './native';
 import { parseCell } from './parser';
-import { renderChart, startPlotWorker, type Chart } from './display/plots';
+import { renderChart, type Chart } from './display/plots';
 import { ProgressBar, type ProgressUpdate } from './display/progress';
 import { INTERRUPT_REQUESTED, PRIMITIVE_TYPE_IDS, REDEFINED_WHILE_RUNNING, type HostCall } from './runtime-abi';
 import { SessionGlobals, type GlobalProgress } from './session-globals';
+import { releaseLoadPages, warmUpSteps } from './warm-up';
 
 export interface SessionOptions {
   /** Element 0 of an Int32Array on a SharedArrayBuffer: set it to 1 to interrupt. */
   interruptFlag?: Int32Array;
-  /** Start the chart renderer in the background soon, so the first chart is quick. */
-  prepareCharts?: boolean;
 }
 
 /** A compiled cell, ready to run. */
@@ -108,9 +107,17 @@ export class Session implements Engine, MagicSession {
     this.native.setInterruptFlag(this.interruptFlag);
     this.native.setHost((...call) => this.callback(call));
     this.native.createJit();
-    // Vega takes ~0.5 s of CPU to load: start it a little after start-up, when the first
-    // cells are not competing with it (a chart before then starts it at once).
-    if (options.prepareCharts) setTimeout(startPlotWorker, 2000).unref();
+  }
+
+  /** Hands back llvm-bindings' load-time pages (warm-up.ts). */
+  releaseLoadPages(): void {
+    releaseLoadPages(this);
+  }
+
+  /** Steps that make the first cell as quick as the next ones; each leaves the session as
+   *  it was (warm-up.ts). */
+  warmUpSteps(): (() => void)[] {
+    return warmUpSteps(this, this.interruptFlag);
   }
 
   // ---- the Engine interface --------------------------------------------------------------

@@ -555,6 +555,7 @@ NAPI_MODULE_INIT() {
       {"abi", RuntimeAbi},
       {"takeSkippedProgress", TakeSkippedProgress}, {"stringConstant", StringConstant},
       {"optimizeIR", OptimizeIR},
+      {"releaseLoadPages", ReleaseLoadPages},
   };
   for (auto& f : fns) {
     napi_value v;
