@@ -12,9 +12,12 @@ import { BENCH_DIR, PYTHON, RUNS } from './workloads';
 export interface DataResult {
   name: string;
   label: string;
+  /** Best of the runs, ms. */
   kiln: number;
   cpython: number;
   node: number;
+  /** Every run, ms (absent in results.json files older than the report). */
+  runs?: { kiln: number[]; cpython: number[]; node: number[] };
 }
 
 /** A deterministic generator (xorshift64*), so every run and language sees the same input. */
@@ -75,7 +78,7 @@ export function runDataWorkloads(log: (s: string) => void): DataResult[] {
     const input = path.join(dir, w.file);
     writeFileSync(input, w.make());
     const source = readFileSync(path.join(BENCH_DIR, 'workloads', `${w.name}.kiln`), 'utf8').replace('"INPUT"', JSON.stringify(input));
-    const best = { kiln: Infinity, cpython: Infinity, node: Infinity };
+    const runs = { kiln: [] as number[], cpython: [] as number[], node: [] as number[] };
     let answer: string | undefined;
     const agree = (lang: string, stdout: string) => {
       answer ??= stdout;
@@ -84,15 +87,16 @@ export function runDataWorkloads(log: (s: string) => void): DataResult[] {
     for (let r = 0; r < RUNS; r++) {
       const k = runKilnCell(source, `kiln ${w.label}`);
       agree('kiln', k.stdout);
-      best.kiln = Math.min(best.kiln, k.ms);
+      runs.kiln.push(k.ms);
       const py = runProcess(PYTHON, [path.join(BENCH_DIR, 'py', `${w.name}.py`), input]);
       agree('cpython', py.stdout);
-      best.cpython = Math.min(best.cpython, py.selfMs!);
+      runs.cpython.push(py.selfMs!);
       const js = runProcess(process.execPath, [path.join(BENCH_DIR, 'js', `${w.name}.js`), input]);
       agree('node', js.stdout);
-      best.node = Math.min(best.node, js.selfMs!);
+      runs.node.push(js.selfMs!);
     }
-    results.push({ name: w.name, label: w.label, ...best });
+    const best = { kiln: Math.min(...runs.kiln), cpython: Math.min(...runs.cpython), node: Math.min(...runs.node) };
+    results.push({ name: w.name, label: w.label, ...best, runs });
     log(`  ${w.name}: kiln ${best.kiln.toFixed(0)} ms, CPython ${best.cpython.toFixed(0)} ms, node ${best.node.toFixed(0)} ms`);
   }
   return results;

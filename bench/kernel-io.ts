@@ -1,9 +1,10 @@
-// Through the real kernels: print throughput to iopub (Kiln vs ipykernel, same client), and
-// bench/kernel-latency.js run as a child process (its table parsed for results.json).
+// Through the real kernels: print and display throughput to iopub (Kiln vs ipykernel, same
+// client), and bench/kernel-latency.js run as a child process (its JSON line kept in results.json).
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { startKernel } from '../test/support/client';
-import { fail, now } from './util';
+import { startKernel, type Msg } from '../test/support/client';
+import type { KernelLatency } from './kernel-latency';
+import { fail, median, now } from './util';
 
 export interface KernelPrintResult {
   kernel: string;
@@ -54,28 +55,100 @@ export async function kernelPrint(kernel: string, lines = 200_000, runs = 3): Pr
   }
 }
 
-export interface LatencyRow {
+export interface KernelDisplayResult {
   kernel: string;
-  startupMs: number;
-  firstCellMs: number;
-  warmMedianMs: number;
-  warmP90Ms: number;
+  displays: number;
+  bestMs: number;
+  medianMs: number;
+  runs: number[];
+  /** display_data messages per second reaching the client, best run. */
+  perSec: number;
+  medianPerSec: number;
 }
 
-/** Runs node dist/bench/kernel-latency.js ROUNDS CELLS and parses its console.table. */
-export function kernelLatency(rounds = 10, cells = 50): { text: string; rows: LatencyRow[] } {
+const DISPLAY_CODE: Record<string, (n: number) => string> = {
+  kiln: (n) => `for i in 0..${n} { html("<b>" + str(i) + "</b>") }`,
+  ipykernel: (n) => `from IPython.display import display, HTML\nfor i in range(${n}): display(HTML("<b>" + str(i) + "</b>"))`,
+};
+
+/**
+ * Checks the display_data of a run as they arrive (not kept: see ClientCore.observe): the i-th
+ * must show <b>i</b>. done() fails unless exactly n came, all answering `msgId`, and nothing
+ * else was shown.
+ */
+function displayChecker(kernel: string) {
+  let count = 0;
+  let wrong = '';
+  const parents = new Set<string | undefined>();
+  const observe = (m: Msg): boolean => {
+    if (m.header.msg_type !== 'display_data') return false;
+    if (!wrong && m.content.data['text/html'] !== `<b>${count}</b>`) wrong = `message ${count} shows ${JSON.stringify(m.content.data)}`;
+    parents.add(m.parent_header.msg_id);
+    count++;
+    return true;
+  };
+  const done = (n: number, msgId: string, iopub: Msg[]): void => {
+    const other = iopub.find((m) => !['status', 'execute_input'].includes(m.header.msg_type));
+    if (other) fail(`${kernel} display: unexpected ${other.header.msg_type} ${JSON.stringify(other.content).slice(0, 200)}`);
+    if (wrong) fail(`${kernel} display: ${wrong}`);
+    if (count !== n) fail(`${kernel} display: ${count} of ${n} display_data reached iopub before idle`);
+    if (parents.size !== 1 || !parents.has(msgId)) fail(`${kernel} display: display_data answering ${[...parents].join(', ')}, not ${msgId}`);
+  };
+  return { observe, done };
+}
+
+/** execute_request sent -> status idle for a cell showing `displays` HTML outputs; all must arrive, in order, exact. */
+export async function kernelDisplay(kernel: string, displays = 50_000, runs = 5): Promise<KernelDisplayResult> {
+  const spec = KERNELS[kernel];
+  const k = await startKernel({ argv: spec.argv, env: { PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
+  try {
+    await k.client.execute(spec.warm, {}, 60_000);
+    await k.client.execute(DISPLAY_CODE[kernel](10), {}, 60_000); // the display path warmed
+    const times: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      k.client.received.length = 0; // keep the client's log small between runs
+      const check = displayChecker(kernel);
+      k.client.observe = check.observe;
+      const t0 = now();
+      const { iopub, reply, msgId } = await k.client.execute(DISPLAY_CODE[kernel](displays), {}, 300_000);
+      times.push(now() - t0);
+      k.client.observe = undefined;
+      if (reply.content.status !== 'ok') fail(`${kernel} display: ${JSON.stringify(reply.content)}`);
+      check.done(displays, msgId, iopub);
+    }
+    const bestMs = Math.min(...times);
+    const medianMs = median(times);
+    return { kernel, displays, bestMs, medianMs, runs: times.map((x) => Math.round(x)), perSec: (displays / bestMs) * 1000, medianPerSec: (displays / medianMs) * 1000 };
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${k.stderr()}`);
+  } finally {
+    await k.stop();
+  }
+}
+
+/** Runs node dist/bench/kernel-latency.js ROUNDS CELLS --json in a child process (a client
+ *  process of its own, not this one with its large heap) and reads its JSON line. */
+export function kernelLatency(rounds = 10, cells = 50): KernelLatency[] {
   const script = path.join(__dirname, 'kernel-latency.js');
-  const r = spawnSync(process.execPath, [script, String(rounds), String(cells)], { encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(process.execPath, [script, String(rounds), String(cells), '--json'], { encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) fail(`kernel-latency exited with ${r.status ?? r.signal}\n${r.stdout}\n${r.stderr}`);
-  const rows: LatencyRow[] = [];
-  for (const line of r.stdout.split('\n')) {
-    const cells = line.split('│').map((c) => c.trim().replace(/^'|'$/g, ''));
-    if (cells.length < 7 || !/^(kiln|ipykernel)$/.test(cells[2])) continue;
-    const [startupMs, firstCellMs, warmMedianMs, warmP90Ms] = cells.slice(3, 7).map(Number);
-    rows.push({ kernel: cells[2], startupMs, firstCellMs, warmMedianMs, warmP90Ms });
-  }
-  if (rows.length !== 2 || rows.some((x) => Object.values(x).some((v) => typeof v === 'number' && !Number.isFinite(v)))) {
-    fail(`kernel-latency: could not read its table\n${r.stdout}`);
-  }
-  return { text: r.stdout, rows };
+  const rows = JSON.parse(r.stdout.trim().split('\n').pop()!) as KernelLatency[];
+  if (rows.map((x) => x.kernel).join() !== 'kiln,ipykernel') fail(`kernel-latency: unexpected output\n${r.stdout}`);
+  return rows;
+}
+
+// node dist/bench/kernel-io.js display [kiln|ipykernel|both] [displays] [runs]: the display figure alone.
+if (require.main === module && process.argv[2] === 'display') {
+  const which = process.argv[3] ?? 'both';
+  const kernels = which === 'both' ? ['kiln', 'ipykernel'] : [which];
+  void (async () => {
+    for (const kernel of kernels) {
+      const r = await kernelDisplay(kernel, Number(process.argv[4] ?? 50_000), Number(process.argv[5] ?? 5));
+      console.log(`${kernel}: ${r.displays} display_data, runs ${r.runs.join(' ')} ms; best ${Math.round(r.perSec)}/s, median ${Math.round(r.medianPerSec)}/s`);
+    }
+    process.exit(0);
+  })().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

@@ -1,28 +1,11 @@
-// Small helpers shared by the bench modules: timing, statistics, an in-process Kiln
-// session with captured output, child processes, and Markdown tables.
+// Small helpers shared by the bench modules: an in-process Kiln session with captured
+// output, child processes (timing, statistics and tables: stats.ts, re-exported).
 import { spawnSync } from 'child_process';
 import type { EngineHost, EngineOutput } from '../kernel/engine/api';
 import { Session } from '../kernel/engine/session';
+import { fail, now } from './stats';
 
-export const now = (): number => Number(process.hrtime.bigint()) / 1e6;
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-export function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-}
-
-export class BenchError extends Error {}
-
-/** Fails the whole run (wrong answers, errors): the figures would mean nothing. */
-export function fail(message: string): never {
-  throw new BenchError(message);
-}
+export * from './stats';
 
 /** A Session whose stdout is collected (or only counted, for the print benchmarks). */
 export function kilnSession(opts: { keepText?: boolean; input?: (prompt: string) => string; onOutput?: (o: EngineOutput) => void } = {}) {
@@ -87,26 +70,4 @@ export function runProcess(cmd: string, args: string[], timeoutMs = 300_000): { 
   if (r.status !== 0) fail(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}\n${r.stderr}`);
   const m = /#time ([0-9.eE+-]+)/.exec(r.stderr);
   return { wallMs, selfMs: m ? Number(m[1]) : undefined, stdout: r.stdout };
-}
-
-export function fmtMs(ms: number): string {
-  if (ms >= 100) return ms.toFixed(0);
-  if (ms >= 10) return ms.toFixed(1);
-  if (ms >= 1) return ms.toFixed(2);
-  return ms.toFixed(3);
-}
-
-export function fmtRate(perSec: number): string {
-  if (perSec >= 1e6) return `${(perSec / 1e6).toFixed(2)} M/s`;
-  if (perSec >= 1e3) return `${(perSec / 1e3).toFixed(1)} k/s`;
-  return `${perSec.toFixed(0)} /s`;
-}
-
-export const ratio = (a: number, b: number): string => (a / b).toFixed(2);
-
-/** A Markdown table (also readable on a terminal): columns padded to their widths. */
-export function table(header: string[], rows: string[][]): string {
-  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (c ?? '').padEnd(w[i])).join(' | ')} |`;
-  return [line(header), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...rows.map(line)].join('\n');
 }

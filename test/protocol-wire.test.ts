@@ -71,6 +71,26 @@ test('encode signs like jmp and carries the parent header', () => {
   expect(JSON.parse(String(again[2])).msg_id).not.toBe(h.msg_id);
 });
 
+test('what encode sends decodes back exactly, whichever parent each message names', () => {
+  const kernel = new Codec(KEY);
+  const asFrames = (fs: (string | Buffer)[]) => fs.map((f) => (typeof f === 'string' ? Buffer.from(f) : f));
+  const parents = [kernel.decode(frames(header('p1'), {})), kernel.decode(frames(header('p2'), {}))];
+  const content = { data: { 'text/html': '<b>é "q"</b>', 'text/plain': 'x'.repeat(300) }, metadata: {}, transient: {} };
+  for (const parent of [parents[0], parents[1], parents[0]]) {
+    const sent = kernel.encode({ msg_type: 'display_"data"', content, metadata: { k: 1 }, parent }, ['topic']);
+    const got = new Codec(KEY).decode(asFrames(sent));
+    expect(got.idents.map(String)).toEqual(['topic']);
+    expect(got.header).toEqual({ msg_id: expect.any(String), msg_type: 'display_"data"', session: kernel.session, username: 'kiln', date: expect.any(String), version: '5.3' });
+    expect(Object.keys(got.header)).toEqual(['msg_id', 'msg_type', 'session', 'username', 'date', 'version']);
+    expect(new Date(got.header.date).toISOString()).toBe(got.header.date);
+    expect(got.parent_header).toEqual(parent.header);
+    expect(got.metadata).toEqual({ k: 1 });
+    expect(got.content).toEqual(content);
+  }
+  const none = new Codec(KEY).decode(asFrames(kernel.encode({ msg_type: 'status', content: { execution_state: 'idle' } }, [])));
+  expect([none.parent_header, none.metadata]).toEqual([{}, {}]);
+});
+
 test('connection file: tcp and ipc endpoints, validation', () => {
   const base = { ip: '127.0.0.1', shell_port: 1, control_port: 2, stdin_port: 3, iopub_port: 4, hb_port: 5, key: 'k', signature_scheme: 'hmac-sha256' };
   expect(endpoint(parseConnection(JSON.stringify({ ...base, transport: 'tcp' })), 'hb_port')).toBe('tcp://127.0.0.1:5');

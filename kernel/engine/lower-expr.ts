@@ -158,34 +158,13 @@ function call(f: FunctionLowerer, e: Extract<Expr, { kind: 'call' }>): llvm.Valu
   if (fn.extern) return callExtern(f, fn, e);
   const args = [f.b.CreateAdd(f.frameDepth, f.mb.int(1)), ...e.args.map((a) => lowerExpr(f, a))];
   f.setLine(e.span.line);
+  if (fn === f.self) {
+    // Direct: the optimizer may turn it into a loop or inline it; the callee's prologue
+    // passes the call on if an eval has redefined the function meanwhile (lower.ts).
+    f.callsItself = true;
+    return f.b.CreateCall(f.fn, args);
+  }
   const fnType = f.mb.kilnFunctionType(fn);
   const callee = f.b.CreateLoad(llvm.PointerType.getUnqual(fnType), f.mb.address(fn.slot!, llvm.PointerType.getUnqual(fnType)));
-  if (fn === f.self) return selfCall(f, callee, fnType, args, fn.ret);
   return f.b.CreateCall(fnType, callee, args);
-}
-
-/**
- * A function calling itself: a direct call (which the optimizer can inline and unroll)
- * while the function's slot still holds this body, else a call through the slot — an
- * `eval` may have redefined the function while this frame runs, and the next call must
- * reach the new body.
- */
-function selfCall(f: FunctionLowerer, callee: llvm.Value, fnType: llvm.FunctionType, args: llvm.Value[], ret: Type): llvm.Value {
-  const b = f.b;
-  const direct = f.block('self_call');
-  const redefined = f.block('redefined_call');
-  const join = f.block('after_self_call');
-  b.CreateCondBr(b.CreateICmpEQ(callee, f.fn), direct, redefined);
-  b.SetInsertPoint(direct);
-  const directResult = b.CreateCall(f.fn, args);
-  b.CreateBr(join);
-  b.SetInsertPoint(redefined);
-  const slotResult = b.CreateCall(fnType, callee, args);
-  b.CreateBr(join);
-  b.SetInsertPoint(join);
-  if (ret.kind === 'void') return directResult;
-  const result = b.CreatePHI(f.mb.regType(ret), 2);
-  result.addIncoming(directResult, direct);
-  result.addIncoming(slotResult, redefined);
-  return result;
 }

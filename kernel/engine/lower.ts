@@ -1,10 +1,12 @@
 // Lowering: a checked cell → one LLVM module (IR text) holding the bodies of the cell's
 // functions and its entry function. Calls between functions go through each function's
-// slot (so a redefinition reaches earlier callers); a function calls itself directly
-// while its slot still holds its own body (lower-expr.ts selfCall).
+// slot (so a redefinition reaches earlier callers); a function calls itself directly, so
+// that the optimizer can turn the call into a loop or inline it. An `eval` that redefines
+// a function while code runs raises the interrupt word to REDEFINED; a function that calls
+// itself then checks its slot at entry and passes the call on to the new body.
 import llvm from 'llvm-bindings';
 import type { CheckedCell, Expr, FnDecl, FnSig, GlobalInfo, MapType, Stmt, Type, Block, VarRef } from './ast';
-import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './module-builder';
+import { INTERRUPT_REQUESTED, ModuleBuilder, NORETURN, RECURSION_LIMIT } from './module-builder';
 import { arithmetic, lowerExpr } from './lower-expr';
 import { countedLoop, mayChangeLength } from './lower-loops';
 import { lowerMapLoop, mapGet, mapSet } from './lower-maps';
@@ -89,10 +91,15 @@ export class FunctionLowerer {
   fid = 0;
   /** The depth this frame runs at (an i64 value). */
   frameDepth!: llvm.Value;
-  /** The location last stored in kiln_lstack, and the block that stored it. */
-  private recorded?: { block: llvm.BasicBlock; location: number };
+  /** The location last stored in kiln_lstack, and the block that stored it (its
+   *  ModuleBuilder.insertBlockSerial). */
+  private recorded?: { block: number; location: number };
   /** For the entry function: the depth in kiln_depth when it started. */
   private entryDepth?: llvm.Value;
+  /** Set when the body calls its own function directly (see redefinedAtEntry). */
+  callsItself = false;
+  /** Where the prologue goes when the interrupt word is set but no interrupt is asked for. */
+  private redefinedAtEntry?: { block: llvm.BasicBlock; resume: llvm.BasicBlock };
 
   constructor(
     readonly mb: ModuleBuilder,
@@ -134,7 +141,33 @@ export class FunctionLowerer {
       b.CreateCall(mb.runtime('kiln_recursion_error'), []);
       b.CreateUnreachable();
     });
-    this.pollInterrupt(undefined, line);
+    const notInterrupted = this.pollInterrupt(undefined, line, true);
+    this.redefinedAtEntry = { block: notInterrupted, resume: b.GetInsertBlock()! };
+  }
+
+  /**
+   * Completes the prologue's path for a set interrupt word that is not an interrupt: a
+   * function that calls itself directly checks whether an `eval` has redefined it while
+   * it ran, and if so passes this call (same depth, same arguments) to the new body — the
+   * caller's next call runs the redefinition (LANGUAGE.md). Other functions just go on.
+   */
+  private finishRedefinedPath(): void {
+    const { b, mb } = this;
+    const { block, resume } = this.redefinedAtEntry!;
+    b.SetInsertPoint(block);
+    if (this.callsItself && this.self) {
+      const fnType = mb.kilnFunctionType(this.self);
+      const slot = b.CreateLoad(llvm.PointerType.getUnqual(fnType), mb.address(this.self.slot!, llvm.PointerType.getUnqual(fnType)));
+      const passOn = this.block('redefined');
+      b.CreateCondBr(b.CreateICmpEQ(slot, this.fn), resume, passOn);
+      b.SetInsertPoint(passOn);
+      const args = Array.from({ length: this.fn.arg_size() }, (_, i) => this.fn.getArg(i));
+      const result = b.CreateCall(fnType, slot, args);
+      if (this.self.ret.kind === 'void') b.CreateRetVoid();
+      else b.CreateRet(result);
+    } else {
+      b.CreateBr(resume);
+    }
   }
 
   /** A stack slot in the function's first block, where mem2reg can promote it. */
@@ -149,6 +182,7 @@ export class FunctionLowerer {
   /** Closes the allocas block by jumping to the code. */
   private finish(): void {
     const here = this.b.GetInsertBlock()!;
+    this.finishRedefinedPath();
     this.b.SetInsertPoint(this.allocas);
     this.b.CreateBr(this.start);
     this.b.SetInsertPoint(here);
@@ -214,7 +248,7 @@ export class FunctionLowerer {
     this.b.SetInsertPoint(ok);
     // `ok` is reached only from the block before the check (the cold path never returns),
     // so what that block recorded still holds.
-    this.recorded = recorded && { ...recorded, block: ok };
+    this.recorded = recorded && { ...recorded, block: this.mb.insertBlockSerial() };
   }
 
   /** Records the current place (function and line, as a location id) in this frame's
@@ -226,7 +260,7 @@ export class FunctionLowerer {
   private setLocation(location: number): void {
     // A store of the location this block already recorded is skipped: callees write
     // only deeper entries, so the value is still there (fib's two calls share a line).
-    const block = this.b.GetInsertBlock()!;
+    const block = this.mb.insertBlockSerial();
     if (this.recorded?.block === block && this.recorded.location === location) return;
     this.recorded = { block, location };
     this.b.CreateStore(this.mb.i32c(location), this.mb.stackSlot('kiln_lstack', this.frameDepth));
@@ -252,13 +286,35 @@ export class FunctionLowerer {
     this.b.CreateUnreachable();
   }
 
-  /** Polls the interrupt flag; `location` is where the interrupt is reported (default: the current line). */
-  pollInterrupt(location?: number, line?: number): void {
-    const flag = this.b.CreateLoad(this.mb.i32, this.mb.runtimeGlobal('kiln_interrupt'));
-    this.guard(this.b.CreateICmpNE(flag, this.mb.i32c(0)), () => {
-      this.setLocation(location ?? this.options.location(this.fid, line ?? 0));
-      this.raise('kiln_interrupted', []);
-    });
+  /**
+   * Polls the interrupt word (one compare while it is 0); `location` is where an interrupt
+   * is reported (default: the current line). Any other non-zero value (REDEFINED) goes
+   * on; with `leaveOtherOpen` the block of that cold path is returned without its jump
+   * back (the prologue completes it: finishRedefinedPath).
+   */
+  pollInterrupt(location?: number, line?: number, leaveOtherOpen = false): llvm.BasicBlock {
+    const { b, mb } = this;
+    const word = b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_interrupt'));
+    const set = this.block('interrupt_word_set');
+    const interrupted = this.block('interrupted');
+    const other = this.block('interrupt_word_other');
+    const ok = this.block('ok');
+    const recorded = this.recorded;
+    b.CreateCondBr(b.CreateICmpNE(word, mb.i32c(0)), set, ok);
+    b.SetInsertPoint(set);
+    b.CreateCondBr(b.CreateICmpEQ(word, mb.i32c(INTERRUPT_REQUESTED)), interrupted, other);
+    b.SetInsertPoint(interrupted);
+    this.setLocation(location ?? this.options.location(this.fid, line ?? 0));
+    this.raise('kiln_interrupted', []);
+    if (!leaveOtherOpen) {
+      b.SetInsertPoint(other);
+      b.CreateBr(ok);
+    }
+    b.SetInsertPoint(ok);
+    // `ok` is reached from the block before the poll (directly or through `other`, which
+    // stores nothing), so what that block recorded still holds.
+    this.recorded = recorded && { ...recorded, block: this.mb.insertBlockSerial() };
+    return other;
   }
 
   typeIdConst(t: Type): llvm.Value {

@@ -4,7 +4,7 @@ import llvm from 'llvm-bindings';
 import type { FnSig, Type } from './ast';
 import { RECURSION_LIMIT, RUNTIME, RuntimeData } from './runtime-abi';
 
-export { NORETURN, RECURSION_LIMIT } from './runtime-abi';
+export { INTERRUPT_REQUESTED, NORETURN, RECURSION_LIMIT } from './runtime-abi';
 
 /**
  * Type-based alias information for heap accesses, attached (as text, which the bindings
@@ -61,6 +61,24 @@ interface Reusable {
   globals: Map<string, llvm.GlobalVariable>;
 }
 
+/** Bumped by every SetInsertPoint of a builder made by countingBuilder: an unchanged count
+ *  means code still goes into the same block (llvm-bindings hands out a new wrapper for
+ *  each GetInsertBlock(), so a block has no identity to compare). */
+let insertPoints = 0;
+
+function countingBuilder(context: llvm.LLVMContext): llvm.IRBuilder {
+  const b = new llvm.IRBuilder(context);
+  const setInsertPoint = b.SetInsertPoint.bind(b) as (at: unknown) => void;
+  // The bindings' methods are read-only properties of the prototype: shadowed on the object.
+  Object.defineProperty(b, 'SetInsertPoint', {
+    value: (at: unknown) => {
+      insertPoints++;
+      setInsertPoint(at);
+    },
+  });
+  return b;
+}
+
 /** One module under construction, with the types and declarations it uses. */
 export class ModuleBuilder {
   readonly context: llvm.LLVMContext;
@@ -104,7 +122,7 @@ export class ModuleBuilder {
       spare.module.setSourceFileName(name);
     }
     this.module = spare?.module ?? new llvm.Module(name, context);
-    this.b = spare?.b ?? new llvm.IRBuilder(context);
+    this.b = spare?.b ?? countingBuilder(context);
     this.kept = spare?.kept ?? new Map();
     this.globals = spare?.globals ?? new Map();
     let types = contextTypes.get(context);
@@ -123,6 +141,11 @@ export class ModuleBuilder {
       contextTypes.set(context, types);
     }
     ({ i1: this.i1, i8: this.i8, i32: this.i32, i64: this.i64, f64: this.f64, void: this.void, ptr: this.ptr, stackType: this.stackType } = types);
+  }
+
+  /** Which block code goes into: equal numbers, same block (see countingBuilder). */
+  insertBlockSerial(): number {
+    return insertPoints;
   }
 
   /** The type of a value of Kiln type `t` in a register. */

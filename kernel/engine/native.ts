@@ -50,6 +50,13 @@ export function nativeAddonPath(): string {
   return path.join(repoRoot(), 'native', 'build', 'kiln_native.node');
 }
 
+/** The real path of llvm-bindings' shared object as /proc/self/maps names it (node_modules
+ *  may be a symbolic link); empty before it is loaded. */
+export function llvmBindingsImagePaths(): string[] {
+  const images = Object.keys(require.cache).filter((f) => f.endsWith('llvm-bindings.node'));
+  return images.filter((f) => fs.existsSync(f)).map((f) => fs.realpathSync(f));
+}
+
 export function loadNative(): NativeAddon & NativeAddonExtras {
   if (!cached) {
     const file = nativeAddonPath();

@@ -6,6 +6,15 @@
 /** Kiln frames deeper than this are a RecursionError (kMaxDepth in kiln.h). */
 export const RECURSION_LIMIT = 10000;
 
+/** Values of the interrupt word `kiln_interrupt` (an Int32Array element shared with the
+ *  main thread): 0 nothing to do; INTERRUPT_REQUESTED the user interrupted (the main thread
+ *  sets it; kiln_interrupted() clears it); REDEFINED_WHILE_RUNNING an eval has redefined a
+ *  function while code runs (the engine sets it, and clears it when the cell ends): code
+ *  then takes the slow path at each poll, where a function that calls itself directly
+ *  checks its slot (lower.ts). Code compares the word with 0 on its fast path only. */
+export const INTERRUPT_REQUESTED = 1;
+export const REDEFINED_WHILE_RUNNING = 2;
+
 /** The runtime's type ids of the primitive types (T_INT... in kiln.h); `void` never
  *  reaches the runtime's formatter and shares int's id. */
 export const PRIMITIVE_TYPE_IDS: Readonly<Record<'int' | 'float' | 'bool' | 'str' | 'void' | 'ptr', number>> =

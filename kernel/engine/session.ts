@@ -17,16 +17,15 @@ import { runMagic, type MagicSession } from './magics';
 import type { AddedModule, NativeAddon, RunOutcome, TypeDescription } from './native-api';
 import { loadNative } from './native';
 import { parseCell } from './parser';
-import { renderChart, startPlotWorker, type Chart } from './display/plots';
+import { renderChart, type Chart } from './display/plots';
 import { ProgressBar, type ProgressUpdate } from './display/progress';
-import { PRIMITIVE_TYPE_IDS, type HostCall } from './runtime-abi';
+import { INTERRUPT_REQUESTED, PRIMITIVE_TYPE_IDS, REDEFINED_WHILE_RUNNING, type HostCall } from './runtime-abi';
 import { SessionGlobals, type GlobalProgress } from './session-globals';
+import { releaseLoadPages, warmUpSteps } from './warm-up';
 
 export interface SessionOptions {
   /** Element 0 of an Int32Array on a SharedArrayBuffer: set it to 1 to interrupt. */
   interruptFlag?: Int32Array;
-  /** Start the chart renderer in the background soon, so the first chart is quick. */
-  prepareCharts?: boolean;
 }
 
 /** A compiled cell, ready to run. */
@@ -94,7 +93,8 @@ export class Session implements Engine, MagicSession {
   private progress?: ProgressBar;
   private progressSerial = 0;
   private currentCell = 0;
-  private readonly interruptFlag?: Int32Array;
+  /** The interrupt word (kiln_interrupt): the main thread's, or the session's own. */
+  private readonly interruptFlag: Int32Array;
   /** How many eval calls are running (nested). */
   private evalDepth = 0;
   /** IR of each function's defining cell (deflated: a long session defines thousands),
@@ -108,13 +108,21 @@ export class Session implements Engine, MagicSession {
   ) {
     this.native = loadNative();
     this.globals = new SessionGlobals(this.native);
-    if (options.interruptFlag) this.native.setInterruptFlag(options.interruptFlag);
-    this.interruptFlag = options.interruptFlag;
+    this.interruptFlag = options.interruptFlag ?? new Int32Array(new SharedArrayBuffer(4));
+    this.native.setInterruptFlag(this.interruptFlag);
     this.native.setHost((...call) => this.callback(call));
     this.native.createJit();
-    // Vega takes ~0.5 s of CPU to load: start it a little after start-up, when the first
-    // cells are not competing with it (a chart before then starts it at once).
-    if (options.prepareCharts) setTimeout(startPlotWorker, 2000).unref();
+  }
+
+  /** Hands back llvm-bindings' load-time pages (warm-up.ts). */
+  releaseLoadPages(): void {
+    releaseLoadPages(this);
+  }
+
+  /** Steps that make the first cell as quick as the next ones; each leaves the session as
+   *  it was (warm-up.ts). */
+  warmUpSteps(): (() => void)[] {
+    return warmUpSteps(this, this.interruptFlag);
   }
 
   // ---- the Engine interface --------------------------------------------------------------
@@ -128,6 +136,9 @@ export class Session implements Engine, MagicSession {
       if (magic) return magic;
       return this.compileAndRun(code, cell);
     } finally {
+      // The cell's frames are gone: functions that call themselves need not check their
+      // slots any more (an interrupt that came meanwhile stays).
+      Atomics.compareExchange(this.interruptFlag, 0, REDEFINED_WHILE_RUNNING, 0);
       this.native.flush();
       this.finishProgress();
       this.removeDeadCode();
@@ -239,6 +250,8 @@ export class Session implements Engine, MagicSession {
       const previous = this.native.readWord(sig.slot!);
       this.native.writeWord(sig.slot!, address);
       if (previous) this.code.superseded(previous);
+      // Frames of the old body may be running (an eval): it must see the new slot value.
+      if (previous && this.evalDepth > 0) Atomics.compareExchange(this.interruptFlag, 0, 0, REDEFINED_WHILE_RUNNING);
       this.updateFunctionValue(sig, value);
       this.functionIR.set(sig.name, { ir: keptIR!, level, symbol: sig.symbol! });
     }
@@ -275,7 +288,7 @@ export class Session implements Engine, MagicSession {
 
   /** An interrupt while compiling ends the compile (the cell then defines nothing). */
   private checkInterrupt(): void {
-    if (!this.interruptFlag || Atomics.load(this.interruptFlag, 0) === 0) return;
+    if (Atomics.load(this.interruptFlag, 0) !== INTERRUPT_REQUESTED) return;
     Atomics.store(this.interruptFlag, 0, 0);
     throw new Interrupted();
   }

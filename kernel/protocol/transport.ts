@@ -5,7 +5,8 @@
 import type { Channel, Message, Outgoing } from './messages';
 import type { Log } from './log';
 import { RateLimitedLog } from './log';
-import { Codec, RejectedMessage } from './wire';
+import type { Frame } from './wire';
+import { Codec, frame, RejectedMessage } from './wire';
 
 export type Receiver = (channel: Channel, msg: Message) => void;
 
@@ -24,6 +25,7 @@ export class Framing {
   readonly codec: Codec;
   /** Anyone who reaches a port can send junk: its rejections are logged once per kind a minute. */
   private readonly rejections: RateLimitedLog;
+  private readonly topics = new Map<string, Frame>();
 
   constructor(
     key: string,
@@ -51,9 +53,18 @@ export class Framing {
   }
 
   /** The frames of an outgoing message: routing idents first (the requester's, or an iopub topic). */
-  frames(channel: Channel, out: Outgoing): Buffer[] {
-    const idents =
-      channel === 'iopub' ? [Buffer.from(`kernel.${this.codec.session}.${out.msg_type}`)] : (out.parent?.idents ?? []);
+  frames(channel: Channel, out: Outgoing): Frame[] {
+    const idents = channel === 'iopub' ? [this.topic(out.msg_type)] : (out.parent?.idents ?? []);
     return this.codec.encode(out, idents);
+  }
+
+  /** iopub's topic frame for a msg_type, as ipykernel names it (made once per msg_type). */
+  private topic(msgType: string): Frame {
+    let topic = this.topics.get(msgType);
+    if (topic === undefined) {
+      topic = frame(`kernel.${this.codec.session}.${msgType}`);
+      this.topics.set(msgType, topic);
+    }
+    return topic;
   }
 }

@@ -1,7 +1,9 @@
-// Wire format: frames <-> messages. Signing and encoding use jmp's Message; verification is
-// ours (constant time, before any JSON is parsed) and so is the replay check.
-import { createHmac, randomUUID, timingSafeEqual } from 'crypto';
-import type { Header, JsonObject, Message, Outgoing } from './messages';
+// Wire format: frames <-> messages. Decoding uses jmp's Message; verification is ours
+// (constant time, before any JSON is parsed) and so is the replay check. Encoding is ours too:
+// jmp's re-serialises the parent header (a cell's outputs all share one) and copies every part
+// into a Buffer for each message, a large share of a display's cost in a loop.
+import { createHmac, createSecretKey, KeyObject, randomUUID, timingSafeEqual } from 'crypto';
+import type { JsonObject, Message, Outgoing } from './messages';
 import { PROTOCOL_VERSION } from './messages';
 
 // jmp ships no types; we use only these two functions (see NATIVE-NOTES.md).
@@ -13,7 +15,7 @@ interface JmpMessageCtor {
     metadata: object;
     content: object;
     buffers?: Buffer[];
-  }): { _encode(scheme: string, key: string): (string | Buffer)[] };
+  }): object;
   _decode(frames: Buffer[], scheme: string, key: string): Message | null;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,6 +23,25 @@ const JmpMessage: JmpMessageCtor = require('jmp').Message;
 
 export const DELIMITER = '<IDS|MSG>';
 const DELIMITER_BYTES = Buffer.from(DELIMITER);
+
+/** A frame as zeromq takes it: a string is sent as its UTF-8 bytes. */
+export type Frame = string | Buffer;
+
+/**
+ * zeromq.js copies a Buffer of up to 128 bytes into the message (none allocated up to 33);
+ * a longer one it sends in place but releases through the main thread's event loop, and a
+ * string it converts with three allocations. Short frames therefore go as Buffers, long
+ * ones as strings: the cheapest way for each at tens of thousands of messages a second.
+ */
+const COPIED_FRAME_BYTES = 128;
+const EMPTY_OBJECT = '{}';
+const EMPTY_OBJECT_BYTES = Buffer.from(EMPTY_OBJECT);
+
+export function frame(text: string): Frame {
+  if (text.length > COPIED_FRAME_BYTES) return text;
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length <= COPIED_FRAME_BYTES ? bytes : text;
+}
 
 /** Why a frame list was refused: `kind` names the rule broken (logs are rate-limited per kind). */
 export class RejectedMessage extends Error {
@@ -54,15 +75,22 @@ class DigestHistory {
 export class Codec {
   readonly session = randomUUID();
   private readonly history = new DigestHistory();
-  private readonly keyBytes: Buffer;
+  private readonly hmacKey: KeyObject | undefined;
+  /** Per msg_type, the header JSON between its msg_id and its date (see headerJson). */
+  private readonly headerMiddles = new Map<string, string>();
+  /** The JSON of each parent header sent so far (a cell's outputs all name the same parent). */
+  private readonly parentJson = new WeakMap<object, string>();
+  private dateMs = NaN;
+  private dateIso = '';
 
   constructor(private readonly key: string) {
-    this.keyBytes = Buffer.from(key, 'utf8');
+    this.hmacKey = key ? createSecretKey(Buffer.from(key, 'utf8')) : undefined;
   }
 
-  sign(parts: Buffer[]): string {
-    if (!this.key) return '';
-    const h = createHmac('sha256', this.keyBytes);
+  /** HMAC-SHA256 (hex) of the parts; '' when the key is empty (signing disabled). */
+  sign(parts: Frame[]): string {
+    if (!this.hmacKey) return '';
+    const h = createHmac('sha256', this.hmacKey);
     for (const p of parts) h.update(p);
     return h.digest('hex');
   }
@@ -99,27 +127,51 @@ export class Codec {
     return msg;
   }
 
-  header(msgType: string, msgId: string = randomUUID()): Header {
-    return {
-      msg_id: msgId,
-      msg_type: msgType,
-      session: this.session,
-      username: 'kiln',
-      date: new Date().toISOString(),
-      version: PROTOCOL_VERSION,
-    };
+  /** Frames for an outgoing message: routing idents first (requester's, or an iopub topic). */
+  encode(out: Outgoing, idents: Frame[]): Frame[] {
+    const header = this.headerJson(out.msg_type, out.msg_id ?? randomUUID());
+    const parent = out.parent ? this.parentHeaderJson(out.parent.header) : EMPTY_OBJECT;
+    const metadata = out.metadata ? JSON.stringify(out.metadata) : EMPTY_OBJECT;
+    const content = JSON.stringify(out.content);
+    const signature = Buffer.from(this.sign([header, parent, metadata, content]), 'latin1');
+    return [
+      ...idents,
+      DELIMITER_BYTES,
+      signature,
+      frame(header),
+      frame(parent),
+      metadata === EMPTY_OBJECT ? EMPTY_OBJECT_BYTES : frame(metadata),
+      frame(content),
+    ];
   }
 
-  /** Frames for an outgoing message: routing idents first (requester's, or an iopub topic). */
-  encode(out: Outgoing, idents: Buffer[]): Buffer[] {
-    const m = new JmpMessage({
-      idents,
-      header: this.header(out.msg_type, out.msg_id),
-      parent_header: out.parent ? out.parent.header : {},
-      metadata: out.metadata ?? {},
-      content: out.content,
-    });
-    return m._encode('sha256', this.key).map((f) => (Buffer.isBuffer(f) ? f : Buffer.from(f, 'utf8')));
+  /** The header (a Header: msg_id, msg_type, session, username, date, version) as JSON, from cached parts. */
+  private headerJson(msgType: string, msgId: string): string {
+    let middle = this.headerMiddles.get(msgType);
+    if (middle === undefined) {
+      middle = `,"msg_type":${JSON.stringify(msgType)},"session":"${this.session}","username":"kiln","date":"`;
+      this.headerMiddles.set(msgType, middle);
+    }
+    return `{"msg_id":${JSON.stringify(msgId)}${middle}${this.isoDate()}","version":"${PROTOCOL_VERSION}"}`;
+  }
+
+  /** The time now as an ISO string, made once a millisecond (a flood of outputs sends dozens in one). */
+  private isoDate(): string {
+    const ms = Date.now();
+    if (ms !== this.dateMs) {
+      this.dateMs = ms;
+      this.dateIso = new Date(ms).toISOString();
+    }
+    return this.dateIso;
+  }
+
+  private parentHeaderJson(header: object): string {
+    let json = this.parentJson.get(header);
+    if (json === undefined) {
+      json = JSON.stringify(header);
+      this.parentJson.set(header, json);
+    }
+    return json;
   }
 }
 

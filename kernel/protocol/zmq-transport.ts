@@ -12,50 +12,63 @@ import type { Log } from './log';
 import { stderrLog } from './log';
 import type { Receiver, Transport } from './transport';
 import { Framing } from './transport';
+import type { Frame } from './wire';
 
-/** Serializes sends on one socket; each send is awaited before the next starts. */
+/**
+ * Sends one socket's messages in order, each handed to zeromq before the next starts. Sending
+ * starts on the next turn of the event loop, so the outputs the engine posted meanwhile go
+ * out back to back: zeromq's I/O thread then writes many in one system call instead of
+ * waking for each (and so does the front end's).
+ */
 export class SendQueue {
-  private tail: Promise<void> = Promise.resolve();
-  private pending = 0;
+  private readonly waiting: { frames: Frame[]; handed: () => void }[] = [];
+  /** Runs while messages wait; ends when the queue is empty. */
+  private pumping: Promise<void> | undefined;
   constructor(
     private readonly socket: zmq.Writable,
     private readonly name: string,
     private readonly log: Log,
   ) {}
 
-  send(frames: Buffer[]): Promise<void> {
-    this.pending++;
-    const next = this.tail.then(async () => {
+  /** Resolves once the message has been handed to zeromq (or its send failed, logged). */
+  send(frames: Frame[]): Promise<void> {
+    return new Promise((handed) => {
+      this.waiting.push({ frames, handed });
+      this.pumping ??= this.pump();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
       try {
-        await sendWhenRoom(this.socket, frames);
+        await sendWhenRoom(this.socket, next.frames);
       } catch (e) {
         this.log(`send on ${this.name} failed: ${(e as Error).message}`);
-      } finally {
-        this.pending--;
       }
-    });
-    this.tail = next;
-    return next;
+      next.handed();
+    }
+    this.pumping = undefined;
   }
 
   /** Resolves once everything queued so far has been handed to zeromq. */
   drain(): Promise<void> {
-    return this.tail;
-  }
-
-  get size(): number {
-    return this.pending;
+    return this.pumping ?? Promise.resolve();
   }
 }
 
-/** How long a send waits before it tries again when a slow subscriber's queue is full. */
-const FULL_QUEUE_RETRY_MS = 2;
+/**
+ * How long a send waits before it tries again when a slow subscriber's queue is full. An
+ * XPUB reports room to write even then (libzmq's POLLOUT ignores no-drop), so there is
+ * nothing to wait on; 1 ms lets zeromq's I/O thread move a full queue on to the socket.
+ */
+const FULL_QUEUE_RETRY_MS = 1;
 
 /**
  * Sends, waiting while the socket refuses with EAGAIN: iopub (XPUB, no-drop) refuses while
  * a subscriber's queue is full, and zeromq.js reports that at once instead of waiting.
  */
-async function sendWhenRoom(socket: zmq.Writable, frames: Buffer[]): Promise<void> {
+async function sendWhenRoom(socket: zmq.Writable, frames: Frame[]): Promise<void> {
   for (;;) {
     try {
       await socket.send(frames);

@@ -5,7 +5,7 @@ import { MessageChannel, Worker } from 'worker_threads';
 import type { CompletionResult, EngineOutput, IsCompleteResult } from '../engine/api';
 import type { Log } from '../protocol/log';
 import type { ExecuteDone, FromWorker, RequestResult, ToWorker, WorkerData } from './worker-messages';
-import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, OUTPUTS_IN_FLIGHT_BYTES } from './worker-messages';
+import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, OUTPUTS_IN_FLIGHT_BYTES, OUTPUTS_IN_FLIGHT_RESUME } from './worker-messages';
 
 export interface ExecuteCallbacks {
   /** `sent` must be called once the output has been handed to zeromq (back-pressure). */
@@ -120,8 +120,8 @@ export class EngineClient implements KernelEngine {
         // Bound to this worker's counter: a release after a restart touches the old one.
         const outputsInFlight = this.outputsInFlight;
         const sent = () => {
-          Atomics.sub(outputsInFlight, 0, 1);
-          Atomics.notify(outputsInFlight, 0);
+          // The worker waits only with MAX_OUTPUTS_IN_FLIGHT out: it is woken as they fall to RESUME.
+          if (Atomics.sub(outputsInFlight, 0, 1) === OUTPUTS_IN_FLIGHT_RESUME + 1) Atomics.notify(outputsInFlight, 0);
         };
         const callbacks = this.pending.get(m.id)?.callbacks;
         if (callbacks) callbacks.output(m.out, sent);

@@ -52,6 +52,11 @@ export const InputState = {
  * error must not wait for a front end that stopped reading.
  */
 export const MAX_OUTPUTS_IN_FLIGHT = 32;
+/**
+ * A waiting worker is woken when the outputs in flight fall to this many, not at each one
+ * handed over: it then posts a burst, and the two threads do not take turns per output.
+ */
+export const OUTPUTS_IN_FLIGHT_RESUME = MAX_OUTPUTS_IN_FLIGHT / 2;
 export const OUTPUTS_IN_FLIGHT_BYTES = 8;
 
 export interface WorkerData {

@@ -13,7 +13,7 @@ import { parentPort, receiveMessageOnPort, workerData as rawWorkerData } from 'w
 import type { Engine, EngineHost, EngineOutput } from '../engine/api';
 import { kilnError } from '../engine/errors';
 import type { FromWorker, RequestResult, ToWorker, UserExpressionResult, WorkerData } from './worker-messages';
-import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, MAX_OUTPUTS_IN_FLIGHT } from './worker-messages';
+import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, MAX_OUTPUTS_IN_FLIGHT, OUTPUTS_IN_FLIGHT_RESUME } from './worker-messages';
 
 const data = rawWorkerData as WorkerData;
 const port = parentPort!;
@@ -26,11 +26,15 @@ function post(m: FromWorker): void {
   port.postMessage(m);
 }
 
-/** Waits until the main thread has sent enough of the earlier outputs, or an interrupt comes. */
+/**
+ * With MAX_OUTPUTS_IN_FLIGHT out, waits until the main thread has handed all but
+ * OUTPUTS_IN_FLIGHT_RESUME of them to zeromq (it wakes us then), or an interrupt comes.
+ */
 function awaitOutputRoom(): void {
+  if (Atomics.load(outputsInFlight, 0) < MAX_OUTPUTS_IN_FLIGHT) return;
   for (;;) {
     const out = Atomics.load(outputsInFlight, 0);
-    if (out < MAX_OUTPUTS_IN_FLIGHT || Atomics.load(outputsInFlight, 1) !== 0) return;
+    if (out <= OUTPUTS_IN_FLIGHT_RESUME || Atomics.load(outputsInFlight, 1) !== 0) return;
     Atomics.wait(outputsInFlight, 0, out, 100);
   }
 }
@@ -84,16 +88,19 @@ const host: EngineHost = {
 };
 
 type EngineModule = {
-  Session: new (host: EngineHost, options?: { interruptFlag?: Int32Array; prepareCharts?: boolean }) => Engine;
+  Session: new (host: EngineHost, options?: { interruptFlag?: Int32Array }) => LoadedEngine;
 };
 
-function loadEngine(): Engine & { init?: () => Promise<void> } {
+/** The engine, and what a real one has beyond the Engine interface (a test's double may not). */
+type LoadedEngine = Engine & { init?: () => Promise<void>; releaseLoadPages?: () => void; warmUpSteps?: () => (() => void)[] };
+
+function loadEngine(): LoadedEngine {
   // The real engine unless a test selects a double (the only place this variable is read).
   const spec = process.env.KILN_ENGINE_MODULE || '../engine/session';
   const resolved = spec.startsWith('.') ? path.resolve(__dirname, spec) : spec;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(resolved) as EngineModule;
-  return new mod.Session(host, { interruptFlag, prepareCharts: true });
+  return new mod.Session(host, { interruptFlag });
 }
 
 function runUserExpressions(engine: Engine, exprs: Record<string, string>, cell: number): Record<string, UserExpressionResult> {
@@ -138,8 +145,28 @@ function handle(engine: Engine, req: ToWorker): RequestResult {
   }
 }
 
+/**
+ * The engine's warm-up (kernel/engine/warm-up.ts): llvm-bindings' load-time pages handed
+ * back, then the warm-up cells, one step per turn of the event loop, so that a request that
+ * arrives meanwhile is served first. A step that fails costs only speed (the first cell
+ * then does the same work and reports any real error itself).
+ */
+function warmUpWhileIdle(engine: LoadedEngine): void {
+  const steps = [() => engine.releaseLoadPages?.(), ...(engine.warmUpSteps?.() ?? [])];
+  const runStep = (i: number): void => {
+    try {
+      steps[i]();
+    } catch (e) {
+      post({ kind: 'fatal', message: `the engine's warm-up failed (the kernel goes on): ${(e as Error).stack ?? e}` });
+      return;
+    }
+    if (i + 1 < steps.length) setImmediate(runStep, i + 1);
+  };
+  setImmediate(runStep, 0);
+}
+
 async function main(): Promise<void> {
-  let engine: (Engine & { init?: () => Promise<void> }) | undefined;
+  let engine: LoadedEngine | undefined;
   let fatal: string | undefined;
   try {
     engine = loadEngine();
@@ -149,6 +176,7 @@ async function main(): Promise<void> {
     fatal = `the engine failed to load: ${(e as Error).stack ?? e}`;
     post({ kind: 'fatal', message: fatal });
   }
+  if (engine) warmUpWhileIdle(engine);
   port.on('message', (req: ToWorker) => {
     if (!engine) {
       post({ kind: 'failed', id: req.id, message: fatal ?? 'no engine' });

@@ -580,7 +580,8 @@ NAPI_MODULE_INIT() {
       {"loadLibrary", LoadLibrary}, {"libraryCount", LibraryCount}, {"forgetLibraries", ForgetLibraries},
       {"abi", RuntimeAbi},
       {"takeSkippedProgress", TakeSkippedProgress}, {"stringConstant", StringConstant},
-      {"optimizeIR", OptimizeIR}, {"lookupAll", LookupAll},
+      {"optimizeIR", OptimizeIR},
+      {"releaseLoadPages", ReleaseLoadPages}, {"lookupAll", LookupAll},
   };
   for (auto& f : fns) {
     napi_value v;

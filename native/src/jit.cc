@@ -2,6 +2,7 @@
 #include "kiln.h"
 #include "clib.h"
 #include "slab.h"
+#include "self-inline.h"
 
 #include <dlfcn.h>
 #include <link.h>
@@ -274,6 +275,8 @@ static void optimize(Module& M, TargetMachine* tm, int opt) {
                           : opt == 1 ? OptimizationLevel::O1
                           : opt == 3 ? OptimizationLevel::O3
                                      : OptimizationLevel::O2;
+  if (opt >= 2)
+    PB.registerOptimizerLastEPCallback([](ModulePassManager& MPM, OptimizationLevel) { MPM.addPass(kiln::SelfInlinePass()); });
   ModulePassManager MPM = opt == 0 ? PB.buildO0DefaultPipeline(lvl) : PB.buildPerModuleDefaultPipeline(lvl);
   MPM.run(M, MAM);
 }

@@ -128,6 +128,8 @@ std::vector<RuntimeSymbol> runtimeSymbols(Session* s);
 // The addon's `abi()` (abi.cc): the runtime symbols, shared constants and host ops, for
 // test/runtime-abi.test.ts to compare with the TypeScript declarations.
 napi_value RuntimeAbi(napi_env env, napi_callback_info info);
+// The addon's `releaseLoadPages(paths)` (pages.cc): unmaps clean read-only pages of images.
+napi_value ReleaseLoadPages(napi_env env, napi_callback_info info);
 
 // jit (jit.cc): all return empty string on success, error text otherwise
 struct Jit;

@@ -49,7 +49,7 @@ export class MemoryTransport implements Transport {
 
   send(channel: Channel, out: Outgoing): Promise<void> {
     if (this.closed) return Promise.resolve();
-    const frames = this.framing.frames(channel, out);
+    const frames = this.framing.frames(channel, out).map((f) => (typeof f === 'string' ? Buffer.from(f) : f));
     return later(() => this.toClient(channel, frames));
   }
 

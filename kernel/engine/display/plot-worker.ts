@@ -1,5 +1,5 @@
 // The plot worker: renders Vega-Lite specs to SVG with vega + vega-lite, for the
-// synchronous `renderChart` in plots.ts. It is started lazily, once, by plots.ts and
+// synchronous `renderChart` in plots.ts. It is started by the first chart, once, and
 // kept for the life of the process (unref'd, so it never keeps the process alive).
 //
 // Protocol (see plots.ts for the caller's side):
@@ -68,25 +68,7 @@ if (parentPort) {
     Atomics.store(cell, 0, r.seq);
     Atomics.notify(cell, 0);
   };
-  // Start loading vega at once. If no chart has been asked for by the time it is loaded
-  // (startPlotWorker() ahead of time), warm it up with a tiny chart: the first render of
-  // a fresh vega takes ~60 ms more than later ones.
-  let requested = false;
-  load()
-    .then(() => {
-      if (requested) return;
-      return render({
-        $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-        data: { values: [{ a: 'a', b: 1 }] },
-        mark: 'bar',
-        encoding: { x: { field: 'a', type: 'nominal' }, y: { field: 'b', type: 'quantitative' } },
-      });
-    })
-    .catch(() => {
-      /* a failure to load is reported with the first request */
-    });
   parentPort.on('message', (req: PlotRequest) => {
-    requested = true;
     if (req.kind === 'sleep') {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, req.ms);
       reply({ seq: req.seq, svg: '' });

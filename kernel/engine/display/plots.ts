@@ -6,9 +6,10 @@
 //
 // renderChart is SYNCHRONOUS: the engine calls it from a synchronous host callback made
 // by JIT code on the engine's worker thread. vega's toSVG() is async, so rendering runs
-// on a dedicated plot worker thread (plot-worker.ts, started lazily once and kept,
-// unref'd) and the caller blocks in Atomics.wait until the reply is there (see
-// plot-worker.ts for the protocol). The wait has a timeout: RENDER_TIMEOUT_MS per chart,
+// on a dedicated plot worker thread (plot-worker.ts, started by the first chart and kept,
+// unref'd: vega and vega-lite cost ~30 MB, which a kernel that draws no chart does not
+// carry; docs/decisions.md "Kernel weight and the first cell") and the caller blocks in
+// Atomics.wait until the reply is there (see plot-worker.ts for the protocol). The wait has a timeout: RENDER_TIMEOUT_MS per chart,
 // STARTUP_TIMEOUT_MS for the first chart of a new worker (it also loads vega). On a
 // timeout the worker is terminated (a new one is started by the next chart) and an Error
 // is thrown. A render error reported by vega is not thrown: the bundle then has
@@ -300,11 +301,6 @@ function startWorker(): PlotWorker {
   worker.on('error', forget);
   worker.on('exit', forget);
   return { worker, port: port1, flag: new Int32Array(sab), cold: true };
-}
-
-/** Starts the plot worker (and its loading of vega) ahead of the first chart. Never blocks. */
-export function startPlotWorker(): void {
-  current ??= startWorker();
 }
 
 /** Stops the plot worker (tests, shutdown). The next chart starts a new one. */

@@ -1,0 +1,40 @@
+// The warm-up of a fresh engine, run by the kernel's engine worker once the engine has
+// loaded, while it has no request to serve (kernel_info_reply never waits for it: the main
+// thread answers that alone).
+//
+// A first cell would otherwise pay for what only happens once in a process: V8 compiling
+// the lexer, parser, checker and lowering; LLVM building its target machine and pass
+// pipelines and faulting in the code of its optimiser and code generator. The warm-up
+// compiles and runs cells that take those paths; nothing is defined, nothing printed, and
+// the execution count is the kernel's and never sees it.
+//
+// Before that, the pages llvm-bindings' image touched only while loading are handed back
+// (native-api.ts releaseLoadPages); what building IR needs comes back during the warm-up.
+// (The addon's own LLVM is left alone: its code generator uses most of what loading
+// touched, so releasing it was measured to save nothing and to cost the faults back.)
+//
+// The worker runs one step per turn of its event loop, so that a request that arrives
+// meanwhile goes first (a cell queued behind the whole warm-up would wait longer than it
+// takes to pay for its own path). The warm-up cells define nothing, so a step may run
+// before or after the user's first cells alike: the session is left as it was.
+import type { Session } from './session';
+import { llvmBindingsImagePaths } from './native';
+
+/** Hands back llvm-bindings' load-time pages. Harmless at any idle moment: pages used
+ *  again fault back in. */
+export function releaseLoadPages(session: Session): void {
+  session.native.releaseLoadPages(llvmBindingsImagePaths());
+}
+
+/** The warm-up cells, one step each. Both are expressions that define nothing: a call of an
+ *  anonymous function (compiled at the session's level, %opt 2 by default: the optimiser,
+ *  the code generator, the checker and lowering of functions) and straight-line code
+ *  (compiled at %opt 0). An interrupt that arrives during a step (meant for a cell already
+ *  queued) ends that step and stays set for that cell. */
+export function warmUpSteps(session: Session, interruptFlag?: Int32Array): (() => void)[] {
+  const run = (code: string): void => {
+    const outcome = session.execute(code, 0);
+    if (outcome.status === 'error' && outcome.ename === 'KeyboardInterrupt' && interruptFlag) Atomics.store(interruptFlag, 0, 1);
+  };
+  return [() => run('map([1], fn(x: int) -> int { return x + 1 })'), () => run('1 + 1')];
+}

@@ -1,0 +1,113 @@
+// A function calling itself: a direct call that %opt 2 turns into loops (tail calls) and
+// inlines into itself a few levels deep (native/src/self-inline.cc). Every guarantee of a
+// call must hold at each level: the same answers, RecursionError at the same depth
+// (counted as the calls are written), the same tracebacks, interrupts, and an `eval`
+// redefinition reaching the next call (lower.ts finishRedefinedPath).
+import { Worker } from 'node:worker_threads';
+import { TestSession } from './support/engine';
+
+const LEVELS = [0, 2, 3];
+
+function at(level: number): TestSession {
+  const k = new TestSession();
+  k.ok(`%opt ${level}`);
+  return k;
+}
+
+/** Sets the interrupt word from another thread after `ms`. */
+function interruptAfter(k: TestSession, ms: number): Worker {
+  return new Worker(
+    `const { workerData } = require('node:worker_threads'); setTimeout(() => Atomics.store(workerData, 0, 1), ${ms})`,
+    { eval: true, workerData: k.interruptFlag },
+  );
+}
+
+describe.each(LEVELS)('at %%opt %d', (level) => {
+  test('recursive functions give the same answers', () => {
+    const k = at(level);
+    k.ok('fn fib(n: int) -> int {\n    if n < 2 { return n }\n    return fib(n - 1) + fib(n - 2)\n}');
+    expect(k.ok('fib(25)')).toBe('75025');
+    k.ok('fn ack(m: int, n: int) -> int {\n    if m == 0 { return n + 1 }\n    if n == 0 { return ack(m - 1, 1) }\n    return ack(m - 1, ack(m, n - 1))\n}');
+    expect(k.ok('ack(2, 3)')).toBe('9');
+    k.ok('fn halves(x: float) -> float { if x < 1.0 { return x } return halves(x / 2.0) + 1.0 }');
+    expect(k.ok('halves(100.0)')).toBe('7.78125');
+    k.ok('fn walk(n: int) { if n == 0 { return } walk(n - 1)\n print(n) }');
+    expect(k.run('walk(4)').stdout).toBe('1\n2\n3\n4\n');
+    k.ok('fn total(xs: [int], i: int) -> int { if i == len(xs) { return 0 } return xs[i] + total(xs, i + 1) }');
+    expect(k.ok('total([5, 6, 7, 8], 0)')).toBe('26');
+  });
+
+  test.each([
+    ['non-tail', 'fn deep(n: int) -> int { if n == 0 { return 0 } return 1 + deep(n - 1) }'],
+    ['tail', 'fn deep(n: int) -> int { if n == 0 { return 0 } return deep(n - 1) }'],
+    ['two calls', 'fn deep(n: int) -> int { if n == 0 { return 0 } return deep(n - 1) + deep(0) }'],
+  ])('RecursionError at the same depth, counted as written (%s)', (_, source) => {
+    const k = at(level);
+    k.ok(source);
+    // The cell is frame 1; deep(n) .. deep(0) are n + 1 more: the limit is 10,000 frames.
+    expect(k.run('deep(9998)').error).toBeUndefined();
+    expect(k.run('deep(9999)').error).toBe('RecursionError: maximum recursion depth exceeded');
+  });
+
+  test('an error deep in the recursion has the full Kiln traceback', () => {
+    const k = at(level);
+    k.ok('fn f(n: int) -> int {\n    if n == 0 {\n        return 1 / n\n    }\n    return f(n - 1) + 1\n}');
+    const r = k.run('f(5)');
+    expect(r.error).toBe('ZeroDivisionError: integer division or modulo by zero');
+    const tb = r.outcome.status === 'error' ? r.outcome.traceback.slice(1, -1) : [];
+    expect(tb.map((l) => l.replace(/cell \d+/, 'cell N'))).toEqual([
+      '  cell N, line 1, in <cell>',
+      '  cell N, line 5, in f',
+      '  cell N, line 5, in f',
+      '  cell N, line 5, in f',
+      '  [Previous line repeated 2 more times]',
+      '  cell N, line 3, in f',
+    ]);
+  });
+
+  test('a deep recursion without loops is interrupted and the session is kept', () => {
+    const k = at(level);
+    k.ok('let kept = 7\nfn fib(n: int) -> int {\n    if n < 2 { return n }\n    return fib(n - 1) + fib(n - 2)\n}');
+    const setter = interruptAfter(k, 200);
+    const r = k.run('fib(90)');
+    void setter.terminate();
+    expect(r.error).toBe('KeyboardInterrupt: interrupted');
+    const tb = r.outcome.status === 'error' ? r.outcome.traceback : [];
+    expect(tb.some((l) => / in fib$/.test(l))).toBe(true);
+    expect(k.ok('kept')).toBe('7');
+    expect(Atomics.load(k.interruptFlag, 0)).toBe(0);
+  });
+
+  test('an eval deep in the recursion redefines the function for the next call at every level', () => {
+    const k = at(level);
+    for (const n of [1, 2, 3, 5, 9]) {
+      k.ok(`fn selfie(n: int) -> int { if n == 0 { return 0 } if n == ${n} { eval("fn selfie(n: int) -> int { return 1000 }") } return 1 + selfie(n - 1) }`);
+      // The n - 1 calls above the eval add 1 each; the eval's caller adds 1 to the new body.
+      expect(k.ok('selfie(12)')).toBe(String(1013 - n));
+      expect(Atomics.load(k.interruptFlag, 0)).toBe(0);
+    }
+  });
+});
+
+test('after a redefinition by eval, the cell still stops on an interrupt', () => {
+  const k = at(2);
+  k.ok('fn step() -> int { return 1 }');
+  const setter = interruptAfter(k, 200);
+  const r = k.run('eval("fn step() -> int { return 2 }")\nlet n = 0\nwhile true { n += step() }');
+  void setter.terminate();
+  expect(r.error).toBe('KeyboardInterrupt: interrupted');
+  expect(Atomics.load(k.interruptFlag, 0)).toBe(0);
+  expect(k.ok('step()')).toBe('2');
+});
+
+test('at %opt 2 fib is inlined into itself and its tail call is a loop', () => {
+  const k = at(2);
+  const shown = k.run('%ir\nfn fib(n: int) -> int {\n    if n < 2 { return n }\n    return fib(n - 1) + fib(n - 2)\n}').outputs[0];
+  const ir = shown.type === 'display' ? String(shown.data['text/plain']) : '';
+  const body = ir.slice(ir.indexOf('define'), ir.indexOf('\n}', ir.indexOf('define')));
+  const name = /@(fib\.v\d+)\(/.exec(body)![1];
+  // One call of itself is left, inside nested loops (one accumulator per level: without
+  // the inlining there is one loop, and at %opt 0 two calls and no loop).
+  expect(body.match(new RegExp(`call i64 @${name.replace('.', '\\.')}\\(`, 'g'))).toHaveLength(1);
+  expect((body.match(/%accumulator\.tr\S* = phi/g) ?? []).length).toBeGreaterThanOrEqual(2);
+});
