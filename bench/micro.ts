@@ -4,6 +4,8 @@ import { loadNative } from '../kernel/engine/native';
 import { compileOrFail, executeOrFail, fail, kilnSession, median, now, quantile, runOrFail } from './util';
 
 export interface CompileResult {
+  /** What was compiled: 'one-function cell' (also when absent: results of earlier runs), '50-function cell'. */
+  cell?: string;
   optLevel: number;
   medianMs: number;
   p90Ms: number;
@@ -14,18 +16,20 @@ export interface CompileResult {
   restMs: number;
 }
 
-/** Times calls to native.addModule / native.lookup while fn runs (the addon object is shared; restored after). */
+/** Times calls to native.addModule / native.lookup and lookupAll (both counted as lookup)
+ *  while fn runs (the addon object is shared; restored after). */
 function withNativeTimers<T>(native: Record<string, unknown>, fn: (t: { addModule: number; lookup: number }) => T): T {
-  const saved = { addModule: native.addModule, lookup: native.lookup };
+  const saved = { addModule: native.addModule, lookup: native.lookup, lookupAll: native.lookupAll };
   const t = { addModule: 0, lookup: 0 };
-  for (const name of ['addModule', 'lookup'] as const) {
+  for (const name of ['addModule', 'lookup', 'lookupAll'] as const) {
     const orig = saved[name] as (...a: unknown[]) => unknown;
+    const part = name === 'addModule' ? 'addModule' : 'lookup';
     native[name] = (...args: unknown[]) => {
       const t0 = now();
       try {
         return orig.apply(native, args);
       } finally {
-        t[name] += now() - t0;
+        t[part] += now() - t0;
       }
     };
   }
@@ -47,17 +51,43 @@ fn poly(x: int) -> int {
 }
 poly(10)`;
 
-/** Median compile time (parse, check, lower, LLVM at optLevel, JIT materialisation) of a warm session. */
-export function compileTime(optLevel: number, samples = 50, warmup = 5): CompileResult {
+/** A cell of `count` small distinct functions and one expression calling each, and the
+ *  value it shows: what a user re-runs after editing a cell of helpers. */
+export function manyFunctionsCell(count: number): { code: string; expected: string } {
+  const fns: string[] = [];
+  const calls: string[] = [];
+  let expected = 0;
+  for (let k = 0; k < count; k++) {
+    fns.push(`fn f${k}(x: int) -> int {
+    let y = x * ${k + 2} % 1000
+    if y > 500 {
+        return y - ${k}
+    }
+    return y + ${k}
+}`);
+    calls.push(`f${k}(${k + 1})`);
+    const y = ((k + 1) * (k + 2)) % 1000;
+    expected += y > 500 ? y - k : y + k;
+  }
+  return { code: `${fns.join('\n')}\n${calls.join(' + ')}`, expected: String(expected) };
+}
+
+/** Median compile time (parse, check, lower, LLVM at optLevel, JIT materialisation) of a
+ *  cell re-run in a warm session; the first compile's run must show `expected`. */
+export function compileTime(optLevel: number, samples = 50, warmup = 5, cell = { label: 'one-function cell', code: COMPILE_CELL, expected: '19' }): CompileResult {
   const { session } = kilnSession();
   session.optLevel = optLevel;
   const times: number[] = [];
   const parts = { addModule: [] as number[], lookup: [] as number[], rest: [] as number[] };
+  const what = `compile time, ${cell.label}`;
   withNativeTimers(session.native as unknown as Record<string, unknown>, (t) => {
     for (let i = 0; i < warmup + samples; i++) {
       t.addModule = t.lookup = 0;
-      const compiled = compileOrFail(session, COMPILE_CELL, i + 1, 'compile time');
-      if (i === 0 && runOrFail(session, compiled, 'compile time').result !== '19') fail('compile-time cell: poly(10) should be 19');
+      const compiled = compileOrFail(session, cell.code, i + 1, what);
+      if (i === 0) {
+        const shown = runOrFail(session, compiled, what).result;
+        if (shown !== cell.expected) fail(`${what}: the cell showed ${shown}, expected ${cell.expected}`);
+      }
       if (i < warmup) continue;
       times.push(compiled.compileMs);
       parts.addModule.push(t.addModule);
@@ -66,6 +96,7 @@ export function compileTime(optLevel: number, samples = 50, warmup = 5): Compile
     }
   });
   return {
+    cell: cell.label,
     optLevel,
     medianMs: median(times),
     p90Ms: quantile(times, 0.9),
@@ -74,6 +105,12 @@ export function compileTime(optLevel: number, samples = 50, warmup = 5): Compile
     lookupMs: median(parts.lookup),
     restMs: median(parts.rest),
   };
+}
+
+/** compileTime of a cell of 50 functions (manyFunctionsCell). */
+export function compileTimeMany(optLevel: number, samples = 20, warmup = 3): CompileResult {
+  const { code, expected } = manyFunctionsCell(50);
+  return compileTime(optLevel, samples, warmup, { label: '50-function cell', code, expected });
 }
 
 export interface CallbackResult {

@@ -136,8 +136,8 @@ function engine(r: BenchResults): string {
   const e = r.eval;
   const mem = r.memory;
   const rows: string[][] = [
-    ...r.compile.map((c) => [
-      `compile, one-function cell, %opt ${c.optLevel} (median of ${c.samples}; p90)`,
+    ...[...r.compile, ...(r.compileManyFunctions ?? [])].map((c) => [
+      `compile, ${c.cell ?? 'one-function cell'}, %opt ${c.optLevel} (median of ${c.samples}; p90)`,
       `${fmtMs(c.medianMs)} ms; p90 ${fmtMs(c.p90Ms)} ms (addModule ${fmtMs(c.addModuleMs)}, lookup ${fmtMs(c.lookupMs)}, front end + lowering ${fmtMs(c.restMs)})`,
     ]),
     ...r.callbacks.map((c) => [`callbacks, ${c.path} (${c.calls / 1e6} M calls)`, fmtRate(c.perSec)]),

@@ -42,6 +42,6 @@ export interface BenchResults {
   kernelWeight?: KernelWeight;
   /** Issue 16 item 4 (bench/kernel-io.ts): display_data messages/s reaching the client, Kiln and ipykernel. */
   kernelDisplay?: KernelDisplayResult[];
-  /** Issue 16 item 5 (bench/micro.ts): compile time of a cell defining 50 functions. */
-  compileManyFunctions?: { functions: number; optLevel: number; medianMs: number };
+  /** Issue 16 item 5 (bench/micro.ts): compile time of a cell defining 50 functions, at %opt 0 and 2. */
+  compileManyFunctions?: CompileResult[];
 }

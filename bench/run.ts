@@ -12,7 +12,7 @@ import { renderBenchmarkChart } from './chart';
 import { runDataWorkloads } from './data-workloads';
 import { kernelDisplay, kernelLatency, kernelPrint } from './kernel-io';
 import { kernelWeight } from './kernel-weight';
-import { compileTime, engineInputCallbacks, engineVoidCallbacks, evalRate, mapIntRate, printInProcess, rawCallbacks, valueCallRate } from './micro';
+import { compileTime, compileTimeMany, engineInputCallbacks, engineVoidCallbacks, evalRate, mapIntRate, printInProcess, rawCallbacks, valueCallRate } from './micro';
 import { loadAverage, machine } from './machine';
 import { composePage, renderPage } from './report';
 import type { BenchResults, MemoryResult } from './results';
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
 
   log('[3/8] compile time');
   const compile = [compileTime(0), compileTime(2)];
+  const compileMany = [compileTimeMany(0), compileTimeMany(2)];
   log('[4/8] callbacks');
   const callbacks = [rawCallbacks(), engineVoidCallbacks(), engineInputCallbacks()];
   log('[5/8] print throughput, eval rate, maps');
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     workloads,
     dataWorkloads,
     compile,
+    compileManyFunctions: compileMany,
     callbacks,
     printInProcess: printLocal,
     kernelPrint: kernelPrints,

@@ -234,6 +234,18 @@ define void @retry_me() {
     expect(n.run(n.lookup('retry_me'))).toEqual({ ok: true });
     n.removeModule(m2.tracker);
   });
+
+  test('lookupAll: the addresses lookup gives, in order; an unknown name fails the whole lookup', () => {
+    const [a, b] = [fresh('all_a'), fresh('all_b')];
+    const ir = `${PRELUDE}\ndefine i64 @${a}() {\n  ret i64 1\n}\n@${b} = global i64 7`;
+    const m = n.addModule(ir, 0, false);
+    const addresses = n.lookupAll([b, a]);
+    expect(addresses).toEqual([n.lookup(b), n.lookup(a)]);
+    expect(n.readWord(addresses[0])).toBe(7);
+    expect(() => n.lookupAll([a, 'kiln_no_such_symbol'])).toThrow(/kiln_no_such_symbol/);
+    expect(() => n.lookupAll([a, 3] as unknown as string[])).toThrow('lookupAll: names must be an array of strings');
+    n.removeModule(m.tracker);
+  });
 });
 
 describe('runtime errors', () => {

@@ -14,9 +14,11 @@ import { boxedVar, defineFunctionValue, lowerPendingLambdas, namedFunctionValue,
 
 export interface LowerOptions {
   cellNumber: number;
-  /** LLVM name and function id of the cell's entry function `void ()`. */
+  /** LLVM name and function id of the cell's entry function `void ()`; without an id (a
+   *  cell of definitions only, nothing to run) there is none, and the name only prefixes
+   *  the names of the cell's anonymous functions. */
   entrySymbol: string;
-  entryFid: number;
+  entryFid?: number;
   /** Type id for the runtime's formatter (registers composite types on first use). */
   typeId(t: Type): number;
   /** The id recorded in kiln_lstack for a place in a function: function id and line. */
@@ -57,9 +59,10 @@ function lowerModule(mb: ModuleBuilder, checked: CheckedCell, options: LowerOpti
     const lowerer = new FunctionLowerer(mb, llvmFns.get(decl)!, decl.locals!, options, decl.sig!, decl.boxed);
     lowerer.lowerBody(decl.sig!.fid!, decl.body.stmts, decl.sig!.ret);
   }
-  const entryType = llvm.FunctionType.get(mb.void, [], false);
-  const entry = mb.createFunction(entryType, options.entrySymbol);
-  new FunctionLowerer(mb, entry, checked.entryLocals, options, undefined, checked.entryBoxed).lowerEntry(options.entryFid, checked);
+  if (options.entryFid !== undefined) {
+    const entry = mb.createFunction(llvm.FunctionType.get(mb.void, [], false), options.entrySymbol);
+    new FunctionLowerer(mb, entry, checked.entryLocals, options, undefined, checked.entryBoxed).lowerEntry(options.entryFid, checked);
+  }
   lowerPendingLambdas(mb, (lambda, fn) => {
     // An anonymous function's code takes (depth, its KilnFn, parameters...).
     const lowerer = new FunctionLowerer(mb, fn, lambda.locals!, options, lambda.sig!, lambda.boxed);

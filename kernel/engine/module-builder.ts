@@ -16,6 +16,7 @@ export { INTERRUPT_REQUESTED, NORETURN, RECURSION_LIMIT } from './runtime-abi';
  */
 const TBAA_TAGS = { hdr: '!1001', elem: '!1002', field: '!1003' };
 const HEAP_ACCESS = /^(\s+(?:%\S+ = )?(?:load|store) .*\* (%(hdr|elem|field)\d*), align \d+)$/gm;
+const HEAP_POINTER = /\* %(hdr|elem|field)\d*, align/;
 const TBAA_METADATA = `
 !1000 = !{!"kiln heap"}
 !1004 = !{!"kiln array header", !1000, i64 0}
@@ -25,6 +26,27 @@ const TBAA_METADATA = `
 !1002 = !{!1005, !1005, i64 0}
 !1003 = !{!1006, !1006, i64 0}
 `;
+
+/** Integer constants by type and value, per context (LLVM keeps every constant of a
+ *  context for good; the bindings make a new wrapper for each get): the values a cell's
+ *  code uses over and over (0, 1, the recursion limit, location ids), up to a bound. */
+const intConstants = new WeakMap<llvm.LLVMContext, Map<string, llvm.Value>>();
+const MAX_CACHED_CONSTANTS = 1 << 14;
+
+const TWO_POW_52 = 2n ** 52n;
+
+/** The types every module uses, per context (made once: a type lives as long as its context). */
+interface ContextTypes {
+  i1: llvm.IntegerType;
+  i8: llvm.IntegerType;
+  i32: llvm.IntegerType;
+  i64: llvm.IntegerType;
+  f64: llvm.Type;
+  void: llvm.Type;
+  ptr: llvm.PointerType;
+  stackType: llvm.ArrayType;
+}
+const contextTypes = new WeakMap<llvm.LLVMContext, ContextTypes>();
 
 /** An emptied module and its builder, per context, for the next ModuleBuilder. */
 const spareModules = new Map<llvm.LLVMContext, Reusable>();
@@ -103,14 +125,22 @@ export class ModuleBuilder {
     this.b = spare?.b ?? countingBuilder(context);
     this.kept = spare?.kept ?? new Map();
     this.globals = spare?.globals ?? new Map();
-    this.i1 = this.b.getInt1Ty();
-    this.i8 = this.b.getInt8Ty();
-    this.i32 = this.b.getInt32Ty();
-    this.i64 = this.b.getInt64Ty();
-    this.f64 = this.b.getDoubleTy();
-    this.void = this.b.getVoidTy();
-    this.ptr = this.b.getInt8PtrTy();
-    this.stackType = llvm.ArrayType.get(this.i32, RECURSION_LIMIT + 1);
+    let types = contextTypes.get(context);
+    if (!types) {
+      const i32 = this.b.getInt32Ty();
+      types = {
+        i1: this.b.getInt1Ty(),
+        i8: this.b.getInt8Ty(),
+        i32,
+        i64: this.b.getInt64Ty(),
+        f64: this.b.getDoubleTy(),
+        void: this.b.getVoidTy(),
+        ptr: this.b.getInt8PtrTy(),
+        stackType: llvm.ArrayType.get(i32, RECURSION_LIMIT + 1),
+      };
+      contextTypes.set(context, types);
+    }
+    ({ i1: this.i1, i8: this.i8, i32: this.i32, i64: this.i64, f64: this.f64, void: this.void, ptr: this.ptr, stackType: this.stackType } = types);
   }
 
   /** Which block code goes into: equal numbers, same block (see countingBuilder). */
@@ -145,8 +175,9 @@ export class ModuleBuilder {
   }
 
   int(value: bigint | number): llvm.Value {
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return this.cachedInt(this.i64, 'q', value);
     const v = BigInt.asIntN(64, BigInt(value));
-    if (v >= -(2n ** 52n) && v < 2n ** 52n) return llvm.ConstantInt.get(this.i64, Number(v), true);
+    if (v >= -TWO_POW_52 && v < TWO_POW_52) return this.cachedInt(this.i64, 'q', Number(v));
     // Wider than a double holds exactly: build it from two 32-bit halves (the builder folds it).
     const hi = Number(BigInt.asUintN(64, v) >> 32n);
     const lo = Number(BigInt.asUintN(64, v) & 0xffffffffn);
@@ -155,11 +186,24 @@ export class ModuleBuilder {
   }
 
   private smallInt64(n: number): llvm.Value {
-    return llvm.ConstantInt.get(this.i64, n, false);
+    return this.cachedInt(this.i64, 'q', n);
   }
 
   i32c(n: number): llvm.Value {
-    return llvm.ConstantInt.get(this.i32, n, true);
+    return this.cachedInt(this.i32, 'd', n);
+  }
+
+  /** ConstantInt.get(type, value, signed) of a value that fits in 52 bits, through the context's cache. */
+  private cachedInt(type: llvm.IntegerType, typeKey: string, value: number): llvm.Value {
+    let cache = intConstants.get(this.context);
+    if (!cache) intConstants.set(this.context, (cache = new Map()));
+    const key = typeKey + value;
+    let constant = cache.get(key);
+    if (!constant) {
+      constant = llvm.ConstantInt.get(type, value, true);
+      if (cache.size < MAX_CACHED_CONSTANTS) cache.set(key, constant);
+    }
+    return constant;
   }
 
   float(value: number): llvm.Value {
@@ -312,15 +356,18 @@ export class ModuleBuilder {
    *  module's own functions become dso_local (so they call each other directly, not
    *  through a PLT stub, under the JIT's PIC code model). */
   print(): string {
-    return (
-      this.module
-        .print()
-        .replace(/load i32, i32\* @kiln_interrupt\b/g, 'load volatile i32, i32* @kiln_interrupt')
-        .replace(/^define /gm, 'define dso_local ')
-        .replace(/^declare .* @"?([^"(]+)"?\(.*\)$/gm, (line, symbol: string) => (this.cSymbols.has(symbol) ? `${line} nobuiltin` : line))
-        .replace(HEAP_ACCESS, (_line, access: string, _pointer: string, region: keyof typeof TBAA_TAGS) =>
-          `${access}, !tbaa ${TBAA_TAGS[region]}`) +
-      TBAA_METADATA
-    );
+    let text = this.module
+      .print()
+      .replace(/load i32, i32\* @kiln_interrupt\b/g, 'load volatile i32, i32* @kiln_interrupt')
+      .replace(/^define /gm, 'define dso_local ');
+    // (The two line-by-line edits below only where they can apply: a cell of 50 small
+    // functions spent half a millisecond on them finding nothing.)
+    if (this.cSymbols.size > 0) {
+      text = text.replace(/^declare .* @"?([^"(]+)"?\(.*\)$/gm, (line, symbol: string) => (this.cSymbols.has(symbol) ? `${line} nobuiltin` : line));
+    }
+    if (HEAP_POINTER.test(text)) {
+      text = text.replace(HEAP_ACCESS, (_line, access: string, _pointer: string, region: keyof typeof TBAA_TAGS) => `${access}, !tbaa ${TBAA_TAGS[region]}`);
+    }
+    return text + TBAA_METADATA;
   }
 }

@@ -32,6 +32,8 @@ export interface NativeAddon {
   addModule(irText: string, optLevel: number, wantOptimizedIR: boolean): AddedModule;
   /** Looks up a symbol, materializing it; returns its address. Throws with the session's error reporter text. */
   lookup(name: string): number;
+  /** Looks up several symbols at once (one materialisation query): their addresses, in order. Throws as lookup. */
+  lookupAll(names: string[]): number[];
   /** Removes a module's code and symbols (a cell that failed to compile; code no frame can run). */
   removeModule(tracker: number): void;
   /** Native assembly (AT&T) of a module's IR text, compiled by the JIT's target machine at that level. */

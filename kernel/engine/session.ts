@@ -2,7 +2,6 @@
 // runs them through the addon's guarded entry, and keeps what they define.
 // Nothing here knows about Jupyter: outputs go to an EngineHost.
 import { randomUUID } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { CheckedCell, Env, FnSig, Stmt, Type } from './ast';
 import type { CompletionResult, Engine, EngineHost, ExecuteOutcome, IsCompleteResult, MimeBundle } from './api';
 import { checkCell, sameSignature } from './check';
@@ -10,6 +9,7 @@ import { complete, inspect, isComplete } from './complete';
 import { CompileError, KilnError, kilnError, renderCompileError, renderRuntimeError } from './errors';
 import { CodeTables, type CodeModule } from './code-tables';
 import { commitEnv } from './env';
+import { KeptIR, type KeptText } from './kept-ir';
 import { lowerCell } from './lower';
 import { bindExterns } from './session-extern';
 import { valueSymbol } from './lower-closures';
@@ -30,6 +30,7 @@ export interface SessionOptions {
 
 /** A compiled cell, ready to run. */
 export interface CompiledCell {
+  /** Address of the entry; 0 for a cell of definitions only (nothing to run). */
   entry: number;
   checked: CheckedCell;
   ir: string;
@@ -75,6 +76,9 @@ function richData(mime: string, data: string): MimeBundle {
   return { [mime]: data };
 }
 
+/** CompiledCell.entry of a cell of definitions only: nothing to run. */
+const NO_ENTRY = 0;
+
 /** Thrown inside compile() when the user interrupts it. */
 class Interrupted extends Error {}
 
@@ -95,7 +99,8 @@ export class Session implements Engine, MagicSession {
   private evalDepth = 0;
   /** IR of each function's defining cell (deflated: a long session defines thousands),
    *  its optimisation level and the function's symbol, for %ir name / %asm name. */
-  private readonly functionIR = new Map<string, { deflatedIR: Buffer; level: number; symbol: string }>();
+  private readonly functionIR = new Map<string, { ir: KeptText; level: number; symbol: string }>();
+  private readonly keptIR = new KeptIR();
 
   constructor(
     readonly host: EngineHost,
@@ -165,6 +170,7 @@ export class Session implements Engine, MagicSession {
     const started = performance.now();
     let checked: CheckedCell;
     let ir: string;
+    let hasEntry = true;
     const entrySymbol = `cell${cell}.entry.${symbolCounter++}`;
     let globalProgress: GlobalProgress | undefined;
     const fids: number[] = [];
@@ -187,10 +193,12 @@ export class Session implements Engine, MagicSession {
       bindExterns(this.native, checked);
       globalProgress = this.globals.progressFor(checked, this.env);
       this.assignAddresses(checked, registerFrame);
+      // A cell of definitions only (as most evals are) has no entry: nothing to run.
+      hasEntry = checked.cell.stmts.length > 0;
       ir = lowerCell(checked, {
         cellNumber: cell,
         entrySymbol,
-        entryFid: registerFrame('<cell>'),
+        entryFid: hasEntry ? registerFrame('<cell>') : undefined,
         typeId: (t) => this.typeId(t),
         location: (fid, line) => this.code.location(fid, line),
         globalProgress,
@@ -221,10 +229,10 @@ export class Session implements Engine, MagicSession {
     try {
       added = this.native.addModule(ir, level, showIR);
       this.checkInterrupt();
-      for (const { sig } of checked.functions) {
-        bodies.push([sig!, this.native.lookup(sig!.symbol!), this.native.lookup(valueSymbol(sig!))]);
-      }
-      entry = this.native.lookup(entrySymbol);
+      const sigs = checked.functions.map(({ sig }) => sig!);
+      const addresses = this.native.lookupAll([...sigs.flatMap((sig) => [sig.symbol!, valueSymbol(sig)]), ...(hasEntry ? [entrySymbol] : [])]);
+      sigs.forEach((sig, i) => bodies.push([sig, addresses[2 * i], addresses[2 * i + 1]]));
+      entry = hasEntry ? addresses[addresses.length - 1] : NO_ENTRY;
       this.checkInterrupt();
     } catch (err) {
       // Out of JIT memory, or a bug of ours (invalid IR): the cell is dropped whole.
@@ -234,8 +242,7 @@ export class Session implements Engine, MagicSession {
       return renderRuntimeError('SyntaxError', `could not compile the cell: ${(err as Error).message}`, []);
     }
     // Commit: from here on the cell's definitions are part of the session.
-    // (A copy: zlib's result is a view of a 16 KB chunk.)
-    const deflatedIR = bodies.length > 0 ? Buffer.from(deflateRawSync(ir)) : undefined;
+    const keptIR = bodies.length > 0 ? this.keptIR.add(ir) : undefined;
     // A module with anonymous functions stays for good: values may hold their code.
     const pinned = checked.lambdas.length > 0;
     const module = this.code.addModule(added.tracker, fids, bodies.map(([, address]) => address), pinned);
@@ -246,7 +253,7 @@ export class Session implements Engine, MagicSession {
       // Frames of the old body may be running (an eval): it must see the new slot value.
       if (previous && this.evalDepth > 0) Atomics.compareExchange(this.interruptFlag, 0, 0, REDEFINED_WHILE_RUNNING);
       this.updateFunctionValue(sig, value);
-      this.functionIR.set(sig.name, { deflatedIR: deflatedIR!, level, symbol: sig.symbol! });
+      this.functionIR.set(sig.name, { ir: keptIR!, level, symbol: sig.symbol! });
     }
     this.env = commitEnv(checked.env);
     this.globals.committed(checked, globalProgress);
@@ -257,7 +264,7 @@ export class Session implements Engine, MagicSession {
   /** Runs a compiled cell's entry. A run that fails forgets the globals whose `let` did
    *  not run (LANGUAGE.md: only those whose `let` ran stay). */
   runEntry(compiled: CompiledCell): RunOutcome {
-    const outcome = this.native.run(compiled.entry);
+    const outcome: RunOutcome = compiled.entry === NO_ENTRY ? { ok: true } : this.native.run(compiled.entry);
     this.code.entryDone(compiled.module);
     // A cell runs once (%timeit reruns it, and a rerun records the same progress).
     if (compiled.globalProgress) this.globals.settle(compiled.globalProgress, outcome.ok, this.env, this.evalDepth === 0);
@@ -300,7 +307,7 @@ export class Session implements Engine, MagicSession {
   functionSource(name: string, optimized: boolean): { ir: string; symbol: string } | undefined {
     const fn = this.functionIR.get(name);
     if (!fn) return undefined;
-    const ir = inflateRawSync(fn.deflatedIR).toString();
+    const ir = this.keptIR.read(fn.ir);
     return { ir: optimized ? this.native.optimizeIR(ir, fn.level) : ir, symbol: fn.symbol };
   }
 
@@ -338,6 +345,7 @@ export class Session implements Engine, MagicSession {
     this.native.createJit();
     this.env = { functions: new Map(), globals: new Map(), structs: new Map() };
     this.functionIR.clear();
+    this.keptIR.clear();
     this.globals.reset();
     this.code.clear();
   }

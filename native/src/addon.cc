@@ -166,10 +166,36 @@ napi_value Lookup(napi_env env, napi_callback_info info) {
   if (!j) return nullptr;
   std::string name;
   if (!getString(env, a.argv[0], name)) return throwError(env, "lookup: name must be a string");
-  uint64_t addr = 0;
-  std::string err = jitLookup(j, name, &addr);
+  std::vector<uint64_t> addrs;
+  std::string err = jitLookup(j, {name}, &addrs);
   if (!err.empty()) return throwError(env, err);
-  return num(env, (double)addr);
+  return num(env, (double)addrs[0]);
+}
+
+// lookupAll(names): their addresses, in one lookup.
+napi_value LookupAll(napi_env env, napi_callback_info info) {
+  Args a(env, info, 1);
+  if (!a.ok) return nullptr;
+  Jit* j = requireJit(env, a.s);
+  if (!j) return nullptr;
+  bool isArray = false;
+  napi_is_array(env, a.argv[0], &isArray);
+  if (!isArray) return throwError(env, "lookupAll: names must be an array of strings");
+  uint32_t count = 0;
+  CHECK(napi_get_array_length(env, a.argv[0], &count));
+  std::vector<std::string> names(count);
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value element;
+    CHECK(napi_get_element(env, a.argv[0], i, &element));
+    if (!getString(env, element, names[i])) return throwError(env, "lookupAll: names must be an array of strings");
+  }
+  std::vector<uint64_t> addrs;
+  std::string err = jitLookup(j, names, &addrs);
+  if (!err.empty()) return throwError(env, err);
+  napi_value out;
+  CHECK(napi_create_array_with_length(env, count, &out));
+  for (uint32_t i = 0; i < count; i++) CHECK(napi_set_element(env, out, i, num(env, (double)addrs[i])));
+  return out;
 }
 
 napi_value RemoveModule(napi_env env, napi_callback_info info) {
@@ -555,7 +581,7 @@ NAPI_MODULE_INIT() {
       {"abi", RuntimeAbi},
       {"takeSkippedProgress", TakeSkippedProgress}, {"stringConstant", StringConstant},
       {"optimizeIR", OptimizeIR},
-      {"releaseLoadPages", ReleaseLoadPages},
+      {"releaseLoadPages", ReleaseLoadPages}, {"lookupAll", LookupAll},
   };
   for (auto& f : fns) {
     napi_value v;

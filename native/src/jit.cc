@@ -50,6 +50,17 @@ static CodeGenOpt::Level cgLevel(int opt) {
   }
 }
 
+// At O0 `unreachable` is not made a trap: fast instruction selection cannot select one,
+// and every function with an error path (all of Kiln's) fell back to the SelectionDAG, a
+// third of an O0 cell's codegen. No pass runs at O0 to make an `unreachable`; lowering's
+// follow calls to the runtime's noreturn functions (which never return) or end blocks
+// nothing branches to. (At 1-3 the optimizer may make some: they trap.)
+static JITTargetMachineBuilder atLevel(JITTargetMachineBuilder b, int opt) {
+  b.setCodeGenOptLevel(cgLevel(opt));
+  if (opt == 0) b.getOptions().TrapUnreachable = false;
+  return b;
+}
+
 static void initLLVM() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -87,9 +98,7 @@ class LevelCompiler : public IRCompileLayer::IRCompiler {
       opt = (int)md->getZExtValue();
     if (opt < 0 || opt > 3) opt = 2;
     if (!tms_[opt]) {
-      JITTargetMachineBuilder b = jtmb_;
-      b.setCodeGenOptLevel(cgLevel(opt));
-      auto tm = b.createTargetMachine();
+      auto tm = atLevel(jtmb_, opt).createTargetMachine();
       if (!tm) return tm.takeError();
       tms_[opt] = std::move(*tm);
     }
@@ -241,9 +250,7 @@ std::string jitCreate(Session* s, Jit** out) {
 
 static TargetMachine* optTM(Jit* j, int opt) {
   if (!j->optTM[opt]) {
-    JITTargetMachineBuilder b = j->jtmb;
-    b.setCodeGenOptLevel(cgLevel(opt));
-    auto tm = b.createTargetMachine();
+    auto tm = atLevel(j->jtmb, opt).createTargetMachine();
     if (!tm) { consumeError(tm.takeError()); return nullptr; }
     j->optTM[opt] = std::move(*tm);
   }
@@ -251,6 +258,9 @@ static TargetMachine* optTM(Jit* j, int opt) {
 }
 
 static void optimize(Module& M, TargetMachine* tm, int opt) {
+  // LLVM's O0 pipeline (always-inliner, coroutine lowering) finds nothing to do in
+  // Kiln's IR, and building it costs more than compiling a small cell's code.
+  if (opt == 0) return;
   LoopAnalysisManager LAM;
   FunctionAnalysisManager FAM;
   CGSCCAnalysisManager CGAM;
@@ -319,16 +329,26 @@ std::string jitAddModule(Jit* j, const std::string& ir, int opt, bool wantIR, in
   return "";
 }
 
-std::string jitLookup(Jit* j, const std::string& name, uint64_t* addr) {
+// All the names in one lookup (one materialisation query instead of one per symbol: a
+// cell of 50 functions looks up 101 symbols).
+std::string jitLookup(Jit* j, const std::vector<std::string>& names, std::vector<uint64_t>* addrs) {
   j->reported.clear();
-  auto sym = j->lljit->lookup(name);
-  if (!sym) {
-    std::string m = toString(sym.takeError());
+  LLJIT& L = *j->lljit;
+  std::vector<SymbolStringPtr> symbols;
+  SymbolLookupSet wanted;
+  for (const std::string& name : names) {
+    symbols.push_back(L.mangleAndIntern(name));
+    wanted.add(symbols.back());
+  }
+  auto found = L.getExecutionSession().lookup(
+      makeJITDylibSearchOrder(&L.getMainJITDylib(), JITDylibLookupFlags::MatchAllSymbols), std::move(wanted));
+  if (!found) {
+    std::string m = toString(found.takeError());
     if (!j->reported.empty() && j->reported != m) m += "\n" + j->reported;
     j->reported.clear();
     return m;
   }
-  *addr = sym->getAddress();
+  for (const SymbolStringPtr& symbol : symbols) addrs->push_back((*found)[symbol].getAddress());
   return "";
 }
 
@@ -345,9 +365,7 @@ std::string jitEmitAsm(Jit* j, const std::string& ir, int opt, std::string* out,
   initLLVM();
   if (opt < 0) opt = 0;
   if (opt > 3) opt = 3;
-  JITTargetMachineBuilder b = j ? j->jtmb : hostJTMB();
-  b.setCodeGenOptLevel(cgLevel(opt));
-  auto tmE = b.createTargetMachine();
+  auto tmE = atLevel(j ? j->jtmb : hostJTMB(), opt).createTargetMachine();
   if (!tmE) return toString(tmE.takeError());
   std::unique_ptr<TargetMachine> tm = std::move(*tmE);
   LLVMContext ctx;

@@ -136,7 +136,7 @@ struct Jit;
 std::string jitCreate(Session* s, Jit** out);
 void jitDestroy(Jit* j);
 std::string jitAddModule(Jit* j, const std::string& ir, int opt, bool wantIR, int64_t* tracker, std::string* irOut);
-std::string jitLookup(Jit* j, const std::string& name, uint64_t* addr);
+std::string jitLookup(Jit* j, const std::vector<std::string>& names, std::vector<uint64_t>* addrs);
 std::string jitRemove(Jit* j, int64_t tracker);
 // Optimizes a module as addModule would and gives its assembly, or its IR if wantIR.
 std::string jitEmitAsm(Jit* j, const std::string& ir, int opt, std::string* out, bool wantIR = false);
