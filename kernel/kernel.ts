@@ -39,6 +39,13 @@ const WORKER_STOP_MS = 500;
 
 type Handler = (msg: Message, channel: Channel) => Promise<void> | void;
 
+/** The longest kernel_info_reply waits for the engine to be ready (a stuck load must not hide the kernel). */
+const ENGINE_READY_WAIT_MS = 10_000;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
 export interface KernelOptions {
   log?: Log;
   /** Called instead of process.exit (tests in-process). */
@@ -58,9 +65,10 @@ export class Kernel {
   private shuttingDown = false;
   /** The msg_id of the input_request whose input_reply input() waits for. */
   private pendingInputId: string | undefined;
+  private readonly engineReady: Promise<void>;
 
   private readonly shellHandlers: Record<string, Handler> = {
-    kernel_info_request: (m, ch) => this.reply(ch, m, 'kernel_info_reply', KERNEL_INFO),
+    kernel_info_request: (m, ch) => this.kernelInfo(m, ch),
     execute_request: (m) => this.executeRequest(m),
     complete_request: (m) => this.completeRequest(m),
     inspect_request: (m) => this.inspectRequest(m),
@@ -74,7 +82,7 @@ export class Kernel {
   };
 
   private readonly controlHandlers: Record<string, Handler> = {
-    kernel_info_request: (m, ch) => this.reply(ch, m, 'kernel_info_reply', KERNEL_INFO),
+    kernel_info_request: (m, ch) => this.kernelInfo(m, ch),
     interrupt_request: (m) => {
       this.interrupt();
       this.reply('control', m, 'interrupt_reply', { status: 'ok' });
@@ -88,6 +96,18 @@ export class Kernel {
     private readonly options: KernelOptions = {},
   ) {
     this.log = options.log ?? stderrLog;
+    this.engineReady = engine.ready ? Promise.race([engine.ready, delay(ENGINE_READY_WAIT_MS)]) : Promise.resolve();
+  }
+
+  /**
+   * A client takes kernel_info_reply as the sign that the kernel is ready (Lab shows it
+   * idle, jupyter_client's wait_for_ready returns): it waits until the engine has loaded
+   * and warmed up (at most ENGINE_READY_WAIT_MS), so that the first cell runs as fast as
+   * the next ones instead of waiting for LLVM to load (docs/decisions.md).
+   */
+  private async kernelInfo(m: Message, channel: Channel): Promise<void> {
+    await this.engineReady;
+    this.reply(channel, m, 'kernel_info_reply', KERNEL_INFO);
   }
 
   /** Starts the transport (binds the sockets) and announces the kernel on iopub. */

@@ -52,3 +52,22 @@ test('an engine that never stops: shutdown gives up on it, says so, and kills th
   expect(stuck.exits).toEqual([-1, 0]);
   expect(stuck.stderr()).toContain('the engine worker did not stop: killing the process');
 });
+
+test('kernel_info_reply waits until the engine is ready (loaded and warmed up), on shell and on control', async () => {
+  let engineReady!: () => void;
+  const ready = new Promise<void>((resolve) => (engineReady = resolve));
+  k = await startInProcessKernel({ engine: () => scriptedEngine({ ready }) });
+  const c = k.client;
+  const onShell = c.send('shell', 'kernel_info_request');
+  const onControl = c.send('control', 'kernel_info_request');
+  const busy = (id: string) => c.waitFor((m) => m.header.msg_type === 'status' && m.parent_header.msg_id === id && m.content.execution_state === 'busy');
+  await Promise.all([busy(onShell), busy(onControl)]);
+  await new Promise((r) => setTimeout(r, 50));
+  expect(c.received.filter((m) => m.header.msg_type === 'kernel_info_reply')).toEqual([]);
+  engineReady();
+  const replies = await Promise.all([c.reply(onShell), c.reply(onControl)]);
+  expect(replies.map((r) => [r.channel, r.content.status, r.content.implementation])).toEqual([
+    ['shell', 'ok', 'kiln'],
+    ['control', 'ok', 'kiln'],
+  ]);
+});

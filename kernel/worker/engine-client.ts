@@ -26,6 +26,9 @@ export interface KernelEngine {
   /** Interrupts the running cell; no-op when idle. */
   interrupt(): void;
   stop(): Promise<void>;
+  /** Settles when the engine takes a cell at full speed (loaded and warmed up, or failed to
+   *  load): kernel_info_reply waits for it (kernel.ts). Absent: at once. */
+  readonly ready?: Promise<void>;
 }
 
 interface Pending {
@@ -60,8 +63,11 @@ export class EngineClient implements KernelEngine {
   private running: number | undefined;
   private waitingInput = false;
   private stopping = false;
+  readonly ready: Promise<void>;
+  private markReady!: () => void;
 
   constructor(private readonly options: EngineClientOptions) {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
     this.spawn();
   }
 
@@ -93,6 +99,7 @@ export class EngineClient implements KernelEngine {
     w.on('error', (e) => this.options.log(`engine worker error: ${e.stack ?? e}`));
     w.on('exit', (code) => {
       if (this.worker !== w || this.stopping) return;
+      this.markReady();
       const reason = `the engine worker exited (code ${code})`;
       this.options.log(`${reason}; starting a fresh session`);
       this.failAll(reason);
@@ -113,8 +120,13 @@ export class EngineClient implements KernelEngine {
     switch (m.kind) {
       case 'ready':
         return;
+      case 'warm':
+        this.markReady();
+        return;
       case 'fatal':
+        // A fatal at load is the last word of a worker without an engine: nothing to wait for.
         this.options.log(m.message);
+        this.markReady();
         return;
       case 'output': {
         // Bound to this worker's counter: a release after a restart touches the old one.

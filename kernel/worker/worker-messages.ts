@@ -22,6 +22,8 @@ export type RequestResult = ExecuteDone | CompletionResult | IsCompleteResult | 
 
 export type FromWorker =
   | { kind: 'ready' }
+  /** The warm-up has run (or failed): the engine takes a cell at full speed. */
+  | { kind: 'warm' }
   | { kind: 'fatal'; message: string }
   | { kind: 'output'; id: number; out: EngineOutput }
   | { kind: 'input'; id: number; prompt: string }

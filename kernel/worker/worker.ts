@@ -158,9 +158,11 @@ function warmUpWhileIdle(engine: LoadedEngine): void {
       steps[i]();
     } catch (e) {
       post({ kind: 'fatal', message: `the engine's warm-up failed (the kernel goes on): ${(e as Error).stack ?? e}` });
+      post({ kind: 'warm' });
       return;
     }
     if (i + 1 < steps.length) setImmediate(runStep, i + 1);
+    else post({ kind: 'warm' });
   };
   setImmediate(runStep, 0);
 }
