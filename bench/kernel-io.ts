@@ -2,7 +2,8 @@
 // client), and bench/kernel-latency.js run as a child process (its JSON line kept in results.json).
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { startKernel, type Msg } from '../test/support/client';
+import type { Msg } from '../test/support/client';
+import { startBenchKernel } from './kernels';
 import type { KernelLatency } from './kernel-latency';
 import { fail, median, now } from './util';
 
@@ -15,19 +16,15 @@ export interface KernelPrintResult {
   perSec: number;
 }
 
-const KERNELS: Record<string, { argv?: (f: string) => string[]; code: (n: number) => string; warm: string }> = {
+const KERNELS: Record<string, { code: (n: number) => string; warm: string }> = {
   kiln: { code: (n) => `for i in 0..${n} { print(i) }`, warm: '1 + 1' },
-  ipykernel: {
-    argv: (f) => ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', f],
-    code: (n) => `for i in range(${n}): print(i)`,
-    warm: '1 + 1',
-  },
+  ipykernel: { code: (n) => `for i in range(${n}): print(i)`, warm: '1 + 1' },
 };
 
 /** execute_request sent -> status idle, counting the stdout lines that arrived on iopub before idle. */
 export async function kernelPrint(kernel: string, lines = 200_000, runs = 3): Promise<KernelPrintResult> {
   const spec = KERNELS[kernel];
-  const k = await startKernel({ argv: spec.argv, env: { PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
+  const k = await startBenchKernel(kernel);
   try {
     await k.client.execute(spec.warm, {}, 60_000);
     const times: number[] = [];
@@ -100,7 +97,7 @@ function displayChecker(kernel: string) {
 /** execute_request sent -> status idle for a cell showing `displays` HTML outputs; all must arrive, in order, exact. */
 export async function kernelDisplay(kernel: string, displays = 50_000, runs = 5): Promise<KernelDisplayResult> {
   const spec = KERNELS[kernel];
-  const k = await startKernel({ argv: spec.argv, env: { PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
+  const k = await startBenchKernel(kernel);
   try {
     await k.client.execute(spec.warm, {}, 60_000);
     await k.client.execute(DISPLAY_CODE[kernel](10), {}, 60_000); // the display path warmed

@@ -14,8 +14,8 @@
 // Run: node dist/bench/kernel-latency.js [rounds=5] [cells=50] [--json]
 // (--json prints the results as one JSON line: bench/run.js reads it.)
 import { spawn } from 'child_process';
-import * as path from 'path';
-import { Client, REPO, writeConnectionFile } from '../test/support/client';
+import { Client, writeConnectionFile } from '../test/support/client';
+import { KERNEL_ARGV, KERNEL_ENV } from './kernels';
 import { fail, fmtMs, now, spread, type Spread, table } from './stats';
 
 export interface KernelLatency {
@@ -48,15 +48,8 @@ const FN_CELL: Record<string, (name: string) => string> = {
   ipykernel: (name) => `def ${name}(x):\n    return x + 1\n${name}(1)`,
 };
 
-interface KernelSpec {
-  argv: (connectionFile: string) => string[];
-  endlessLoop: string;
-}
-
-const KERNELS: Record<string, KernelSpec> = {
-  kiln: { argv: (f) => [process.execPath, path.join(REPO, 'dist', 'kernel', 'main.js'), '-f', f], endlessLoop: 'while true { }' },
-  ipykernel: { argv: (f) => ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', f], endlessLoop: 'while True: pass' },
-};
+/** A cell that runs until interrupted, in each kernel's language. */
+const ENDLESS_LOOP: Record<string, string> = { kiln: 'while true { }', ipykernel: 'while True: pass' };
 
 const COMPLETES_PER_ROUND = 10;
 const INTERRUPTS_PER_ROUND = 3;
@@ -93,11 +86,10 @@ async function interrupt(client: Client, kernel: string, endlessLoop: string): P
 }
 
 async function once(kernel: string, cells: number): Promise<Sample> {
-  const spec = KERNELS[kernel];
   const { file, info } = await writeConnectionFile();
   const t0 = now();
-  const [cmd, ...args] = spec.argv(file);
-  const proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
+  const [cmd, ...args] = KERNEL_ARGV[kernel](file);
+  const proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...KERNEL_ENV } });
   let err = '';
   proc.stderr.on('data', (d) => (err += d));
   const client = new Client(info, 5);
@@ -115,7 +107,7 @@ async function once(kernel: string, cells: number): Promise<Sample> {
     const completes: number[] = [];
     for (let i = 0; i < COMPLETES_PER_ROUND; i++) completes.push(await complete(client, kernel));
     const interrupts: number[] = [];
-    for (let i = 0; i < INTERRUPTS_PER_ROUND; i++) interrupts.push(await interrupt(client, kernel, spec.endlessLoop));
+    for (let i = 0; i < INTERRUPTS_PER_ROUND; i++) interrupts.push(await interrupt(client, kernel, ENDLESS_LOOP[kernel]));
     return { startup, firstCell, cells: warm, firstFnCell, nextFnCell, completes, interrupts };
   } catch (e) {
     throw new Error(`${kernel}: ${(e as Error).message}\n${err}`);
@@ -127,8 +119,8 @@ async function once(kernel: string, cells: number): Promise<Sample> {
 
 /** `rounds` start-ups of each kernel, interleaved so that machine noise hits both alike. */
 export async function measureKernelLatency(rounds = 5, cells = 50): Promise<KernelLatency[]> {
-  const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(KERNELS).map((k) => [k, []]));
-  for (let r = 0; r < rounds; r++) for (const kernel of Object.keys(KERNELS)) samples[kernel].push(await once(kernel, cells));
+  const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(KERNEL_ARGV).map((k) => [k, []]));
+  for (let r = 0; r < rounds; r++) for (const kernel of Object.keys(KERNEL_ARGV)) samples[kernel].push(await once(kernel, cells));
   return Object.entries(samples).map(([kernel, s]) => ({
     kernel,
     rounds,

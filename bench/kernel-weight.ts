@@ -23,7 +23,7 @@
 import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
-import { startKernel } from '../test/support/client';
+import { KERNEL_ARGV, startBenchKernel } from './kernels';
 import { PROBE_STEPS, type ProbeSample, readRss, settledRss } from './kernel-weight-probe';
 import { BenchError, median, table } from './util';
 
@@ -57,13 +57,9 @@ export interface KernelWeight {
 /** How long after kernel_info_reply "after start" is measured at the earliest. */
 const START_WORK_MS = 3000;
 
-const KERNELS: Record<string, { argv?: (file: string) => string[] }> = {
-  kiln: {},
-  ipykernel: { argv: (f) => ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', f] },
-};
 
 export async function weighKernel(kernel: string): Promise<Omit<KernelWeightRow, 'kernel'>> {
-  const k = await startKernel({ argv: KERNELS[kernel].argv, env: { PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
+  const k = await startBenchKernel(kernel);
   try {
     const pid = k.proc.pid!;
     const atReply = readRss(pid);
@@ -97,7 +93,7 @@ const mib = (x: number) => x.toFixed(1);
 export async function kernelWeight(runs = 3): Promise<KernelWeight> {
   const loadAverage = os.loadavg().map((x) => Number(x.toFixed(2)));
   const samples: Record<string, Omit<KernelWeightRow, 'kernel'>[]> = { kiln: [], ipykernel: [] };
-  for (let r = 0; r < runs; r++) for (const kernel of Object.keys(KERNELS)) samples[kernel].push(await weighKernel(kernel));
+  for (let r = 0; r < runs; r++) for (const kernel of Object.keys(KERNEL_ARGV)) samples[kernel].push(await weighKernel(kernel));
   const kernels = Object.entries(samples).map(([kernel, s]) => ({
     kernel,
     atReplyMiB: median(s.map((x) => x.atReplyMiB)),
