@@ -164,7 +164,5 @@ function call(f: FunctionLowerer, e: Extract<Expr, { kind: 'call' }>): llvm.Valu
     f.callsItself = true;
     return f.b.CreateCall(f.fn, args);
   }
-  const fnType = f.mb.kilnFunctionType(fn);
-  const callee = f.b.CreateLoad(llvm.PointerType.getUnqual(fnType), f.mb.address(fn.slot!, llvm.PointerType.getUnqual(fnType)));
-  return f.b.CreateCall(fnType, callee, args);
+  return f.b.CreateCall(f.mb.kilnFunctionType(fn), f.mb.loadSlot(fn), args);
 }

@@ -156,13 +156,12 @@ export class FunctionLowerer {
     const { block, resume } = this.redefinedAtEntry!;
     b.SetInsertPoint(block);
     if (this.callsItself && this.self) {
-      const fnType = mb.kilnFunctionType(this.self);
-      const slot = b.CreateLoad(llvm.PointerType.getUnqual(fnType), mb.address(this.self.slot!, llvm.PointerType.getUnqual(fnType)));
+      const slot = mb.loadSlot(this.self);
       const passOn = this.block('redefined');
       b.CreateCondBr(b.CreateICmpEQ(slot, this.fn), resume, passOn);
       b.SetInsertPoint(passOn);
       const args = Array.from({ length: this.fn.arg_size() }, (_, i) => this.fn.getArg(i));
-      const result = b.CreateCall(fnType, slot, args);
+      const result = b.CreateCall(mb.kilnFunctionType(this.self), slot, args);
       if (this.self.ret.kind === 'void') b.CreateRetVoid();
       else b.CreateRet(result);
     } else {

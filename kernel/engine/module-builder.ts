@@ -169,6 +169,12 @@ export class ModuleBuilder {
     return llvm.FunctionType.get(this.regType(sig.ret), [this.i64, ...sig.params.map((p) => this.regType(p.type))], false);
   }
 
+  /** The body a named function's slot holds now (what a call through the slot runs). */
+  loadSlot(sig: FnSig): llvm.Value {
+    const pointer = llvm.PointerType.getUnqual(this.kilnFunctionType(sig));
+    return this.b.CreateLoad(pointer, this.address(sig.slot!, pointer));
+  }
+
   /** The type of an 8-byte memory slot holding a value of Kiln type `t` (bool is an i64 0/1). */
   memType(t: Type): llvm.Type {
     return t.kind === 'bool' ? this.i64 : this.regType(t);
