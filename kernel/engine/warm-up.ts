@@ -1,6 +1,7 @@
 // The warm-up of a fresh engine, run by the kernel's engine worker once the engine has
-// loaded, while it has no request to serve (kernel_info_reply never waits for it: the main
-// thread answers that alone).
+// loaded, while it has no request to serve. The kernel sends kernel_info_reply once it is
+// done (the worker's `warm` message; kernel.ts kernelInfo), so a client that waits for the
+// reply, as Jupyter's do, finds the first cell as quick as the next ones.
 //
 // A first cell would otherwise pay for what only happens once in a process: V8 compiling
 // the lexer, parser, checker and lowering; LLVM building its target machine and pass
