@@ -271,13 +271,10 @@ static void optimize(Module& M, TargetMachine* tm, int opt) {
   PB.registerFunctionAnalyses(FAM);
   PB.registerLoopAnalyses(LAM);
   PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
-  OptimizationLevel lvl = opt == 0 ? OptimizationLevel::O0
-                          : opt == 1 ? OptimizationLevel::O1
-                          : opt == 3 ? OptimizationLevel::O3
-                                     : OptimizationLevel::O2;
+  OptimizationLevel lvl = opt == 1 ? OptimizationLevel::O1 : opt == 3 ? OptimizationLevel::O3 : OptimizationLevel::O2;
   if (opt >= 2)
     PB.registerOptimizerLastEPCallback([](ModulePassManager& MPM, OptimizationLevel) { MPM.addPass(kiln::SelfInlinePass()); });
-  ModulePassManager MPM = opt == 0 ? PB.buildO0DefaultPipeline(lvl) : PB.buildPerModuleDefaultPipeline(lvl);
+  ModulePassManager MPM = PB.buildPerModuleDefaultPipeline(lvl);
   MPM.run(M, MAM);
 }
 
