@@ -11,6 +11,26 @@
 #include <mutex>
 
 namespace kiln {
+
+bool getString(napi_env env, napi_value v, std::string& out) {
+  size_t n = 0;
+  if (napi_get_value_string_utf8(env, v, nullptr, 0, &n) != napi_ok) return false;
+  out.resize(n);
+  return napi_get_value_string_utf8(env, v, &out[0], n + 1, &n) == napi_ok;
+}
+
+bool getStringArray(napi_env env, napi_value v, std::vector<std::string>& out) {
+  bool isArray = false;
+  uint32_t count = 0;
+  if (napi_is_array(env, v, &isArray) != napi_ok || !isArray || napi_get_array_length(env, v, &count) != napi_ok) return false;
+  out.resize(count);
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value element;
+    if (napi_get_element(env, v, i, &element) != napi_ok || !getString(env, element, out[i])) return false;
+  }
+  return true;
+}
+
 namespace {
 
 #define CHECK(call)                                  \
@@ -58,13 +78,6 @@ napi_value num(napi_env env, double d) {
   napi_value v;
   napi_create_double(env, d, &v);
   return v;
-}
-
-bool getString(napi_env env, napi_value v, std::string& out) {
-  size_t n = 0;
-  if (napi_get_value_string_utf8(env, v, nullptr, 0, &n) != napi_ok) return false;
-  out.resize(n);
-  return napi_get_value_string_utf8(env, v, &out[0], n + 1, &n) == napi_ok;
 }
 
 // The session of the calling thread (created at module init on this thread).
@@ -178,17 +191,9 @@ napi_value LookupAll(napi_env env, napi_callback_info info) {
   if (!a.ok) return nullptr;
   Jit* j = requireJit(env, a.s);
   if (!j) return nullptr;
-  bool isArray = false;
-  napi_is_array(env, a.argv[0], &isArray);
-  if (!isArray) return throwError(env, "lookupAll: names must be an array of strings");
-  uint32_t count = 0;
-  CHECK(napi_get_array_length(env, a.argv[0], &count));
-  std::vector<std::string> names(count);
-  for (uint32_t i = 0; i < count; i++) {
-    napi_value element;
-    CHECK(napi_get_element(env, a.argv[0], i, &element));
-    if (!getString(env, element, names[i])) return throwError(env, "lookupAll: names must be an array of strings");
-  }
+  std::vector<std::string> names;
+  if (!getStringArray(env, a.argv[0], names)) return throwError(env, "lookupAll: names must be an array of strings");
+  const uint32_t count = (uint32_t)names.size();
   std::vector<uint64_t> addrs;
   std::string err = jitLookup(j, names, &addrs);
   if (!err.empty()) return throwError(env, err);

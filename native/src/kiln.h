@@ -128,6 +128,9 @@ std::vector<RuntimeSymbol> runtimeSymbols(Session* s);
 // The addon's `abi()` (abi.cc): the runtime symbols, shared constants and host ops, for
 // test/runtime-abi.test.ts to compare with the TypeScript declarations.
 napi_value RuntimeAbi(napi_env env, napi_callback_info info);
+// N-API strings (addon.cc): false if the value is not a string / an array of strings.
+bool getString(napi_env env, napi_value v, std::string& out);
+bool getStringArray(napi_env env, napi_value v, std::vector<std::string>& out);
 // The addon's `releaseLoadPages(paths)` (pages.cc): unmaps clean read-only pages of images.
 napi_value ReleaseLoadPages(napi_env env, napi_callback_info info);
 

@@ -74,24 +74,14 @@ napi_value ReleaseLoadPages(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value arg;
   napi_get_cb_info(env, info, &argc, &arg, nullptr, nullptr);
-  Release r;
-  r.pageSize = uintptr_t(sysconf(_SC_PAGESIZE));
-  uint32_t n = 0;
-  if (argc < 1 || napi_get_array_length(env, arg, &n) != napi_ok) {
+  std::vector<std::string> paths;
+  if (argc < 1 || !getStringArray(env, arg, paths)) {
     napi_throw_type_error(env, nullptr, "releaseLoadPages(paths: string[])");
     return nullptr;
   }
-  for (uint32_t i = 0; i < n; i++) {
-    napi_value v;
-    char buf[PATH_MAX];
-    size_t len = 0;
-    napi_get_element(env, arg, i, &v);
-    if (napi_get_value_string_utf8(env, v, buf, sizeof buf, &len) != napi_ok) {
-      napi_throw_type_error(env, nullptr, "releaseLoadPages: paths must be strings");
-      return nullptr;
-    }
-    r.paths.insert(std::string(buf, len));
-  }
+  Release r;
+  r.pageSize = uintptr_t(sysconf(_SC_PAGESIZE));
+  r.paths.insert(paths.begin(), paths.end());
   dl_iterate_phdr(releaseObject, &r);
   napi_value out;
   napi_create_double(env, r.released, &out);
