@@ -6,20 +6,12 @@ import { createHmac, createSecretKey, KeyObject, randomUUID, timingSafeEqual } f
 import type { JsonObject, Message, Outgoing } from './messages';
 import { PROTOCOL_VERSION } from './messages';
 
-// jmp ships no types; we use only these two functions (see NATIVE-NOTES.md).
-interface JmpMessageCtor {
-  new (props: {
-    idents: Buffer[];
-    header: object;
-    parent_header: object;
-    metadata: object;
-    content: object;
-    buffers?: Buffer[];
-  }): object;
+// jmp ships no types; we use only its decoder (see NATIVE-NOTES.md).
+interface JmpMessageClass {
   _decode(frames: Buffer[], scheme: string, key: string): Message | null;
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const JmpMessage: JmpMessageCtor = require('jmp').Message;
+const JmpMessage: JmpMessageClass = require('jmp').Message;
 
 export const DELIMITER = '<IDS|MSG>';
 const DELIMITER_BYTES = Buffer.from(DELIMITER);
