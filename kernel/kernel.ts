@@ -39,6 +39,13 @@ const WORKER_STOP_MS = 500;
 
 type Handler = (msg: Message, channel: Channel) => Promise<void> | void;
 
+/**
+ * After a cell fails with stop_on_error, its reply waits until no shell request has come
+ * for this long (at most STOP_ON_ERROR_HOLD_MAX_MS): see holdForRunAll.
+ */
+const STOP_ON_ERROR_QUIET_MS = 20;
+const STOP_ON_ERROR_HOLD_MAX_MS = 1000;
+
 /** The longest kernel_info_reply waits for the engine to be ready (a stuck load must not hide the kernel). */
 const ENGINE_READY_WAIT_MS = 10_000;
 
@@ -62,6 +69,8 @@ export class Kernel {
   private shellBusy = false;
   /** After an error with stop_on_error: queued execute requests are aborted until the queue drains. */
   private aborting = false;
+  /** When (Date.now()) the last shell request arrived. */
+  private lastShellArrival = 0;
   private shuttingDown = false;
   /** The msg_id of the input_request whose input_reply input() waits for. */
   private pendingInputId: string | undefined;
@@ -123,6 +132,7 @@ export class Kernel {
       void this.dispatch(channel, msg, this.controlHandlers);
       return;
     }
+    this.lastShellArrival = Date.now();
     this.shellQueue.push(msg);
     void this.pumpShell();
   }
@@ -223,6 +233,7 @@ export class Kernel {
     }
     const { ename, evalue, traceback } = outcome;
     out.send('error', { ename, evalue, traceback });
+    if (stopOnError) await this.holdForRunAll();
     this.reply('shell', msg, 'execute_reply', {
       status: 'error',
       execution_count: count,
@@ -232,6 +243,24 @@ export class Kernel {
       user_expressions: {},
     });
     if (stopOnError) this.aborting = true;
+  }
+
+  /**
+   * Run All sends its cells' requests a few ms apart (Lab: 3–6 ms), and a quick first cell
+   * may fail before the next ones arrive: with the queue empty they would run. A request
+   * that arrives before the error reply is sent cannot have been made knowing of the error,
+   * so the reply waits until the shell has been quiet for STOP_ON_ERROR_QUIET_MS; what came
+   * meanwhile is queued, and aborted once the reply is out. A client that waits for the reply
+   * before its next request (jupyter_client, nbclient) only sees the reply that much later.
+   */
+  private async holdForRunAll(): Promise<void> {
+    const failed = Date.now();
+    for (;;) {
+      const quietSince = Math.max(failed, this.lastShellArrival);
+      const wait = quietSince + STOP_ON_ERROR_QUIET_MS - Date.now();
+      if (wait <= 0 || Date.now() - failed >= STOP_ON_ERROR_HOLD_MAX_MS || this.shuttingDown) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 
   private askInput(parent: Message, prompt: string): void {

@@ -71,3 +71,29 @@ test('kernel_info_reply waits until the engine is ready (loaded and warmed up), 
     ['control', 'ok', 'kiln'],
   ]);
 });
+
+test('Run All past a quick failure: a request that arrives before the error reply is sent is aborted; one sent after it runs', async () => {
+  const ran: string[] = [];
+  k = await startInProcessKernel({
+    engine: () =>
+      scriptedEngine({
+        execute: async (code) => {
+          ran.push(code);
+          return code === 'boom'
+            ? { outcome: { status: 'error', ename: 'ValueError', evalue: 'boom', traceback: [] }, userExpressions: {} }
+            : { outcome: { status: 'ok' }, userExpressions: {} };
+        },
+      }),
+  });
+  const c = k.client;
+  const cell = (code: string) => c.send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+  const boom = cell('boom');
+  // As Lab's Run All does, the next cell's request comes a little later: here once the error is shown.
+  await c.waitFor((m) => m.header.msg_type === 'error' && m.parent_header.msg_id === boom);
+  const next = cell('next');
+  expect((await c.reply(boom)).content.status).toBe('error');
+  expect((await c.reply(next)).content).toEqual({ status: 'aborted' });
+  expect(ran).toEqual(['boom']);
+  expect((await c.execute('later')).reply.content.status).toBe('ok');
+  expect(ran).toEqual(['boom', 'later']);
+});
