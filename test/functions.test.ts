@@ -49,6 +49,15 @@ describe('named functions as values', () => {
     expect(k.ok(code)).toBe('101');
   });
 
+  test('a value first made by an eval, or by a cell that then fails, still calls the current body cells later', () => {
+    k.ok('fn dbl(x: int) -> int { return x * 2 }');
+    k.ok('eval("let dv = dbl")');
+    expect(k.run('let dz = dbl\nprint(dz(1))\n[1][5]').outcome.status).toBe('error');
+    k.ok('fn dbl(x: int) -> int { return x * 5 }');
+    for (let i = 0; i < 3; i++) k.ok(`${i} + 1`);
+    expect(k.ok('print(dv(3), dz(2), dv)')).toBe('15 10 <fn dbl(x: int) -> int>\n');
+  });
+
   test('a void function formats without a return type', () => {
     expect(k.ok('fn show(s: str) { print(s) }\nlet sh = show\nsh("hi")\nsh')).toBe('<fn show(s: str)>');
     expect(k.ok('print(sh)\nstr(sh) + "!"')).toBe('"<fn show(s: str)>!"');

@@ -3,14 +3,14 @@
 // A function value is a pointer to a KilnFn: `{ i8* code; i8* text; i8* boxes[n] }`.
 // `code` takes the frame depth, the KilnFn itself, then the parameters; `text` is the
 // value's text/plain format (a KilnStr constant); `boxes` are the captured variables'
-// boxes. A value that captures nothing (a named function, an anonymous function with no
-// captures) lives in the JIT's data, made once: making it allocates nothing, calling it
-// is one load and an indirect call.
+// boxes. A value that captures nothing is made once: making it allocates nothing, calling
+// it is one load and an indirect call. An anonymous function's lives in the JIT's data.
 //
-// A named function's value is one KilnFn per function signature, kept by the session up
-// to date with the current body (a same-signature redefinition, even by eval while
-// running, rewrites it); a different-signature redefinition gets a new one, and values of
-// the old one keep calling the old body.
+// A named function's value is one KilnFn per function signature, outside the JIT (its
+// value cell), whose code calls whatever body the function's slot holds: a same-signature
+// redefinition, even by eval while running, reaches every value of it; a
+// different-signature redefinition gets a new slot and value, and values of the old one
+// keep calling the old body.
 //
 // A captured local lives in an 8-byte GC box, allocated each time its declaration runs
 // (so each loop iteration has its own); the function that owns it keeps the box's
@@ -28,6 +28,8 @@ const KILNFN_HEADER = 16;
 interface ModuleClosures {
   pending: { lambda: LambdaExpr; fn: llvm.Function }[];
   lambdaCount: number;
+  /** Named functions used as values whose value code this module defines, by its symbol. */
+  valueCodes: Map<string, FnSig>;
 }
 
 const perModule = new WeakMap<ModuleBuilder, ModuleClosures>();
@@ -35,7 +37,7 @@ const perModule = new WeakMap<ModuleBuilder, ModuleClosures>();
 function closuresOf(mb: ModuleBuilder): ModuleClosures {
   let state = perModule.get(mb);
   if (!state) {
-    state = { pending: [], lambdaCount: 0 };
+    state = { pending: [], lambdaCount: 0, valueCodes: new Map() };
     perModule.set(mb, state);
   }
   return state;
@@ -65,32 +67,37 @@ function kilnFnGlobal(mb: ModuleBuilder, code: llvm.Function, text: string, name
   return llvm.ConstantExpr.getBitCast(global, mb.ptr);
 }
 
-/** The symbol of the KilnFn that a cell defines for each function body it compiles. */
-export function valueSymbol(sig: FnSig): string {
+/** The symbol of a named function's value code (see namedFunctionValue). */
+export function valueCodeSymbol(sig: FnSig): string {
   return `${sig.symbol}.value`;
 }
 
 /**
- * The value of a function this cell defines: a KilnFn `{ entry, text }` whose entry takes
- * (depth, self, params...) and calls this body directly. The function's value for good is
- * FnSig.valueCell (two words outside the JIT, made at its first definition); each
- * definition's KilnFn is copied into it when the cell is committed, so every value of the
- * function, made before or after, runs the current body through one indirect call.
+ * A named function as a value: its value cell, two words outside the JIT made at its first
+ * definition (text written then). Its code word is an adapter that takes (depth, self,
+ * params...) and calls whatever body the function's slot holds, so a redefinition (even by
+ * eval while running) reaches every value of the function, made before or after, without
+ * touching the cell. The adapter is made by the first cell that uses the function as a
+ * value (not by every definition: most functions never become values, and each adapter
+ * cost an eval a tenth of its time), and the session writes it into the cell.
  */
-export function defineFunctionValue(mb: ModuleBuilder, sig: FnSig, body: llvm.Function): void {
-  const { b } = mb;
-  const entry = mb.createFunction(closureFunctionType(mb, fnTypeOf(sig)), `${sig.symbol}.entry`);
-  b.SetInsertPoint(llvm.BasicBlock.Create(mb.context, 'entry', entry));
-  const result = b.CreateCall(body, [entry.getArg(0), ...sig.params.map((_, i) => entry.getArg(i + 2))]);
-  if (sig.ret.kind === 'void') b.CreateRetVoid();
-  else b.CreateRet(result);
-  kilnFnGlobal(mb, entry, functionText(sig, true), valueSymbol(sig), false);
-}
-
-/** A named function as a value: its value cell (the session makes it before lowering). */
 export function namedFunctionValue(f: FunctionLowerer, sig: FnSig): llvm.Value {
   if (sig.valueCell === undefined) throw new Error(`internal error: no value cell for function ${sig.name}`);
+  if (!f.options.hasValueCode?.(sig)) closuresOf(f.mb).valueCodes.set(valueCodeSymbol(sig), sig);
   return f.b.CreateBitCast(f.mb.address(sig.valueCell, f.mb.i8), f.mb.ptr);
+}
+
+/** Defines the value codes this module's cell uses (namedFunctionValue); returns whose they are. */
+export function defineValueCodes(mb: ModuleBuilder): FnSig[] {
+  const { valueCodes } = closuresOf(mb);
+  for (const [symbol, sig] of valueCodes) {
+    const code = mb.createFunction(closureFunctionType(mb, fnTypeOf(sig)), symbol);
+    mb.b.SetInsertPoint(llvm.BasicBlock.Create(mb.context, 'entry', code));
+    const result = mb.b.CreateCall(mb.kilnFunctionType(sig), mb.loadSlot(sig), [code.getArg(0), ...sig.params.map((_, i) => code.getArg(i + 2))]);
+    if (sig.ret.kind === 'void') mb.b.CreateRetVoid();
+    else mb.b.CreateRet(result);
+  }
+  return [...valueCodes.values()];
 }
 
 /** An anonymous function expression: its body is lowered later (lowerPendingLambdas); here its value is made. */

@@ -10,7 +10,7 @@ import { INTERRUPT_REQUESTED, ModuleBuilder, NORETURN, RECURSION_LIMIT } from '.
 import { arithmetic, lowerExpr } from './lower-expr';
 import { countedLoop, mayChangeLength } from './lower-loops';
 import { lowerMapLoop, mapGet, mapSet } from './lower-maps';
-import { boxedVar, defineFunctionValue, lowerPendingLambdas, namedFunctionValue, newBox } from './lower-closures';
+import { boxedVar, defineValueCodes, lowerPendingLambdas, namedFunctionValue, newBox } from './lower-closures';
 
 export interface LowerOptions {
   cellNumber: number;
@@ -32,6 +32,10 @@ export interface LowerOptions {
   checkInterrupt?: () => void;
   /** Told of each global a function body (not the entry) reads or writes. */
   usedByFunction?: (global: GlobalInfo) => void;
+  /** Whether a named function's value already has its code (lower-closures.ts namedFunctionValue). */
+  hasValueCode?: (sig: FnSig) => boolean;
+  /** Told of each named function whose value code this cell defines. */
+  definesValueCode?: (sig: FnSig) => void;
 }
 
 /** Statements in one basic block at most (see FunctionLowerer.statements). */
@@ -53,7 +57,6 @@ function lowerModule(mb: ModuleBuilder, checked: CheckedCell, options: LowerOpti
   const llvmFns = new Map<FnDecl, llvm.Function>();
   for (const decl of checked.functions) {
     llvmFns.set(decl, mb.createFunction(mb.kilnFunctionType(decl.sig!), decl.sig!.symbol!));
-    defineFunctionValue(mb, decl.sig!, llvmFns.get(decl)!);
   }
   for (const decl of checked.functions) {
     const lowerer = new FunctionLowerer(mb, llvmFns.get(decl)!, decl.locals!, options, decl.sig!, decl.boxed);
@@ -69,6 +72,7 @@ function lowerModule(mb: ModuleBuilder, checked: CheckedCell, options: LowerOpti
     lowerer.closure = fn.getArg(1);
     lowerer.lowerBody(lambda.sig!.fid!, lambda.body.stmts, lambda.sig!.ret, 2);
   });
+  for (const sig of defineValueCodes(mb)) options.definesValueCode?.(sig);
   // Not verified here: the addon parses and verifies the text anyway (addModule throws).
   return mb.print();
 }

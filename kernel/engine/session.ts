@@ -12,7 +12,7 @@ import { commitEnv } from './env';
 import { KeptIR, type KeptText } from './kept-ir';
 import { lowerCell } from './lower';
 import { bindExterns } from './session-extern';
-import { valueSymbol } from './lower-closures';
+import { functionText, valueCodeSymbol } from './lower-closures';
 import { runMagic, type MagicSession } from './magics';
 import type { AddedModule, NativeAddon, RunOutcome, TypeDescription } from './native-api';
 import { loadNative } from './native';
@@ -101,6 +101,8 @@ export class Session implements Engine, MagicSession {
    *  its optimisation level and the function's symbol, for %ir name / %asm name. */
   private readonly functionIR = new Map<string, { ir: KeptText; level: number; symbol: string }>();
   private readonly keptIR = new KeptIR();
+  /** Slots whose function's value cell has its code (lower-closures.ts namedFunctionValue). */
+  private readonly valueCodes = new Set<number>();
 
   constructor(
     readonly host: EngineHost,
@@ -174,6 +176,7 @@ export class Session implements Engine, MagicSession {
     const entrySymbol = `cell${cell}.entry.${symbolCounter++}`;
     let globalProgress: GlobalProgress | undefined;
     const fids: number[] = [];
+    const valueCodeSigs: FnSig[] = [];
     const registerFrame = (name: string): number => {
       fids.push(this.code.registerFrame(name, cell));
       return fids[fids.length - 1];
@@ -205,6 +208,8 @@ export class Session implements Engine, MagicSession {
         stringAddress: (text) => this.stringConstant(text),
         usedByFunction: (global) => this.globals.usedByFunction(global),
         checkInterrupt: () => this.checkInterrupt(),
+        hasValueCode: (sig) => this.valueCodes.has(sig.slot!),
+        definesValueCode: (sig) => valueCodeSigs.push(sig),
       });
       this.checkInterrupt();
     } catch (err) {
@@ -225,13 +230,19 @@ export class Session implements Engine, MagicSession {
     const level = this.levelFor(checked, showIR);
     let added: AddedModule | undefined;
     let entry: number;
-    const bodies: [FnSig, number, number][] = [];
+    const bodies: [FnSig, number][] = [];
+    const valueCodes: [FnSig, number][] = [];
     try {
       added = this.native.addModule(ir, level, showIR);
       this.checkInterrupt();
       const sigs = checked.functions.map(({ sig }) => sig!);
-      const addresses = this.native.lookupAll([...sigs.flatMap((sig) => [sig.symbol!, valueSymbol(sig)]), ...(hasEntry ? [entrySymbol] : [])]);
-      sigs.forEach((sig, i) => bodies.push([sig, addresses[2 * i], addresses[2 * i + 1]]));
+      const addresses = this.native.lookupAll([
+        ...sigs.map((sig) => sig.symbol!),
+        ...valueCodeSigs.map(valueCodeSymbol),
+        ...(hasEntry ? [entrySymbol] : []),
+      ]);
+      sigs.forEach((sig, i) => bodies.push([sig, addresses[i]]));
+      valueCodeSigs.forEach((sig, i) => valueCodes.push([sig, addresses[sigs.length + i]]));
       entry = hasEntry ? addresses[addresses.length - 1] : NO_ENTRY;
       this.checkInterrupt();
     } catch (err) {
@@ -243,17 +254,22 @@ export class Session implements Engine, MagicSession {
     }
     // Commit: from here on the cell's definitions are part of the session.
     const keptIR = bodies.length > 0 ? this.keptIR.add(ir) : undefined;
-    // A module with anonymous functions stays for good: values may hold their code.
-    const pinned = checked.lambdas.length > 0;
+    // A module with anonymous functions or value codes stays for good: values may hold their code.
+    const pinned = checked.lambdas.length > 0 || valueCodes.length > 0;
     const module = this.code.addModule(added.tracker, fids, bodies.map(([, address]) => address), pinned);
-    for (const [sig, address, value] of bodies) {
+    for (const [sig, address] of bodies) {
       const previous = this.native.readWord(sig.slot!);
       this.native.writeWord(sig.slot!, address);
       if (previous) this.code.superseded(previous);
       // Frames of the old body may be running (an eval): it must see the new slot value.
       if (previous && this.evalDepth > 0) Atomics.compareExchange(this.interruptFlag, 0, 0, REDEFINED_WHILE_RUNNING);
-      this.updateFunctionValue(sig, value);
+      // The value's text names the parameters, which a redefinition may rename.
+      this.native.writeWord(sig.valueCell! + 8, this.stringConstant(functionText(sig, true)));
       this.functionIR.set(sig.name, { ir: keptIR!, level, symbol: sig.symbol! });
+    }
+    for (const [sig, code] of valueCodes) {
+      this.native.writeWord(sig.valueCell!, code);
+      this.valueCodes.add(sig.slot!);
     }
     this.env = commitEnv(checked.env);
     this.globals.committed(checked, globalProgress);
@@ -311,12 +327,6 @@ export class Session implements Engine, MagicSession {
     return { ir: optimized ? this.native.optimizeIR(ir, fn.level) : ir, symbol: fn.symbol };
   }
 
-  /** A function's value (KilnFn: code, text, in two words outside the JIT, made when the
-   *  function was first defined) gets this cell's entry and text. */
-  private updateFunctionValue(sig: FnSig, value: number): void {
-    for (const offset of [0, 8]) this.native.writeWord(sig.valueCell! + offset, this.native.readWord(value + offset));
-  }
-
   /**
    * The optimisation level for a cell: the session's, except that a cell with no function
    * (named or anonymous) and no loop (straight-line code that runs once, like `fib(30)` or `x + 1`) is compiled
@@ -346,6 +356,7 @@ export class Session implements Engine, MagicSession {
     this.env = { functions: new Map(), globals: new Map(), structs: new Map() };
     this.functionIR.clear();
     this.keptIR.clear();
+    this.valueCodes.clear();
     this.globals.reset();
     this.code.clear();
   }
@@ -359,6 +370,7 @@ export class Session implements Engine, MagicSession {
       const redefined = previous && !previous.extern && sameSignature(previous, sig);
       sig.slot = redefined ? previous.slot : this.native.allocSlot();
       // The function's value lives outside the JIT: its first module may be removed later.
+      // Its code is made when it is first used as a value (lower-closures.ts).
       sig.valueCell = redefined ? previous.valueCell : this.native.allocSlot(2);
       sig.symbol = `${sig.name}.v${symbolCounter++}`;
       sig.fid = registerFrame(sig.name);
