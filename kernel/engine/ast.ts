@@ -308,6 +308,8 @@ export interface CheckedCell {
   entryBoxed: Set<number>;
   /** Every anonymous function of the cell (the session gives each a frame id). */
   lambdas: LambdaExpr[];
+  /** Named Kiln functions the cell uses as values (the session makes their value code). */
+  functionValues: Set<FnSig>;
   /** Kiln functions defined in this cell (with their FnSig, same object as decl.sig). */
   functions: FnDecl[];
   /** extern fns declared in this cell. */

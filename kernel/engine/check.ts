@@ -59,6 +59,7 @@ class Checker {
   readonly env: Env;
   private readonly cellStructs = new Map<string, StructDef>();
   private readonly lambdas: LambdaExpr[] = [];
+  private readonly functionValues = new Set<FnSig>();
 
   constructor(
     private readonly oldEnv: Env,
@@ -117,6 +118,7 @@ class Checker {
       entryLocals: entry.locals,
       entryBoxed: entry.boxed,
       lambdas: this.lambdas,
+      functionValues: this.functionValues,
       functions: fnDecls,
       externs,
       globals,
@@ -419,7 +421,11 @@ class Checker {
         return e;
       case 'name': {
         const ref = this.lookupVar(e.name, ctx);
-        if (!ref) return functionValue(e, this.env, () => this.visibleNames(ctx));
+        if (!ref) {
+          const value = functionValue(e, this.env, () => this.visibleNames(ctx));
+          if (e.ref?.kind === 'function') this.functionValues.add(e.ref.fn);
+          return value;
+        }
         e.ref = ref;
         e.type = ref.kind === 'global' ? ref.global.type : ref.type;
         return e;

@@ -28,8 +28,6 @@ const KILNFN_HEADER = 16;
 interface ModuleClosures {
   pending: { lambda: LambdaExpr; fn: llvm.Function }[];
   lambdaCount: number;
-  /** Named functions used as values whose value code this module defines, by its symbol. */
-  valueCodes: Map<string, FnSig>;
 }
 
 const perModule = new WeakMap<ModuleBuilder, ModuleClosures>();
@@ -37,7 +35,7 @@ const perModule = new WeakMap<ModuleBuilder, ModuleClosures>();
 function closuresOf(mb: ModuleBuilder): ModuleClosures {
   let state = perModule.get(mb);
   if (!state) {
-    state = { pending: [], lambdaCount: 0, valueCodes: new Map() };
+    state = { pending: [], lambdaCount: 0 };
     perModule.set(mb, state);
   }
   return state;
@@ -67,37 +65,33 @@ function kilnFnGlobal(mb: ModuleBuilder, code: llvm.Function, text: string, name
   return llvm.ConstantExpr.getBitCast(global, mb.ptr);
 }
 
-/** The symbol of a named function's value code (see namedFunctionValue). */
+/** The symbol of a named function's value code (defineValueCodes). */
 export function valueCodeSymbol(sig: FnSig): string {
   return `${sig.symbol}.value`;
 }
 
 /**
- * A named function as a value: its value cell, two words outside the JIT made at its first
- * definition (text written then). Its code word is an adapter that takes (depth, self,
- * params...) and calls whatever body the function's slot holds, so a redefinition (even by
- * eval while running) reaches every value of the function, made before or after, without
- * touching the cell. The adapter is made by the first cell that uses the function as a
- * value (not by every definition: most functions never become values, and each adapter
- * cost an eval a tenth of its time), and the session writes it into the cell.
+ * The value codes of named functions, each in `mb`'s module: code that takes (depth, self,
+ * params...) and calls whatever body the function's slot holds. A named function's value
+ * is its value cell, two words outside the JIT (FnSig.valueCell); the session writes its
+ * code there the first time a cell uses the function as a value (most functions never
+ * become values: a code made at each definition was a tenth of an eval's time), in a
+ * module that stays for good, so that a redefinition can replace the defining module.
  */
-export function namedFunctionValue(f: FunctionLowerer, sig: FnSig): llvm.Value {
-  if (sig.valueCell === undefined) throw new Error(`internal error: no value cell for function ${sig.name}`);
-  if (!f.options.hasValueCode?.(sig)) closuresOf(f.mb).valueCodes.set(valueCodeSymbol(sig), sig);
-  return f.b.CreateBitCast(f.mb.address(sig.valueCell, f.mb.i8), f.mb.ptr);
-}
-
-/** Defines the value codes this module's cell uses (namedFunctionValue); returns whose they are. */
-export function defineValueCodes(mb: ModuleBuilder): FnSig[] {
-  const { valueCodes } = closuresOf(mb);
-  for (const [symbol, sig] of valueCodes) {
-    const code = mb.createFunction(closureFunctionType(mb, fnTypeOf(sig)), symbol);
+export function defineValueCodes(mb: ModuleBuilder, sigs: FnSig[]): void {
+  for (const sig of sigs) {
+    const code = mb.createFunction(closureFunctionType(mb, fnTypeOf(sig)), valueCodeSymbol(sig));
     mb.b.SetInsertPoint(llvm.BasicBlock.Create(mb.context, 'entry', code));
     const result = mb.b.CreateCall(mb.kilnFunctionType(sig), mb.loadSlot(sig), [code.getArg(0), ...sig.params.map((_, i) => code.getArg(i + 2))]);
     if (sig.ret.kind === 'void') mb.b.CreateRetVoid();
     else mb.b.CreateRet(result);
   }
-  return [...valueCodes.values()];
+}
+
+/** A named function as a value: its value cell (the session makes it before lowering). */
+export function namedFunctionValue(f: FunctionLowerer, sig: FnSig): llvm.Value {
+  if (sig.valueCell === undefined) throw new Error(`internal error: no value cell for function ${sig.name}`);
+  return f.b.CreateBitCast(f.mb.address(sig.valueCell, f.mb.i8), f.mb.ptr);
 }
 
 /** An anonymous function expression: its body is lowered later (lowerPendingLambdas); here its value is made. */

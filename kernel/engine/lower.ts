@@ -32,10 +32,6 @@ export interface LowerOptions {
   checkInterrupt?: () => void;
   /** Told of each global a function body (not the entry) reads or writes. */
   usedByFunction?: (global: GlobalInfo) => void;
-  /** Whether a named function's value already has its code (lower-closures.ts namedFunctionValue). */
-  hasValueCode?: (sig: FnSig) => boolean;
-  /** Told of each named function whose value code this cell defines. */
-  definesValueCode?: (sig: FnSig) => void;
 }
 
 /** Statements in one basic block at most (see FunctionLowerer.statements). */
@@ -44,10 +40,22 @@ const STATEMENTS_PER_BLOCK = 64;
 let sharedContext: llvm.LLVMContext | undefined;
 
 export function lowerCell(checked: CheckedCell, options: LowerOptions): string {
+  return withModule(`cell${options.cellNumber}`, options.stringAddress, (mb) => lowerModule(mb, checked, options));
+}
+
+/** A module of the value codes of named functions (lower-closures.ts defineValueCodes). */
+export function lowerValueCodes(sigs: FnSig[], name: string): string {
+  return withModule(name, undefined, (mb) => {
+    defineValueCodes(mb, sigs);
+    return mb.print();
+  });
+}
+
+function withModule(name: string, stringAddress: LowerOptions['stringAddress'], lower: (mb: ModuleBuilder) => string): string {
   sharedContext ??= new llvm.LLVMContext();
-  const mb = new ModuleBuilder(sharedContext, `cell${options.cellNumber}`, options.stringAddress);
+  const mb = new ModuleBuilder(sharedContext, name, stringAddress);
   try {
-    return lowerModule(mb, checked, options);
+    return lower(mb);
   } finally {
     mb.dispose();
   }
@@ -72,7 +80,6 @@ function lowerModule(mb: ModuleBuilder, checked: CheckedCell, options: LowerOpti
     lowerer.closure = fn.getArg(1);
     lowerer.lowerBody(lambda.sig!.fid!, lambda.body.stmts, lambda.sig!.ret, 2);
   });
-  for (const sig of defineValueCodes(mb)) options.definesValueCode?.(sig);
   // Not verified here: the addon parses and verifies the text anyway (addModule throws).
   return mb.print();
 }

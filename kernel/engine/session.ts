@@ -10,7 +10,7 @@ import { CompileError, KilnError, kilnError, renderCompileError, renderRuntimeEr
 import { CodeTables, type CodeModule } from './code-tables';
 import { commitEnv } from './env';
 import { KeptIR, type KeptText } from './kept-ir';
-import { lowerCell } from './lower';
+import { lowerCell, lowerValueCodes } from './lower';
 import { bindExterns } from './session-extern';
 import { functionText, valueCodeSymbol } from './lower-closures';
 import { runMagic, type MagicSession } from './magics';
@@ -176,7 +176,6 @@ export class Session implements Engine, MagicSession {
     const entrySymbol = `cell${cell}.entry.${symbolCounter++}`;
     let globalProgress: GlobalProgress | undefined;
     const fids: number[] = [];
-    const valueCodeSigs: FnSig[] = [];
     const registerFrame = (name: string): number => {
       fids.push(this.code.registerFrame(name, cell));
       return fids[fids.length - 1];
@@ -208,8 +207,6 @@ export class Session implements Engine, MagicSession {
         stringAddress: (text) => this.stringConstant(text),
         usedByFunction: (global) => this.globals.usedByFunction(global),
         checkInterrupt: () => this.checkInterrupt(),
-        hasValueCode: (sig) => this.valueCodes.has(sig.slot!),
-        definesValueCode: (sig) => valueCodeSigs.push(sig),
       });
       this.checkInterrupt();
     } catch (err) {
@@ -231,18 +228,13 @@ export class Session implements Engine, MagicSession {
     let added: AddedModule | undefined;
     let entry: number;
     const bodies: [FnSig, number][] = [];
-    const valueCodes: [FnSig, number][] = [];
     try {
+      this.makeValueCodes(checked);
       added = this.native.addModule(ir, level, showIR);
       this.checkInterrupt();
       const sigs = checked.functions.map(({ sig }) => sig!);
-      const addresses = this.native.lookupAll([
-        ...sigs.map((sig) => sig.symbol!),
-        ...valueCodeSigs.map(valueCodeSymbol),
-        ...(hasEntry ? [entrySymbol] : []),
-      ]);
+      const addresses = this.native.lookupAll([...sigs.map((sig) => sig.symbol!), ...(hasEntry ? [entrySymbol] : [])]);
       sigs.forEach((sig, i) => bodies.push([sig, addresses[i]]));
-      valueCodeSigs.forEach((sig, i) => valueCodes.push([sig, addresses[sigs.length + i]]));
       entry = hasEntry ? addresses[addresses.length - 1] : NO_ENTRY;
       this.checkInterrupt();
     } catch (err) {
@@ -254,8 +246,8 @@ export class Session implements Engine, MagicSession {
     }
     // Commit: from here on the cell's definitions are part of the session.
     const keptIR = bodies.length > 0 ? this.keptIR.add(ir) : undefined;
-    // A module with anonymous functions or value codes stays for good: values may hold their code.
-    const pinned = checked.lambdas.length > 0 || valueCodes.length > 0;
+    // A module with anonymous functions stays for good: values may hold their code.
+    const pinned = checked.lambdas.length > 0;
     const module = this.code.addModule(added.tracker, fids, bodies.map(([, address]) => address), pinned);
     for (const [sig, address] of bodies) {
       const previous = this.native.readWord(sig.slot!);
@@ -267,14 +259,32 @@ export class Session implements Engine, MagicSession {
       this.native.writeWord(sig.valueCell! + 8, this.stringConstant(functionText(sig, true)));
       this.functionIR.set(sig.name, { ir: keptIR!, level, symbol: sig.symbol! });
     }
-    for (const [sig, code] of valueCodes) {
-      this.native.writeWord(sig.valueCell!, code);
-      this.valueCodes.add(sig.slot!);
-    }
     this.env = commitEnv(checked.env);
     this.globals.committed(checked, globalProgress);
     const compileMs = performance.now() - started;
     return { entry, checked, ir, optimizedIR: added.optimizedIR, compileMs, globalProgress, module };
+  }
+
+  /** Writes the code of each function value the cell uses that has none yet, compiled in a
+   *  module that stays for good (lower-closures.ts defineValueCodes). A cell that fails
+   *  later leaves them in place: they call through their functions' slots, so they are
+   *  right whatever the slots come to hold. */
+  private makeValueCodes(checked: CheckedCell): void {
+    const sigs = [...checked.functionValues].filter((sig) => !this.valueCodes.has(sig.slot!));
+    if (sigs.length === 0) return;
+    const added = this.native.addModule(lowerValueCodes(sigs, `values${symbolCounter++}`), this.optLevel, false);
+    let codes: number[];
+    try {
+      codes = this.native.lookupAll(sigs.map(valueCodeSymbol));
+    } catch (err) {
+      this.native.removeModule(added.tracker);
+      throw err;
+    }
+    this.code.addModule(added.tracker, [], [], true);
+    sigs.forEach((sig, i) => {
+      this.native.writeWord(sig.valueCell!, codes[i]);
+      this.valueCodes.add(sig.slot!);
+    });
   }
 
   /** Runs a compiled cell's entry. A run that fails forgets the globals whose `let` did

@@ -88,6 +88,14 @@ static JITTargetMachineBuilder hostJTMB() {
 
 // Codegen with a target machine per optimization level (the level travels as a module
 // flag set by addModule), so that O0 cells get fast instruction selection.
+//
+// At O0 the codegen pipeline is also kept from one module to the next: building it (some
+// 60 passes and their analysis usage, the assembler, the object writer) took about half
+// of an O0 module's codegen, which is most of an `eval`. LLVM's passes are made to be run
+// on several modules: the module-level state lives in the MachineModuleInfo, whose
+// context is reset at the end of each run, and in the AsmPrinter, whose streamer and
+// assembler are reset likewise (AsmPrinter::doFinalization). At 1-3 codegen time is
+// dominated by the code, and a fresh pipeline is made each time as LLVM's own tools do.
 class LevelCompiler : public IRCompileLayer::IRCompiler {
  public:
   LevelCompiler(JITTargetMachineBuilder jtmb, IRSymbolMapper::ManglingOptions mo)
@@ -102,13 +110,34 @@ class LevelCompiler : public IRCompileLayer::IRCompiler {
       if (!tm) return tm.takeError();
       tms_[opt] = std::move(*tm);
     }
-    SimpleCompiler c(*tms_[opt]);
-    return c(M);
+    if (opt > 0) {
+      SimpleCompiler c(*tms_[opt]);
+      return c(M);
+    }
+    if (!o0_) {
+      o0_ = std::make_unique<KeptPipeline>();
+      MCContext* mc = nullptr;
+      if (tms_[0]->addPassesToEmitMC(o0_->pm, mc, o0_->stream)) {
+        o0_.reset();
+        return make_error<StringError>("the target cannot emit object code", inconvertibleErrorCode());
+      }
+    }
+    o0_->pm.run(M);
+    auto object = MemoryBuffer::getMemBufferCopy(StringRef(o0_->object.data(), o0_->object.size()),
+                                                 M.getModuleIdentifier() + "-jitted-objectbuffer");
+    o0_->object.clear();
+    return std::move(object);
   }
 
  private:
+  struct KeptPipeline {
+    SmallVector<char, 0> object;
+    raw_svector_ostream stream{object};  // unbuffered: writes go straight to `object`
+    legacy::PassManager pm;
+  };
   JITTargetMachineBuilder jtmb_;
   std::unique_ptr<TargetMachine> tms_[4];
+  std::unique_ptr<KeptPipeline> o0_;
 };
 
 struct Jit {
@@ -292,6 +321,11 @@ static std::string parseModule(Jit* j, const std::string& ir, LLVMContext& ctx, 
   }
   M->setDataLayout(dl);
   M->setTargetTriple(triple.str());
+  // Kiln code never unwinds (errors and interrupts leave by longjmp, runtime.cc): without
+  // unwind tables codegen emits no CFI and the JIT registers no .eh_frame, a sixth of an
+  // O0 module's codegen and linking.
+  for (Function& F : *M)
+    if (!F.isDeclaration()) F.addFnAttr(Attribute::NoUnwind);
   std::string verr;
   raw_string_ostream vos(verr);
   if (verifyModule(*M, &vos)) return "IR verification failed: " + vos.str();
