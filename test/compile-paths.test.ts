@@ -94,6 +94,19 @@ total`);
     expect(k.ok('ev0(1) + ev39(1)')).toBe(String(2 + 41));
   });
 
+  test('module after module of different shapes (floats, strings, globals, loops, a failure between) each gives its answer', () => {
+    // At %opt 0 one codegen pipeline serves every module (native/src/jit.cc LevelCompiler).
+    const k = session(level);
+    for (let i = 0; i < 30; i++) {
+      expect(k.ok(`fn fl${i}(x: float) -> float { return x * ${i}.5 + 0.25 }\nfl${i}(2.0)`)).toBe(String(2 * (i + 0.5) + 0.25));
+      expect(k.ok(`let s${i} = "ab" + str(${i} * 7)\ns${i} + "!"`)).toBe(`"ab${i * 7}!"`);
+      expect(k.ok(`let t${i} = 0\nfor j in 0..${i} { t${i} += j }\nt${i}`)).toBe(String((i * (i - 1)) / 2));
+      if (i % 10 === 0) expect(k.run(`fl${i}(1.0)\n[1][${i + 1}]`).outcome.status).toBe('error');
+    }
+    expect(k.ok('fl3(2.0) + fl29(0.0)')).toBe('7.5');
+    expect(k.ok('s4 + s29')).toBe('"ab28ab203"');
+  });
+
   test('a redefinition by eval in a loop reaches the earlier caller at each step', () => {
     const k = session(level);
     k.ok('fn step() -> int { return 0 }\nfn callStep() -> int { return step() }');
