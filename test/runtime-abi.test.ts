@@ -8,6 +8,7 @@ import { loadNative } from '../kernel/engine/native';
 import {
   FIRST_COMPOSITE_TYPE_ID,
   HOST_OP_INDEX,
+  INTERRUPT_REQUESTED,
   NORETURN,
   PRIMITIVE_TYPE_IDS,
   RECURSION_LIMIT,
@@ -65,6 +66,10 @@ describe('runtime symbols', () => {
 describe('constants shared by C++ and TypeScript', () => {
   test('recursion limit (kMaxDepth)', () => {
     expect(abi.maxDepth).toBe(RECURSION_LIMIT);
+  });
+
+  test('the interrupt word of an interrupt (kInterruptRequested)', () => {
+    expect(abi.interruptRequested).toBe(INTERRUPT_REQUESTED);
   });
 
   test('type ids (T_INT ... T_PTR, T_FIRST_COMPOSITE)', () => {
