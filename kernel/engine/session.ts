@@ -101,7 +101,7 @@ export class Session implements Engine, MagicSession {
    *  its optimisation level and the function's symbol, for %ir name / %asm name. */
   private readonly functionIR = new Map<string, { ir: KeptText; level: number; symbol: string }>();
   private readonly keptIR = new KeptIR();
-  /** Slots whose function's value cell has its code (lower-closures.ts namedFunctionValue). */
+  /** Slots whose function's value cell has its code (makeValueCodes). */
   private readonly valueCodes = new Set<number>();
 
   constructor(
