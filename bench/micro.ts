@@ -199,6 +199,14 @@ export interface EvalResult {
   addModuleMs: number;
   lookupMs: number;
   restMs: number;
+  /** evals/s of each run when this is the median of several (evalRates). */
+  runs?: number[];
+}
+
+/** `runs` runs of evalRate, each in a fresh session: the median run, with every run's rate. */
+export function evalRates(runs = 5): EvalResult {
+  const results = Array.from({ length: runs }, () => evalRate()).sort((a, b) => a.perSec - b.perSec);
+  return { ...results[Math.floor(runs / 2)], runs: results.map((r) => r.perSec) };
 }
 
 /** eval() of a fresh one-function source per iteration, at %opt 0, from a running Kiln loop. */

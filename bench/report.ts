@@ -6,7 +6,7 @@ import type { DataResult } from './data-workloads';
 import type { KernelLatency } from './kernel-latency';
 import type { BenchResults } from './results';
 import { fmtMs, fmtRate, ratio, type Spread, spread, table } from './stats';
-import { EARLIER_TARGETS, SPEED_TARGETS, type TargetRow, targetRows, workloadVsC } from './targets';
+import { EARLIER_TARGETS, rateSpread, SPEED_TARGETS, type TargetRow, targetRows, workloadVsC } from './targets';
 
 export const GENERATED_END = '<!-- End of the part written by `npm run bench` (bench/report.ts): the text below is kept. -->';
 
@@ -144,7 +144,7 @@ function engine(r: BenchResults): string {
     [`\`print(i)\` lines to an in-process host (${r.printInProcess.lines / 1e6} M lines)`, fmtRate(r.printInProcess.perSec)],
     [
       `\`eval\` of a one-function source at %opt ${e.optLevel} (${e.evals} evals in a loop)`,
-      `${fmtRate(e.perSec)} (per eval: addModule ${fmtMs(e.addModuleMs)} ms, lookup ${fmtMs(e.lookupMs)} ms, rest ${fmtMs(e.restMs)} ms)`,
+      `${fmtRate(e.perSec)}${rateSpread(e.runs)} (per eval: addModule ${fmtMs(e.addModuleMs)} ms, lookup ${fmtMs(e.lookupMs)} ms, rest ${fmtMs(e.restMs)} ms)`,
     ],
     [
       `memory: ${mem.arrays / 1e6} M short-lived arrays of ${mem.elementsPerArray} ints (≈ ${mem.allocatedMB.toFixed(0)} MB allocated in all)`,

@@ -12,7 +12,7 @@ import { renderBenchmarkChart } from './chart';
 import { runDataWorkloads } from './data-workloads';
 import { kernelDisplay, kernelLatency, kernelPrint } from './kernel-io';
 import { kernelWeight } from './kernel-weight';
-import { compileTime, compileTimeMany, engineInputCallbacks, engineVoidCallbacks, evalRate, mapIntRate, printInProcess, rawCallbacks, valueCallRate } from './micro';
+import { compileTime, compileTimeMany, engineInputCallbacks, engineVoidCallbacks, evalRates, mapIntRate, printInProcess, rawCallbacks, valueCallRate } from './micro';
 import { loadAverage, machine } from './machine';
 import { composePage, renderPage } from './report';
 import type { BenchResults, MemoryResult } from './results';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const callbacks = [rawCallbacks(), engineVoidCallbacks(), engineInputCallbacks()];
   log('[5/8] print throughput, eval rate, maps');
   const printLocal = printInProcess();
-  const evals = evalRate();
+  const evals = evalRates();
   const maps = mapIntRate();
   const valueCalls = valueCallRate();
 
