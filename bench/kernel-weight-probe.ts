@@ -82,7 +82,7 @@ export const PROBE_STEPS: [string, string][] = [
   ['llvm-bindings', 'llvm-bindings loaded (IR building; its own static LLVM)'],
   ['addon', 'Kiln addon loaded (ORC JIT and runtime; its own static LLVM)'],
   ['session', 'engine code, Session and its JIT'],
-  ['release', 'llvm-bindings\' load-time pages released'],
+  ['release', 'the LLVM images\' load-time pages released (llvm-bindings, the addon)'],
   ['warm-up', 'warm-up (an anonymous function at %opt 2, `1 + 1` at %opt 0) = the kernel after start'],
   ['cell', 'first cell `1 + 1`'],
   ['chart', 'first chart (vega and vega-lite on the plot worker)'],

@@ -3,7 +3,7 @@
 // by the user. Engine level through a Session as the kernel drives it, then a real
 // kernel over zeromq.
 import { renderChart, stopPlotWorker } from '../kernel/engine/display/plots';
-import { llvmBindingsImagePaths } from '../kernel/engine/native';
+import { llvmImagePaths } from '../kernel/engine/native';
 import { TestSession } from './support/engine';
 import { Msg, RunningKernel, startKernel } from './support/client';
 
@@ -49,9 +49,9 @@ describe('the warm-up of a Session', () => {
     expect(k.ok('1 + 1')).toBe('2');
   });
 
-  test('the image whose load-time pages it releases is the loaded llvm-bindings', () => {
-    const images = llvmBindingsImagePaths();
-    expect(images.map((f) => f.split('/').pop())).toEqual(['llvm-bindings.node']);
+  test('the images whose load-time pages it releases are the loaded llvm-bindings and addon', () => {
+    const images = llvmImagePaths();
+    expect(images.map((f) => f.split('/').pop()).sort()).toEqual(['kiln_native.node', 'llvm-bindings.node']);
     // Its read-only segments: the relocation tables, the code and the constants (tens of MB).
     expect(new TestSession().session.native.releaseLoadPages(images)).toBeGreaterThan(10 * 2 ** 20);
     expect(new TestSession().session.native.releaseLoadPages(['/no/such/object.node'])).toBe(0);

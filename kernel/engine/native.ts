@@ -50,10 +50,10 @@ export function nativeAddonPath(): string {
   return path.join(repoRoot(), 'native', 'build', 'kiln_native.node');
 }
 
-/** The real path of llvm-bindings' shared object as /proc/self/maps names it (node_modules
- *  may be a symbolic link); empty before it is loaded. */
-export function llvmBindingsImagePaths(): string[] {
-  const images = Object.keys(require.cache).filter((f) => f.endsWith('llvm-bindings.node'));
+/** The real paths of the two LLVM images, llvm-bindings' shared object and the addon, as
+ *  /proc/self/maps names them (node_modules may be a symbolic link); each only once loaded. */
+export function llvmImagePaths(): string[] {
+  const images = Object.keys(require.cache).filter((f) => f.endsWith('llvm-bindings.node') || f === nativeAddonPath());
   return images.filter((f) => fs.existsSync(f)).map((f) => fs.realpathSync(f));
 }
 

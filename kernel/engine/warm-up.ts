@@ -9,22 +9,22 @@
 // compiles and runs cells that take those paths; nothing is defined, nothing printed, and
 // the execution count is the kernel's and never sees it.
 //
-// Before that, the pages llvm-bindings' image touched only while loading are handed back
-// (native-api.ts releaseLoadPages); what building IR needs comes back during the warm-up.
-// (The addon's own LLVM is left alone: its code generator uses most of what loading
-// touched, so releasing it was measured to save nothing and to cost the faults back.)
+// Before that, the pages the two LLVM images (llvm-bindings' and the addon's) touched only
+// while loading are handed back (native-api.ts releaseLoadPages); what building IR and
+// compiling need comes back during the warm-up. (The addon's code that a session runs is
+// packed together by the linker, native/hot-sections.txt: what comes back is mostly that.)
 //
 // The worker runs one step per turn of its event loop, so that a request that arrives
 // meanwhile goes first (a cell queued behind the whole warm-up would wait longer than it
 // takes to pay for its own path). The warm-up cells define nothing, so a step may run
 // before or after the user's first cells alike: the session is left as it was.
 import type { Session } from './session';
-import { llvmBindingsImagePaths } from './native';
+import { llvmImagePaths } from './native';
 
-/** Hands back llvm-bindings' load-time pages. Harmless at any idle moment: pages used
+/** Hands back the LLVM images' load-time pages. Harmless at any idle moment: pages used
  *  again fault back in. */
 export function releaseLoadPages(session: Session): void {
-  session.native.releaseLoadPages(llvmBindingsImagePaths());
+  session.native.releaseLoadPages(llvmImagePaths());
 }
 
 /** The warm-up cells, one step each. Both are expressions that define nothing: a call of an
