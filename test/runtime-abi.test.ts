@@ -8,7 +8,6 @@ import { loadNative } from '../kernel/engine/native';
 import {
   FIRST_COMPOSITE_TYPE_ID,
   HOST_OP_INDEX,
-  INTERRUPT_REQUESTED,
   NORETURN,
   PRIMITIVE_TYPE_IDS,
   RECURSION_LIMIT,
@@ -66,10 +65,6 @@ describe('runtime symbols', () => {
 describe('constants shared by C++ and TypeScript', () => {
   test('recursion limit (kMaxDepth)', () => {
     expect(abi.maxDepth).toBe(RECURSION_LIMIT);
-  });
-
-  test('the interrupt word of an interrupt (kInterruptRequested)', () => {
-    expect(abi.interruptRequested).toBe(INTERRUPT_REQUESTED);
   });
 
   test('type ids (T_INT ... T_PTR, T_FIRST_COMPOSITE)', () => {

@@ -6,7 +6,7 @@
 // itself then checks its slot at entry and passes the call on to the new body.
 import llvm from 'llvm-bindings';
 import type { CheckedCell, Expr, FnDecl, FnSig, GlobalInfo, MapType, Stmt, Type, Block, VarRef } from './ast';
-import { ModuleBuilder, NORETURN, RECURSION_LIMIT } from './module-builder';
+import { INTERRUPT_REQUESTED, ModuleBuilder, NORETURN, RECURSION_LIMIT } from './module-builder';
 import { arithmetic, lowerExpr } from './lower-expr';
 import { countedLoop, mayChangeLength } from './lower-loops';
 import { lowerMapLoop, mapGet, mapSet } from './lower-maps';
@@ -306,18 +306,29 @@ export class FunctionLowerer {
     const { b, mb } = this;
     const word = b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_interrupt'));
     const set = this.block('interrupt_word_set');
+    const interrupted = this.block('interrupted');
+    const other = this.block('interrupt_word_other');
     const ok = this.block('ok');
     const recorded = this.recorded;
     b.CreateCondBr(b.CreateICmpNE(word, mb.i32c(0)), set, ok);
     b.SetInsertPoint(set);
-    // The runtime tells an interrupt (it records the location and raises) from the rest.
-    b.CreateCall(mb.runtime('kiln_poll'), [this.frameDepth, mb.i32c(location ?? this.options.location(this.fid, line ?? 0))]);
-    if (!leaveOtherOpen) b.CreateBr(ok);
+    b.CreateCondBr(b.CreateICmpEQ(word, mb.i32c(INTERRUPT_REQUESTED)), interrupted, other);
+    // One noreturn call records the place and raises. (A call that returns for the other
+    // values would do with one block less, but the optimiser would then have to assume
+    // that it writes memory inside every loop that polls, and reload arrays' lengths and
+    // data pointers at each iteration.)
+    b.SetInsertPoint(interrupted);
+    b.CreateCall(mb.runtime('kiln_interrupted_at'), [this.frameDepth, mb.i32c(location ?? this.options.location(this.fid, line ?? 0))]);
+    b.CreateUnreachable();
+    if (!leaveOtherOpen) {
+      b.SetInsertPoint(other);
+      b.CreateBr(ok);
+    }
     b.SetInsertPoint(ok);
-    // `ok` is reached from the block before the poll, directly or through `set`, whose
-    // runtime call stores only when it raises: what that block recorded still holds.
+    // `ok` is reached from the block before the poll (directly or through `other`, which
+    // stores nothing), so what that block recorded still holds.
     this.recorded = recorded && { ...recorded, block: this.mb.insertBlockSerial() };
-    return set;
+    return other;
   }
 
   typeIdConst(t: Type): llvm.Value {

@@ -86,7 +86,6 @@ export interface NativeAddon {
     data: string[];
     hostOps: string[];
     maxDepth: number;
-    interruptRequested: number;
     typeIds: { int: number; float: number; bool: number; str: number; ptr: number; firstComposite: number };
   };
   /** Unmaps the resident pages of these loaded shared objects' (real paths) read-only

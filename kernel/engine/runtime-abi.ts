@@ -8,7 +8,7 @@ export const RECURSION_LIMIT = 10000;
 
 /** Values of the interrupt word `kiln_interrupt` (an Int32Array element shared with the
  *  main thread): 0 nothing to do; INTERRUPT_REQUESTED the user interrupted (the main thread
- *  sets it; kiln_poll() raises KeyboardInterrupt and kiln_interrupted() clears it); REDEFINED_WHILE_RUNNING an eval has redefined a
+ *  sets it; kiln_interrupted() clears it); REDEFINED_WHILE_RUNNING an eval has redefined a
  *  function while code runs (the engine sets it, and clears it when the cell ends): code
  *  then takes the slow path at each poll, where a function that calls itself directly
  *  checks its slot (lower.ts). Code compares the word with 0 on its fast path only. */
@@ -33,7 +33,7 @@ type RuntimeSig = [ret: string, params: string[]];
 export const RUNTIME: Record<string, RuntimeSig> = {
   kiln_recursion_error: ['void', []],
   kiln_interrupted: ['void', []],
-  kiln_poll: ['void', ['i64', 'i32']],
+  kiln_interrupted_at: ['void', ['i64', 'i32']],
   kiln_zero_division: ['void', []],
   kiln_index_error: ['void', ['i64', 'i64']],
   kiln_assert_fail: ['void', ['ptr']],
@@ -116,6 +116,7 @@ export const RUNTIME: Record<string, RuntimeSig> = {
 export const NORETURN = new Set([
   'kiln_recursion_error',
   'kiln_interrupted',
+  'kiln_interrupted_at',
   'kiln_zero_division',
   'kiln_index_error',
   'kiln_assert_fail',

@@ -11,7 +11,6 @@ namespace kiln {
 
 constexpr int kMaxDepth = 10000;          // recursion limit (docs/runtime-abi.md)
 constexpr int kStackWords = kMaxDepth + 1;
-constexpr int32_t kInterruptRequested = 1;  // the interrupt word's value for an interrupt (runtime-abi.ts)
 
 struct KilnStr { int64_t len; char bytes[1]; };
 struct KilnArray { int64_t len; int64_t cap; int64_t* data; };

@@ -138,11 +138,9 @@ extern "C" {
   raiseError("KeyboardInterrupt", "interrupted");
 }
 
-// The JIT's poll found the interrupt word set: an interrupt raises KeyboardInterrupt at
-// `location` of the frame at `depth`; any other value (REDEFINED_WHILE_RUNNING) goes on.
-void kiln_poll(int64_t depth, int32_t location) {
+// An interrupt seen by the poll at `location` of the frame at `depth`.
+[[noreturn]] void kiln_interrupted_at(int64_t depth, int32_t location) {
   Session* s = tlsSession;
-  if (__atomic_load_n(s->jitInterruptFlag, __ATOMIC_SEQ_CST) != kInterruptRequested) return;
   s->lstack[depth] = location;
   s->depth = depth;
   kiln_interrupted();
@@ -490,7 +488,7 @@ std::vector<RuntimeSymbol> runtimeSymbols(Session* s) {
       {"kiln_fstack", (void*)s->fstack, false},
       {"kiln_lstack", (void*)s->lstack, false},
       {"kiln_cfunc", (void*)&s->cFunction, false},
-      F(kiln_recursion_error), F(kiln_interrupted), F(kiln_poll), F(kiln_zero_division), F(kiln_index_error),
+      F(kiln_recursion_error), F(kiln_interrupted), F(kiln_interrupted_at), F(kiln_zero_division), F(kiln_index_error),
       F(kiln_assert_fail), F(kiln_uninitialized), F(kiln_alloc), F(kiln_str_concat), F(kiln_str_cmp), F(kiln_substr),
       F(kiln_str_from_c), F(kiln_fmt), F(kiln_repr), F(kiln_parse_int), F(kiln_parse_float), F(kiln_array_new),
       F(kiln_array_push), F(kiln_array_pop), F(kiln_array_fill), F(kiln_print_value), F(kiln_random),
