@@ -88,6 +88,21 @@ describe('code that no frame can run is removed, and the tables stay bounded', (
     expect(k.ok('g(2)')).toBe('20');
   });
 
+  test("a function's value code is made once, by the first cell that uses it as a value", () => {
+    const k = new TestSession();
+    k.ok('fn inc(x: int) -> int { return x + 1 }');
+    const defined = k.session.code.sizes().modules;
+    k.ok('inc(1)');
+    expect(k.session.code.sizes().modules).toBe(defined); // a call needs no value code
+    k.ok('let f = inc');
+    const withValue = k.session.code.sizes().modules;
+    expect(withValue).toBe(defined + 1);
+    for (let i = 0; i < 5; i++) expect(k.ok(`let g${i} = inc\ng${i}(${i})`)).toBe(String(i + 1));
+    k.ok('fn inc(x: int) -> int { return x + 100 }');
+    expect(k.ok('print(f(1), g4(1), map([1], inc))')).toBe('101 101 [101]\n');
+    expect(k.session.code.sizes().modules).toBe(withValue);
+  });
+
   test('a traceback still names functions after code was removed and ids reused', () => {
     const k = new TestSession();
     for (let i = 0; i < 20; i++) k.ok(`fn f(x: int) -> int { return x / ${19 - i} + 1 }\nlet r${i} = ${i}`);
