@@ -204,7 +204,12 @@ export class FunctionLowerer {
     this.prologue(fid, self.line, this.fn.getArg(0));
     self.params.forEach((p, id) => this.declareVar({ kind: 'local', id, type: p.type }, () => this.fn.getArg(id + firstParam), self.line));
     this.statements(stmts);
-    if (!this.terminated()) {
+    const last = this.b.GetInsertBlock()!;
+    if (last.use_empty() && last.getFirstNonPHI() === null) {
+      // The empty block that followed the body's last `return`: nothing to compile.
+      last.eraseFromParent();
+      this.b.SetInsertPoint(this.allocas);
+    } else if (!this.terminated()) {
       if (ret.kind === 'void') this.emitReturn();
       else this.b.CreateUnreachable(); // the checker proved every path returns
     }
@@ -299,7 +304,7 @@ export class FunctionLowerer {
   /**
    * Polls the interrupt word (one compare while it is 0); `location` is where an interrupt
    * is reported (default: the current line). Any other non-zero value (REDEFINED) goes
-   * on; with `leaveOtherOpen` the block of that cold path is returned without its jump
+   * on; with `leaveOtherOpen` it goes to a block of its own, returned without its jump
    * back (the prologue completes it: finishRedefinedPath).
    */
   pollInterrupt(location?: number, line?: number, leaveOtherOpen = false): llvm.BasicBlock {
@@ -307,26 +312,22 @@ export class FunctionLowerer {
     const word = b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_interrupt'));
     const set = this.block('interrupt_word_set');
     const interrupted = this.block('interrupted');
-    const other = this.block('interrupt_word_other');
     const ok = this.block('ok');
+    const other = leaveOtherOpen ? this.block('interrupt_word_other') : ok;
     const recorded = this.recorded;
     b.CreateCondBr(b.CreateICmpNE(word, mb.i32c(0)), set, ok);
     b.SetInsertPoint(set);
     b.CreateCondBr(b.CreateICmpEQ(word, mb.i32c(INTERRUPT_REQUESTED)), interrupted, other);
-    // One noreturn call records the place and raises. (A call that returns for the other
-    // values would do with one block less, but the optimiser would then have to assume
+    // One noreturn call records the place and raises. (A call that returned for the other
+    // values would spare the second compare, but the optimiser would then have to assume
     // that it writes memory inside every loop that polls, and reload arrays' lengths and
     // data pointers at each iteration.)
     b.SetInsertPoint(interrupted);
     b.CreateCall(mb.runtime('kiln_interrupted_at'), [this.frameDepth, mb.i32c(location ?? this.options.location(this.fid, line ?? 0))]);
     b.CreateUnreachable();
-    if (!leaveOtherOpen) {
-      b.SetInsertPoint(other);
-      b.CreateBr(ok);
-    }
     b.SetInsertPoint(ok);
-    // `ok` is reached from the block before the poll (directly or through `other`, which
-    // stores nothing), so what that block recorded still holds.
+    // `ok` is reached from the block before the poll, directly or through `set` (and in a
+    // prologue the redefined path), which store nothing: what that block recorded holds.
     this.recorded = recorded && { ...recorded, block: this.mb.insertBlockSerial() };
     return other;
   }
