@@ -53,15 +53,14 @@ export function functionText(sig: FnSig, named: boolean): string {
   return `<fn${named ? ' ' + sig.name : ''}(${params})${ret}>`;
 }
 
-/** A KilnFn without captures, `{ code, text }`, in the module's data (an i8*). */
-function kilnFnGlobal(mb: ModuleBuilder, code: llvm.Function, text: string, name: string, constant: boolean): llvm.Value {
+/** A KilnFn without captures, `{ code, text }`, a constant in the module's data (an i8*). */
+function kilnFnGlobal(mb: ModuleBuilder, code: llvm.Function, text: string): llvm.Value {
   const layout = llvm.StructType.get(mb.context, [mb.ptr, mb.ptr]);
   const init = llvm.ConstantStruct.get(layout, [
     llvm.ConstantExpr.getBitCast(code, mb.ptr),
     mb.stringLiteral(text) as llvm.Constant,
   ]);
-  const linkage = constant ? llvm.Function.LinkageTypes.PrivateLinkage : llvm.Function.LinkageTypes.ExternalLinkage;
-  const global = mb.createGlobal(layout, constant, linkage, init, name);
+  const global = mb.createGlobal(layout, true, llvm.Function.LinkageTypes.PrivateLinkage, init, 'fnvalue');
   return llvm.ConstantExpr.getBitCast(global, mb.ptr);
 }
 
@@ -102,7 +101,7 @@ export function lambdaValue(f: FunctionLowerer, lambda: LambdaExpr): llvm.Value 
   state.pending.push({ lambda, fn: code });
   const text = functionText(lambda.sig!, false);
   const captures = lambda.captures!;
-  if (captures.length === 0) return kilnFnGlobal(mb, code, text, 'fnvalue', true);
+  if (captures.length === 0) return kilnFnGlobal(mb, code, text);
   const object = f.callRuntime('kiln_alloc', [mb.int(KILNFN_HEADER + 8 * captures.length)], lambda.span.line);
   b.CreateStore(llvm.ConstantExpr.getBitCast(code, mb.ptr), kilnFnWord(f, object, 0));
   b.CreateStore(mb.stringLiteral(text), kilnFnWord(f, object, 8));
