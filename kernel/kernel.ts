@@ -259,7 +259,7 @@ export class Kernel {
       const quietSince = Math.max(failed, this.lastShellArrival);
       const wait = quietSince + STOP_ON_ERROR_QUIET_MS - Date.now();
       if (wait <= 0 || Date.now() - failed >= STOP_ON_ERROR_HOLD_MAX_MS || this.shuttingDown) return;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await delay(wait);
     }
   }
 
