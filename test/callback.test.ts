@@ -202,6 +202,11 @@ describe('magics', () => {
 
   test('%asm shows native assembly of a function', () => {
     expect(shown(k.run('%asm sq'))).toMatch(/^sq\.v\d+:[\s\S]*imul/);
+    // The checks of a call name the runtime's words by absolute address, not through the GOT.
+    k.ok('fn down(n: int) -> int { if n == 0 { return 0 } return down(n - 1) + 1 }');
+    const asm = shown(k.run('%asm down'));
+    expect(asm).toMatch(/movl\s+\d+, %e/);
+    expect(asm).not.toContain('GOTPCREL');
     expect(k.run('%asm nothere').error).toBe('NameError: unknown function `nothere`');
   });
 

@@ -927,6 +927,19 @@ describe('reset', () => {
     expect(n.lookup('same_name')).toBeGreaterThan(0);
     expect(() => n.lookup('main_0')).toThrow();
   });
+
+  test('createJit gives the runtime data that lies below 2 GB (a session is mapped there)', () => {
+    const low = n.createJit();
+    for (const name of ['kiln_depth', 'kiln_lstack', 'kiln_fstack', 'kiln_cfunc'] as const) {
+      expect(low[name]).toBeGreaterThan(0);
+      expect(low[name]).toBeLessThan(2 ** 31);
+    }
+    // Code that names the call-site stack by that address (frame 1 after createJit) writes
+    // where the runtime reads the traceback from.
+    const name = fresh('lowstack');
+    const body = `  store i32 7, i32* inttoptr (i64 ${low.kiln_lstack! + 4} to i32*)\n  call void @kiln_zero_division()\n  unreachable\nnever:`;
+    expect(runIR(kfn(name, 3, body), name)).toEqual({ ok: false, kind: 'ZeroDivisionError', message: 'integer division or modulo by zero', frames: [[3, 7]] });
+  });
 });
 
 describe('slab memory manager (native/src/slab.cc)', () => {

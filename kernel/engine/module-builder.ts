@@ -80,6 +80,20 @@ function countingBuilder(context: llvm.LLVMContext): llvm.IRBuilder {
 }
 
 /** One module under construction, with the types and declarations it uses. */
+/** The runtime data's addresses below 2 GB, from the current JIT (setLowRuntimeData). */
+let lowRuntimeData: Partial<Record<RuntimeData, number>> = {};
+
+/** Called with what createJit returns: the runtime data that code may address absolutely. */
+export function setLowRuntimeData(addresses: Partial<Record<RuntimeData, number>>): void {
+  lowRuntimeData = addresses;
+}
+
+/** How the printed IR names the interrupt word: by its address, or its global. */
+function interruptOperand(): string {
+  const low = lowRuntimeData.kiln_interrupt;
+  return low === undefined ? '@kiln_interrupt' : `inttoptr (i64 ${low} to i32*)`;
+}
+
 export class ModuleBuilder {
   readonly context: llvm.LLVMContext;
   readonly module: llvm.Module;
@@ -317,11 +331,14 @@ export class ModuleBuilder {
     return this.declare(name, this.f64, Array(arity).fill(this.f64), true);
   }
 
-  /** An external data symbol of the runtime. */
-  runtimeGlobal(name: RuntimeData): llvm.GlobalVariable {
+  /** A data symbol of the runtime: its absolute address when the JIT gave one below 2 GB
+   *  (a 32-bit displacement in the instruction), else an external global (through the GOT). */
+  runtimeGlobal(name: RuntimeData): llvm.Value {
+    const type = name === 'kiln_depth' ? this.i64 : name === 'kiln_interrupt' ? this.i32 : name === 'kiln_cfunc' ? this.ptr : this.stackType;
+    const low = lowRuntimeData[name];
+    if (low !== undefined) return this.address(low, type);
     let global = this.globals.get(name);
     if (!global) {
-      const type = name === 'kiln_depth' ? this.i64 : name === 'kiln_interrupt' ? this.i32 : name === 'kiln_cfunc' ? this.ptr : this.stackType;
       global = new llvm.GlobalVariable(this.module, type, false, llvm.Function.LinkageTypes.ExternalLinkage, null, name);
       this.globals.set(name, global);
     }
@@ -364,7 +381,7 @@ export class ModuleBuilder {
   print(): string {
     let text = this.module
       .print()
-      .replace(/load i32, i32\* @kiln_interrupt\b/g, 'load volatile i32, i32* @kiln_interrupt')
+      .replaceAll(`load i32, i32* ${interruptOperand()}`, `load volatile i32, i32* ${interruptOperand()}`)
       .replace(/^define /gm, 'define dso_local ');
     // (The two line-by-line edits below only where they can apply: a cell of 50 small
     // functions spent half a millisecond on them finding nothing.)

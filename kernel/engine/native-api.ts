@@ -1,6 +1,6 @@
 // The engine's view of the native addon (native/). Implemented in native.ts, which
 // loads native/build/kiln_native.node. See docs/runtime-abi.md for the IR side.
-import type { HostCall } from './runtime-abi';
+import type { HostCall, RuntimeData } from './runtime-abi';
 
 /** One Kiln frame as recorded by the runtime: function id (registered by the engine) and line. */
 export type RuntimeFrame = [fid: number, line: number];
@@ -26,8 +26,9 @@ export interface AddedModule {
 }
 
 export interface NativeAddon {
-  /** Creates (or, after %reset, re-creates) the LLJIT. Frees all previously added code. */
-  createJit(): void;
+  /** Creates (or, after %reset, re-creates) the LLJIT. Frees all previously added code.
+   *  Returns the addresses of the runtime's data symbols that lie below 2 GB. */
+  createJit(): Partial<Record<RuntimeData, number>>;
   /** Parses LLVM IR text, verifies it, optimizes at level 0..3, adds it under a fresh ResourceTracker. Throws on bad IR. */
   addModule(irText: string, optLevel: number, wantOptimizedIR: boolean): AddedModule;
   /** Looks up a symbol, materializing it; returns its address. Throws with the session's error reporter text. */

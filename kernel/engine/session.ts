@@ -11,6 +11,7 @@ import { CodeTables, type CodeModule } from './code-tables';
 import { commitEnv } from './env';
 import { KeptIR, type KeptText } from './kept-ir';
 import { lowerCell, lowerValueCodes } from './lower';
+import { setLowRuntimeData } from './module-builder';
 import { bindExterns } from './session-extern';
 import { functionText, valueCodeSymbol } from './lower-closures';
 import { runMagic, type MagicSession } from './magics';
@@ -113,7 +114,7 @@ export class Session implements Engine, MagicSession {
     this.interruptFlag = options.interruptFlag ?? new Int32Array(new SharedArrayBuffer(4));
     this.native.setInterruptFlag(this.interruptFlag);
     this.native.setHost((...call) => this.callback(call));
-    this.native.createJit();
+    setLowRuntimeData(this.native.createJit());
   }
 
   /** Hands back llvm-bindings' load-time pages (warm-up.ts). */
@@ -362,7 +363,7 @@ export class Session implements Engine, MagicSession {
 
   /** A fresh JIT and an empty session (%reset). */
   reset(): void {
-    this.native.createJit();
+    setLowRuntimeData(this.native.createJit());
     this.env = { functions: new Map(), globals: new Map(), structs: new Map() };
     this.functionIR.clear();
     this.keptIR.clear();

@@ -72,6 +72,7 @@ struct Session {
   void* altStack = nullptr;
   size_t altStackSize = 0;
   bool gcRegistered = false;
+  bool inLowMemory = false;                 // allocated by newSession's mmap
   int refs = 0;
   // jit
   struct Jit* jit = nullptr;
