@@ -1,6 +1,6 @@
 // The probe behind kernel-weight.ts's breakdown: one process that takes on the kernel's
 // components one at a time, in the kernel's order and with its thread layout (main thread:
-// the protocol modules and the zeromq sockets, the heartbeat's thread; the engine worker:
+// the protocol modules and the zeromq sockets, the heartbeat's native thread; the engine worker:
 // llvm-bindings, the addon, the engine), and prints after each its settled RSS as a JSON line
 // {step, rssMiB, anonMiB}. Run: node dist/bench/kernel-weight-probe.js (kernel-weight.js
 // runs it). The same file is the engine worker's script.
@@ -77,7 +77,7 @@ function engineWorker(): void {
 export const PROBE_STEPS: [string, string][] = [
   ['node', 'node itself (an idle node process)'],
   ['main modules', 'main thread: kernel, protocol and zeromq modules'],
-  ['sockets', 'zeromq sockets bound, heartbeat thread'],
+  ['sockets', 'zeromq sockets bound, the heartbeat\'s native thread'],
   ['engine worker', 'engine worker thread (an empty Node environment)'],
   ['llvm-bindings', 'llvm-bindings loaded (IR building; its own static LLVM)'],
   ['addon', 'Kiln addon loaded (ORC JIT and runtime; its own static LLVM)'],
@@ -118,7 +118,6 @@ async function probe(): Promise<void> {
     await run(step);
     await report(step);
   }
-  // A thread that still holds a zeromq socket (the heartbeat's) aborts the process at exit.
   await transport.close();
   process.exit(0);
 }

@@ -11,6 +11,7 @@ say() { printf '[setup] %s\n' "$*" >&2; }
 apt_packages=(
   llvm-14-dev cmake ninja-build g++   # the native addon (static LLVM 14 ORC)
   libgc-dev                           # Boehm GC, the runtime's collector
+  libzmq3-dev                         # the heartbeat thread (native/src/heartbeat.c)
   libblas3 libsqlite3-0 zlib1g        # C libraries the tests and notebooks call (extern "lib" fn)
   python3-jupyter-client jupyter-client jupyter-console python3-nbconvert python3-ipykernel python3-pexpect
   chromium python3-venv               # the JupyterLab browser test (Lab itself comes from pip, below)

@@ -19,8 +19,8 @@
 //   words that do not fit in 53 bits, e.g. float bits).
 // - Extra (not in native-api.ts): `gcCollect()` forces a full collection (tests).
 import * as fs from 'fs';
-import * as path from 'path';
 import type { NativeAddon } from './native-api';
+import { nativeBuildPath } from '../native-build';
 
 export type { NativeAddon } from './native-api';
 
@@ -31,23 +31,8 @@ export interface NativeAddonExtras {
 
 let cached: (NativeAddon & NativeAddonExtras) | undefined;
 
-/** The repository root: this file is kernel/engine/native.ts (or dist/kernel/engine/native.js). */
-function repoRoot(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const candidate = path.join(dir, 'native', 'CMakeLists.txt');
-    try {
-      fs.accessSync(candidate);
-      return dir;
-    } catch {
-      dir = path.dirname(dir);
-    }
-  }
-  return path.resolve(__dirname, '..', '..');
-}
-
 export function nativeAddonPath(): string {
-  return path.join(repoRoot(), 'native', 'build', 'kiln_native.node');
+  return nativeBuildPath('kiln_native.node');
 }
 
 /** The real paths of the two LLVM images, llvm-bindings' shared object and the addon, as

@@ -1,10 +1,8 @@
 // The kernel's real transport (see transport.ts): zeromq@6 ROUTER shell/control/stdin, XPUB
-// iopub; the heartbeat echo runs in its own thread (../heartbeat.ts). Every send goes through a
+// iopub; the heartbeat echo runs in a native thread (../heartbeat.ts). Every send goes through a
 // per-socket queue and is awaited (zeromq 6 refuses a send while another one is pending: "Socket is busy writing").
-import * as path from 'path';
-import { Worker } from 'worker_threads';
 import * as zmq from 'zeromq';
-import type { HeartbeatStatus } from '../heartbeat';
+import { startHeartbeat, type Heartbeat } from '../heartbeat';
 import type { ConnectionInfo, PortName } from './connection';
 import { bindEndpoint, portOf } from './connection';
 import type { Channel, Outgoing } from './messages';
@@ -94,8 +92,8 @@ export class ZmqTransport implements Transport {
   private readonly control = new zmq.Router();
   private readonly stdin = new zmq.Router();
   private readonly iopub = new zmq.XPublisher({ noDrop: true, sendHighWaterMark: IOPUB_HIGH_WATER_MARK });
-  /** The heartbeat echo runs in its own thread (../heartbeat.ts). */
-  private heartbeat: Worker | undefined;
+  /** The heartbeat echo runs in a native thread (../heartbeat.ts). */
+  private heartbeat: Heartbeat | undefined;
   private readonly queues: Record<Channel, SendQueue>;
   private closed = false;
   /** The connection as bound by start(): a port 0 in the file replaced by the one chosen. */
@@ -124,7 +122,7 @@ export class ZmqTransport implements Transport {
       ['control_port', (where) => bindSocket(this.control, where)],
       ['stdin_port', (where) => bindSocket(this.stdin, where)],
       ['iopub_port', (where) => bindSocket(this.iopub, where)],
-      ['hb_port', (where) => this.startHeartbeat(where)],
+      ['hb_port', async (where) => (this.heartbeat = startHeartbeat(where)).endpoint],
     ];
     for (const [port, bind] of binds) {
       const where = bindEndpoint(this.info, port);
@@ -152,16 +150,11 @@ export class ZmqTransport implements Transport {
     await Promise.race([all, new Promise((r) => setTimeout(r, ms).unref())]);
   }
 
-  /** Closes every socket; resolves once the heartbeat thread has ended (bounded by `ms`). */
-  async close(ms = 200): Promise<void> {
+  /** Closes every socket, the heartbeat's too (its thread has ended when this resolves). */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const heartbeat = this.heartbeat;
-    if (heartbeat) {
-      const ended = new Promise<void>((r) => heartbeat.once('exit', () => r()));
-      heartbeat.postMessage('close');
-      await Promise.race([ended, new Promise((r) => setTimeout(r, ms).unref())]);
-    }
+    this.heartbeat?.stop();
     for (const s of [this.shell, this.control, this.stdin, this.iopub]) {
       try {
         s.close();
@@ -189,20 +182,6 @@ export class ZmqTransport implements Transport {
     } catch (e) {
       if (!this.closed) this.log(`${channel}: receive loop ended: ${(e as Error).message}`);
     }
-  }
-
-  /** Starts the heartbeat thread; resolves with the endpoint it bound. */
-  private startHeartbeat(endpoint: string): Promise<string> {
-    const worker = new Worker(path.join(__dirname, '..', 'heartbeat.js'), { workerData: { endpoint } });
-    this.heartbeat = worker;
-    worker.on('error', (e) => this.log(`heartbeat thread failed: ${e.stack ?? e}`));
-    return new Promise((resolve, reject) => {
-      worker.once('message', (status: HeartbeatStatus) => {
-        if (status.kind === 'bound') resolve(status.endpoint);
-        else reject(new Error(status.message));
-      });
-      worker.once('exit', (code) => reject(new Error(`the heartbeat thread exited (code ${code})`)));
-    });
   }
 }
 
