@@ -83,7 +83,7 @@ export const PROBE_STEPS: [string, string][] = [
   ['addon', 'Kiln addon loaded (ORC JIT and runtime; its own static LLVM)'],
   ['session', 'engine code, Session and its JIT'],
   ['release', 'the LLVM images\' load-time pages released (llvm-bindings, the addon)'],
-  ['warm-up', 'warm-up (an anonymous function at %opt 2, `1 + 1` at %opt 0) = the kernel after start'],
+  ['warm-up', 'warm-up (an anonymous function at %opt 2, `1 + 1` at %opt 0, node\'s start-up pages released) = the kernel after start'],
   ['cell', 'first cell `1 + 1`'],
   ['chart', 'first chart (vega and vega-lite on the plot worker)'],
 ];

@@ -42,6 +42,11 @@ export function llvmImagePaths(): string[] {
   return images.filter((f) => fs.existsSync(f)).map((f) => fs.realpathSync(f));
 }
 
+/** The real path of node's own image (the process's main program). */
+export function nodeImagePath(): string {
+  return fs.realpathSync(process.execPath);
+}
+
 export function loadNative(): NativeAddon & NativeAddonExtras {
   if (!cached) {
     const file = nativeAddonPath();

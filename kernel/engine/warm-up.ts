@@ -14,12 +14,17 @@
 // compiling need comes back during the warm-up. (The addon's code that a session runs is
 // packed together by the linker, native/hot-sections.txt: what comes back is mostly that.)
 //
+// Its last step hands back the pages of node's own image that only starting the process
+// and the warm-up touched (bootstrap, the startup snapshot, one-time set-up): about 27 MiB,
+// of which cells of every usual kind fault back about 2 (measured: docs/decisions.md,
+// Kernel weight).
+//
 // The worker runs one step per turn of its event loop, so that a request that arrives
 // meanwhile goes first (a cell queued behind the whole warm-up would wait longer than it
 // takes to pay for its own path). The warm-up cells define nothing, so a step may run
 // before or after the user's first cells alike: the session is left as it was.
 import type { Session } from './session';
-import { llvmImagePaths } from './native';
+import { llvmImagePaths, nodeImagePath } from './native';
 
 /** Hands back the LLVM images' load-time pages. Harmless at any idle moment: pages used
  *  again fault back in. */
@@ -27,7 +32,8 @@ export function releaseLoadPages(session: Session): void {
   session.native.releaseLoadPages(llvmImagePaths());
 }
 
-/** The warm-up cells, one step each. Both are expressions that define nothing: a call of an
+/** The warm-up cells, one step each, then node's start-up pages handed back. Both cells are
+ *  expressions that define nothing: a call of an
  *  anonymous function (compiled at the session's level, %opt 2 by default: the optimiser,
  *  the code generator, the checker and lowering of functions) and straight-line code
  *  (compiled at %opt 0). An interrupt that arrives during a step (meant for a cell already
@@ -37,5 +43,9 @@ export function warmUpSteps(session: Session, interruptFlag?: Int32Array): (() =
     const outcome = session.execute(code, 0);
     if (outcome.status === 'error' && outcome.ename === 'KeyboardInterrupt' && interruptFlag) Atomics.store(interruptFlag, 0, 1);
   };
-  return [() => run('map([1], fn(x: int) -> int { return x + 1 })'), () => run('1 + 1')];
+  return [
+    () => run('map([1], fn(x: int) -> int { return x + 1 })'),
+    () => run('1 + 1'),
+    () => session.native.releaseLoadPages([nodeImagePath()]),
+  ];
 }

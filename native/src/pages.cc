@@ -1,6 +1,7 @@
 // The addon's `releaseLoadPages(paths)`: hands back the resident pages of the named shared
-// objects' read-only segments (see kernel/engine/native-api.ts and docs/decisions.md,
-// "Kernel weight and the first cell").
+// objects' read-only segments, the main program's too (node: named by /proc/self/exe's
+// path). See kernel/engine/native-api.ts and docs/decisions.md, "Kernel weight and the
+// first cell".
 //
 // Loading llvm-bindings.node touches far more of it than building IR later does: the
 // dynamic loader reads every relocation and symbol (330k relocations, 8 MB) and each
@@ -48,9 +49,10 @@ bool hasTextRelocations(const dl_phdr_info* info) {
 
 int releaseObject(dl_phdr_info* info, size_t, void* data) {
   auto* r = static_cast<Release*>(data);
-  if (!info->dlpi_name || !info->dlpi_name[0]) return 0;
+  // The main program (node) has no name here: it is /proc/self/exe.
+  const char* name = info->dlpi_name && info->dlpi_name[0] ? info->dlpi_name : "/proc/self/exe";
   char real[PATH_MAX];
-  if (!realpath(info->dlpi_name, real) || r->paths.count(real) == 0) return 0;
+  if (!realpath(name, real) || r->paths.count(real) == 0) return 0;
   if (hasTextRelocations(info)) return 0;
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr)& ph = info->dlpi_phdr[i];
