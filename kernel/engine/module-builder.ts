@@ -79,7 +79,6 @@ function countingBuilder(context: llvm.LLVMContext): llvm.IRBuilder {
   return b;
 }
 
-/** One module under construction, with the types and declarations it uses. */
 /** The runtime data's addresses below 2 GB, from the current JIT (setLowRuntimeData). */
 let lowRuntimeData: Partial<Record<RuntimeData, number>> = {};
 
@@ -94,6 +93,7 @@ function interruptOperand(): string {
   return low === undefined ? '@kiln_interrupt' : `inttoptr (i64 ${low} to i32*)`;
 }
 
+/** One module under construction, with the types and declarations it uses. */
 export class ModuleBuilder {
   readonly context: llvm.LLVMContext;
   readonly module: llvm.Module;
@@ -379,9 +379,10 @@ export class ModuleBuilder {
    *  module's own functions become dso_local (so they call each other directly, not
    *  through a PLT stub, under the JIT's PIC code model). */
   print(): string {
+    const word = interruptOperand();
     let text = this.module
       .print()
-      .replaceAll(`load i32, i32* ${interruptOperand()}`, `load volatile i32, i32* ${interruptOperand()}`)
+      .replaceAll(`load i32, i32* ${word}`, `load volatile i32, i32* ${word}`)
       .replace(/^define /gm, 'define dso_local ');
     // (The two line-by-line edits below only where they can apply: a cell of 50 small
     // functions spent half a millisecond on them finding nothing.)

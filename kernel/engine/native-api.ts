@@ -91,6 +91,7 @@ export interface NativeAddon {
   };
   /** Unmaps the resident pages of these loaded shared objects' (real paths; node's own image
    *  by its executable's real path) read-only segments: clean copies of the file, faulted
-   *  back in when used again. Returns the bytes of address space released. See docs/decisions.md "Kernel weight and the first cell". */
+   *  back in when used again. Returns the bytes of address space released. See
+   *  docs/decisions.md "Kernel weight and the first cell". */
   releaseLoadPages(paths: string[]): number;
 }

@@ -117,7 +117,7 @@ export class Session implements Engine, MagicSession {
     setLowRuntimeData(this.native.createJit());
   }
 
-  /** Hands back llvm-bindings' load-time pages (warm-up.ts). */
+  /** Hands back the LLVM images' load-time pages (warm-up.ts). */
   releaseLoadPages(): void {
     releaseLoadPages(this);
   }

@@ -33,10 +33,9 @@ export function releaseLoadPages(session: Session): void {
 }
 
 /** The warm-up cells, one step each, then node's start-up pages handed back. Both cells are
- *  expressions that define nothing: a call of an
- *  anonymous function (compiled at the session's level, %opt 2 by default: the optimiser,
- *  the code generator, the checker and lowering of functions) and straight-line code
- *  (compiled at %opt 0). An interrupt that arrives during a step (meant for a cell already
+ *  expressions that define nothing: a call of an anonymous function (compiled at the
+ *  session's level, %opt 2 by default: the optimiser, the code generator, the checker and
+ *  lowering of functions) and straight-line code (compiled at %opt 0). An interrupt that arrives during a step (meant for a cell already
  *  queued) ends that step and stays set for that cell. */
 export function warmUpSteps(session: Session, interruptFlag?: Int32Array): (() => void)[] {
   const run = (code: string): void => {

@@ -151,6 +151,7 @@ napi_value CreateJit(napi_env env, napi_callback_info info) {
   s->jitInterruptFlag = s->interruptFlag;
   // The addresses of the runtime's data that JIT code may name as 32-bit absolute
   // displacements (below 2 GB; see newSession): one instruction and no register per use.
+  // Each datum must end below 2 GB; the largest, a stack, bounds them all.
   napi_value low;
   napi_create_object(env, &low);
   for (const RuntimeSymbol& sym : runtimeSymbols(s)) {

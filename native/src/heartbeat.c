@@ -1,7 +1,7 @@
 // The kernel's heartbeat: a native thread that echoes every ping on the heartbeat socket
-// as is (REQ and DEALER clients alike), loaded by the main thread (kernel/protocol/
-// heartbeat.ts). It was a Node worker running zeromq.js: 11 MiB of the kernel's resident
-// memory for a V8 isolate that only echoes. This is one thread with its own zeromq
+// as is (REQ and DEALER clients alike), loaded by the main thread (kernel/heartbeat.ts).
+// It was a Node worker running zeromq.js: 7.5 MiB of the kernel's resident memory for a
+// V8 isolate that only echoes. This is one thread with its own zeromq
 // context (so a flood on the kernel's other sockets, served by zeromq.js's I/O thread,
 // never delays a heartbeat), on Debian's libzmq; no LLVM here.
 //
