@@ -6,6 +6,7 @@
 // runs it). The same file is the engine worker's script.
 import { readFileSync } from 'fs';
 import { Worker, isMainThread, parentPort, workerData } from 'worker_threads';
+import { newInterruptWords } from '../kernel/engine/interrupt-word';
 
 export interface ProbeSample {
   step: string;
@@ -56,7 +57,7 @@ function engineWorker(): void {
     addon: () => require('../kernel/engine/native').loadNative(),
     session: () => {
       const { Session } = require('../kernel/engine/session') as typeof import('../kernel/engine/session');
-      session = new Session({ output: () => undefined, input: () => '' }, { interruptFlag: new Int32Array(new SharedArrayBuffer(4)) });
+      session = new Session({ output: () => undefined, input: () => '' }, { interruptFlag: newInterruptWords() });
     },
     release: () => session!.releaseLoadPages(),
     'warm-up': () => {

@@ -2,8 +2,7 @@
 // errors at every optimisation level: at %opt 0 an `unreachable` is not a trap (so that
 // fast instruction selection compiles whole functions) and LLVM's pipeline is skipped; a
 // cell's symbols are looked up all at once; eval in a loop compiles one module per call.
-import { Worker } from 'node:worker_threads';
-import { TestSession } from './support/engine';
+import { interruptAfter, TestSession } from './support/engine';
 
 /** `count` small distinct functions and one expression calling each, and its value. */
 function manyFunctions(count: number): { code: string; expected: string } {
@@ -146,10 +145,7 @@ seen`)).toBe('"1 4 9 16 25 "');
   test('an interrupt stops a loop of calls; the session goes on', () => {
     const k = session(level);
     k.ok('fn spin(n: int) -> int {\n  let s = 0\n  for i in 0..n { s += i % 3 }\n  return s\n}');
-    const setter = new Worker(
-      "const { workerData } = require('node:worker_threads'); setTimeout(() => Atomics.store(workerData, 0, 1), 200)",
-      { eval: true, workerData: k.interruptFlag },
-    );
+    const setter = interruptAfter(k.interruptFlag, 200);
     const r = k.run('let t = 0\nwhile true { t += spin(1000) }');
     void setter.terminate();
     expect(r.error).toBe('KeyboardInterrupt: interrupted');

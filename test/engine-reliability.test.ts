@@ -1,7 +1,6 @@
 // Engine reliability: behaviour the language page promises that earlier versions got
 // subtly wrong (issue 12, engine side). Each test drives a session as a user would.
-import { Worker } from 'node:worker_threads';
-import { TestSession } from './support/engine';
+import { interruptAfter, TestSession } from './support/engine';
 
 /** A compile-time NameError for `name` (possibly with a did-you-mean suggestion). */
 function expectUnknown(k: TestSession, name: string): void {
@@ -58,10 +57,7 @@ describe('globals of a cell that failed at run time', () => {
   });
 
   test('an interrupted cell keeps the globals whose let ran', () => {
-    const setter = new Worker(
-      "const { workerData } = require('node:worker_threads'); setTimeout(() => Atomics.store(workerData, 0, 1), 100)",
-      { eval: true, workerData: k.interruptFlag },
-    );
+    const setter = interruptAfter(k.interruptFlag, 100);
     const r = k.run('let before = 1\nwhile true { }\nlet after = 2');
     void setter.terminate();
     expect(r.error).toMatch(/^KeyboardInterrupt/);
@@ -121,10 +117,7 @@ describe('interrupting the compiler', () => {
     const k = new TestSession();
     k.ok('let before = 1');
     const lines = ['fn partOfIt() -> int { return 1 }', 'let acc = 0', ...Array.from({ length: 20000 }, (_, i) => `acc = acc + ${i % 7}`), 'acc'];
-    const setter = new Worker(
-      "const { workerData } = require('node:worker_threads'); setTimeout(() => Atomics.store(workerData, 0, 1), 150)",
-      { eval: true, workerData: k.interruptFlag },
-    );
+    const setter = interruptAfter(k.interruptFlag, 150);
     const r = k.run(lines.join('\n'));
     void setter.terminate();
     expect(r.error).toBe('KeyboardInterrupt: interrupted');

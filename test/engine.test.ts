@@ -1,6 +1,5 @@
 // The engine end to end (parse → check → lower → JIT → run), as LANGUAGE.md specifies it.
-import { Worker } from 'node:worker_threads';
-import { TestSession } from './support/engine';
+import { interruptAfter, TestSession } from './support/engine';
 
 describe('values and output formats', () => {
   let k: TestSession;
@@ -286,10 +285,7 @@ describe('interrupt', () => {
     const k = new TestSession();
     const flag = k.interruptFlag;
     k.ok('let kept = 7');
-    const setter = new Worker(
-      "const { workerData } = require('node:worker_threads'); setTimeout(() => Atomics.store(workerData, 0, 1), 200)",
-      { eval: true, workerData: flag },
-    );
+    const setter = interruptAfter(flag, 200);
     const r = k.run('let n = 0\nwhile true { n += 1 }');
     void setter.terminate();
     expect(r.error).toBe('KeyboardInterrupt: interrupted');

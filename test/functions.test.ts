@@ -1,8 +1,7 @@
 // Functions as values end to end (LANGUAGE.md "Additions in 0.2" → "Functions as values",
 // and map/filter/sort_by of "More on arrays"): named functions as values, redefinition
 // seen through a value, anonymous functions and their captures, formats, errors.
-import { Worker } from 'node:worker_threads';
-import { TestSession } from './support/engine';
+import { interruptAfter, TestSession } from './support/engine';
 
 const FIB = 'fn fib(n: int) -> int {\n  if n < 2 { return n }\n  return fib(n - 1) + fib(n - 2)\n}';
 
@@ -332,10 +331,7 @@ describe('guarantees through function values', () => {
   test('an interrupt stops a long map (each call polls at its entry)', () => {
     const k = new TestSession();
     k.ok('let outer = fill(100000, 0)\nlet inner = fill(100000, 1)');
-    const setter = new Worker(
-      "const { workerData } = require('node:worker_threads'); setTimeout(() => Atomics.store(workerData, 0, 1), 200)",
-      { eval: true, workerData: k.interruptFlag },
-    );
+    const setter = interruptAfter(k.interruptFlag, 200);
     const r = k.run('map(outer, fn(i: int) -> int { return len(map(inner, fn(x: int) -> int { return x + i })) })');
     void setter.terminate();
     expect(r.error).toBe('KeyboardInterrupt: interrupted');

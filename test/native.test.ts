@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { newInterruptWords } from '../kernel/engine/interrupt-word';
 import { loadNative, nativeAddonPath } from '../kernel/engine/native';
 
 const n = loadNative();
@@ -120,7 +121,7 @@ type HostCall = [string, ...unknown[]];
 let hostLog: HostCall[] = [];
 let hostImpl: (op: string, args: unknown[]) => string | undefined = () => undefined;
 
-const flag = new Int32Array(new SharedArrayBuffer(4));
+const flag = newInterruptWords();
 
 beforeAll(() => {
   n.setInterruptFlag(flag);
@@ -518,8 +519,12 @@ done:`,
 
 describe('interrupt', () => {
   test('setInterruptFlag after createJit with another array is accepted (bound at the next createJit)', () => {
-    expect(() => n.setInterruptFlag(new Int32Array(new SharedArrayBuffer(4)))).not.toThrow();
+    expect(() => n.setInterruptFlag(newInterruptWords())).not.toThrow();
     n.setInterruptFlag(flag);
+  });
+
+  test('setInterruptFlag refuses an array without room for the call limit', () => {
+    expect(() => n.setInterruptFlag(new Int32Array(new SharedArrayBuffer(4)))).toThrow(/two elements/);
   });
 
   test('a flag set from another thread stops a JIT loop', async () => {

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { BUILTINS } from '../kernel/engine/builtins';
 import { loadNative } from '../kernel/engine/native';
 import {
+  CALL_LIMIT_SLOW,
   FIRST_COMPOSITE_TYPE_ID,
   HOST_OP_INDEX,
   NORETURN,
@@ -65,6 +66,10 @@ describe('runtime symbols', () => {
 describe('constants shared by C++ and TypeScript', () => {
   test('recursion limit (kMaxDepth)', () => {
     expect(abi.maxDepth).toBe(RECURSION_LIMIT);
+  });
+
+  test('the call limit while the interrupt word is set (kCallLimitSlow)', () => {
+    expect(abi.callLimitSlow).toBe(CALL_LIMIT_SLOW);
   });
 
   test('type ids (T_INT ... T_PTR, T_FIRST_COMPOSITE)', () => {

@@ -3,8 +3,8 @@
 // call must hold at each level: the same answers, RecursionError at the same depth
 // (counted as the calls are written), the same tracebacks, interrupts, and an `eval`
 // redefinition reaching the next call (lower.ts finishRedefinedPath).
-import { Worker } from 'node:worker_threads';
-import { TestSession } from './support/engine';
+import { RECURSION_LIMIT } from '../kernel/engine/runtime-abi';
+import { interruptAfter, TestSession } from './support/engine';
 
 const LEVELS = [0, 2, 3];
 
@@ -14,13 +14,6 @@ function at(level: number): TestSession {
   return k;
 }
 
-/** Sets the interrupt word from another thread after `ms`. */
-function interruptAfter(k: TestSession, ms: number): Worker {
-  return new Worker(
-    `const { workerData } = require('node:worker_threads'); setTimeout(() => Atomics.store(workerData, 0, 1), ${ms})`,
-    { eval: true, workerData: k.interruptFlag },
-  );
-}
 
 describe.each(LEVELS)('at %%opt %d', (level) => {
   test('recursive functions give the same answers', () => {
@@ -68,14 +61,18 @@ describe.each(LEVELS)('at %%opt %d', (level) => {
   test('a deep recursion without loops is interrupted and the session is kept', () => {
     const k = at(level);
     k.ok('let kept = 7\nfn fib(n: int) -> int {\n    if n < 2 { return n }\n    return fib(n - 1) + fib(n - 2)\n}');
-    const setter = interruptAfter(k, 200);
+    const setter = interruptAfter(k.interruptFlag, 200);
     const r = k.run('fib(90)');
     void setter.terminate();
     expect(r.error).toBe('KeyboardInterrupt: interrupted');
     const tb = r.outcome.status === 'error' ? r.outcome.traceback : [];
     expect(tb.some((l) => / in fib$/.test(l))).toBe(true);
     expect(k.ok('kept')).toBe('7');
-    expect(Atomics.load(k.interruptFlag, 0)).toBe(0);
+    expect(Array.from(k.interruptFlag)).toEqual([0, RECURSION_LIMIT]);
+    // The call limit is back: the recursion limit is where it was.
+    k.ok('fn deep(n: int) -> int { if n == 0 { return 0 } return 1 + deep(n - 1) }');
+    expect(k.run('deep(9998)').error).toBeUndefined();
+    expect(k.run('deep(9999)').error).toBe('RecursionError: maximum recursion depth exceeded');
   });
 
   test('an eval deep in the recursion redefines the function for the next call at every level', () => {
@@ -84,7 +81,7 @@ describe.each(LEVELS)('at %%opt %d', (level) => {
       k.ok(`fn selfie(n: int) -> int { if n == 0 { return 0 } if n == ${n} { eval("fn selfie(n: int) -> int { return 1000 }") } return 1 + selfie(n - 1) }`);
       // The n - 1 calls above the eval add 1 each; the eval's caller adds 1 to the new body.
       expect(k.ok('selfie(12)')).toBe(String(1013 - n));
-      expect(Atomics.load(k.interruptFlag, 0)).toBe(0);
+      expect(Array.from(k.interruptFlag)).toEqual([0, RECURSION_LIMIT]);
     }
   });
 });
@@ -92,7 +89,7 @@ describe.each(LEVELS)('at %%opt %d', (level) => {
 test('after a redefinition by eval, the cell still stops on an interrupt', () => {
   const k = at(2);
   k.ok('fn step() -> int { return 1 }');
-  const setter = interruptAfter(k, 200);
+  const setter = interruptAfter(k.interruptFlag, 200);
   const r = k.run('eval("fn step() -> int { return 2 }")\nlet n = 0\nwhile true { n += step() }');
   void setter.terminate();
   expect(r.error).toBe('KeyboardInterrupt: interrupted');

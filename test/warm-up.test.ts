@@ -5,6 +5,8 @@
 import { renderChart, stopPlotWorker } from '../kernel/engine/display/plots';
 import { readFileSync } from 'node:fs';
 import { llvmImagePaths, nodeImagePath } from '../kernel/engine/native';
+import { setInterruptWord } from '../kernel/engine/interrupt-word';
+import { INTERRUPT_REQUESTED } from '../kernel/engine/runtime-abi';
 import { TestSession } from './support/engine';
 import { Msg, RunningKernel, startKernel } from './support/client';
 
@@ -53,7 +55,7 @@ describe('the warm-up of a Session', () => {
 
   test('an interrupt that arrives during the warm-up is left for the next cell', () => {
     const k = new TestSession();
-    Atomics.store(k.interruptFlag, 0, 1);
+    setInterruptWord(k.interruptFlag, INTERRUPT_REQUESTED);
     warmUp(k);
     expect(Atomics.load(k.interruptFlag, 0)).toBe(1);
     expect(k.run('while true { }').error).toBe('KeyboardInterrupt: interrupted');

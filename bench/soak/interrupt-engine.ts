@@ -5,11 +5,13 @@
 // the target beside it, and whether the session is intact afterwards.
 // node dist/bench/soak/interrupt-engine.js
 import { Worker } from 'node:worker_threads';
+import { CALL_LIMIT, INTERRUPT_WORD, newInterruptWords } from '../../kernel/engine/interrupt-word';
+import { CALL_LIMIT_SLOW, INTERRUPT_REQUESTED } from '../../kernel/engine/runtime-abi';
 import { Session } from '../../kernel/engine/session';
 import { fail } from '../util';
 import { verdict } from './engine-figures';
 
-const flag = new Int32Array(new SharedArrayBuffer(4));
+const flag = newInterruptWords();
 const setAt = new Float64Array(new SharedArrayBuffer(8));
 const session = new Session({ output: () => undefined, input: () => fail('unexpected input()') }, { interruptFlag: flag });
 let cellNumber = 0;
@@ -20,7 +22,7 @@ function interruptAfter(code: string, afterMs: number): number {
   setAt[0] = 0;
   const setter = new Worker(
     `const { workerData: [flag, setAt, ms] } = require('node:worker_threads');
-     setTimeout(() => { setAt[0] = performance.timeOrigin + performance.now(); Atomics.store(flag, 0, 1); }, ms);`,
+     setTimeout(() => { setAt[0] = performance.timeOrigin + performance.now(); Atomics.store(flag, ${INTERRUPT_WORD}, ${INTERRUPT_REQUESTED}); Atomics.store(flag, ${CALL_LIMIT}, ${CALL_LIMIT_SLOW}); }, ms);`,
     { eval: true, workerData: [flag, setAt, afterMs] },
   );
   const outcome = session.execute(code, ++cellNumber);

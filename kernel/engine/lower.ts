@@ -146,18 +146,48 @@ export class FunctionLowerer {
       this.entryDepth = b.CreateLoad(mb.i64, mb.runtimeGlobal('kiln_depth'));
       this.frameDepth = b.CreateAdd(this.entryDepth, mb.int(1));
     }
+    this.checkEntry(line);
+  }
+
+  /**
+   * A call's one check at entry: its depth against `kiln_call_limit`, which is the
+   * recursion limit while the interrupt word is 0 and below every depth while it is set
+   * (interrupt-word.ts). So the recursion limit and the interrupt poll cost one compare. The
+   * cold path tells them apart: an interrupt, a call too deep, else (an eval's
+   * redefinition) a block left open for finishRedefinedPath.
+   */
+  private checkEntry(line: number): void {
+    const { mb, b } = this;
+    const limit = b.CreateSExt(b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_call_limit')), mb.i64);
+    const slow = this.block('call_slow');
+    const ok = this.block('ok');
+    const recorded = this.recorded;
+    b.CreateCondBr(b.CreateICmpSGT(this.frameDepth, limit), slow, ok);
+    b.SetInsertPoint(slow);
+    const word = b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_interrupt'));
+    const interrupted = this.block('interrupted');
+    const notInterrupted = this.block('not_interrupted');
+    b.CreateCondBr(b.CreateICmpEQ(word, mb.i32c(INTERRUPT_REQUESTED)), interrupted, notInterrupted);
+    b.SetInsertPoint(interrupted);
+    this.raiseInterrupt(this.options.location(this.fid, line));
+    b.SetInsertPoint(notInterrupted);
+    const redefined = this.block('interrupt_word_other');
     this.guard(b.CreateICmpSGT(this.frameDepth, mb.int(RECURSION_LIMIT)), () => {
       // Reported from the caller's frame: the call that would go too deep.
       b.CreateStore(b.CreateSub(this.frameDepth, mb.int(1)), mb.runtimeGlobal('kiln_depth'));
       b.CreateCall(mb.runtime('kiln_recursion_error'), []);
       b.CreateUnreachable();
     });
-    const notInterrupted = this.pollInterrupt(undefined, line, true);
-    this.redefinedAtEntry = { block: notInterrupted, resume: b.GetInsertBlock()! };
+    b.CreateBr(redefined);
+    b.SetInsertPoint(ok);
+    // `ok` is reached from the block before the check, directly or through the redefined
+    // path, which stores nothing: what that block recorded holds.
+    this.recorded = recorded && { ...recorded, block: this.mb.insertBlockSerial() };
+    this.redefinedAtEntry = { block: redefined, resume: ok };
   }
 
   /**
-   * Completes the prologue's path for a set interrupt word that is not an interrupt: a
+   * Completes the entry check's path for a set interrupt word that is not an interrupt: a
    * function that calls itself directly checks whether an `eval` has redefined it while
    * it ran, and if so passes this call (same depth, same arguments) to the new body — the
    * caller's next call runs the redefinition (LANGUAGE.md). Other functions just go on.
@@ -303,33 +333,33 @@ export class FunctionLowerer {
 
   /**
    * Polls the interrupt word (one compare while it is 0); `location` is where an interrupt
-   * is reported (default: the current line). Any other non-zero value (REDEFINED) goes
-   * on; with `leaveOtherOpen` it goes to a block of its own, returned without its jump
-   * back (the prologue completes it: finishRedefinedPath).
+   * is reported (default: the current line). Any other non-zero value (REDEFINED) goes on.
    */
-  pollInterrupt(location?: number, line?: number, leaveOtherOpen = false): llvm.BasicBlock {
+  pollInterrupt(location?: number, line?: number): void {
     const { b, mb } = this;
     const word = b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_interrupt'));
     const set = this.block('interrupt_word_set');
     const interrupted = this.block('interrupted');
     const ok = this.block('ok');
-    const other = leaveOtherOpen ? this.block('interrupt_word_other') : ok;
     const recorded = this.recorded;
     b.CreateCondBr(b.CreateICmpNE(word, mb.i32c(0)), set, ok);
     b.SetInsertPoint(set);
-    b.CreateCondBr(b.CreateICmpEQ(word, mb.i32c(INTERRUPT_REQUESTED)), interrupted, other);
-    // One noreturn call records the place and raises. (A call that returned for the other
-    // values would spare the second compare, but the optimiser would then have to assume
-    // that it writes memory inside every loop that polls, and reload arrays' lengths and
-    // data pointers at each iteration.)
+    b.CreateCondBr(b.CreateICmpEQ(word, mb.i32c(INTERRUPT_REQUESTED)), interrupted, ok);
     b.SetInsertPoint(interrupted);
-    b.CreateCall(mb.runtime('kiln_interrupted_at'), [this.frameDepth, mb.i32c(location ?? this.options.location(this.fid, line ?? 0))]);
-    b.CreateUnreachable();
+    this.raiseInterrupt(location ?? this.options.location(this.fid, line ?? 0));
     b.SetInsertPoint(ok);
-    // `ok` is reached from the block before the poll, directly or through `set` (and in a
-    // prologue the redefined path), which store nothing: what that block recorded holds.
+    // `ok` is reached from the block before the poll, directly or through `set`, which
+    // store nothing: what that block recorded holds.
     this.recorded = recorded && { ...recorded, block: this.mb.insertBlockSerial() };
-    return other;
+  }
+
+  /** Raises KeyboardInterrupt at `location`. One noreturn call records the place and raises.
+   *  (A call that returned for the word's other values would spare a compare, but the
+   *  optimiser would then have to assume that it writes memory inside every loop that
+   *  polls, and reload arrays' lengths and data pointers at each iteration.) */
+  private raiseInterrupt(location: number): void {
+    this.b.CreateCall(this.mb.runtime('kiln_interrupted_at'), [this.frameDepth, this.mb.i32c(location)]);
+    this.b.CreateUnreachable();
   }
 
   typeIdConst(t: Type): llvm.Value {

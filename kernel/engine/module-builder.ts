@@ -87,10 +87,10 @@ export function setLowRuntimeData(addresses: Partial<Record<RuntimeData, number>
   lowRuntimeData = addresses;
 }
 
-/** How the printed IR names the interrupt word: by its address, or its global. */
-function interruptOperand(): string {
-  const low = lowRuntimeData.kiln_interrupt;
-  return low === undefined ? '@kiln_interrupt' : `inttoptr (i64 ${low} to i32*)`;
+/** How the printed IR names a runtime word that another thread writes: by its address, or its global. */
+function sharedWordOperand(name: 'kiln_interrupt' | 'kiln_call_limit'): string {
+  const low = lowRuntimeData[name];
+  return low === undefined ? `@${name}` : `inttoptr (i64 ${low} to i32*)`;
 }
 
 /** One module under construction, with the types and declarations it uses. */
@@ -334,7 +334,7 @@ export class ModuleBuilder {
   /** A data symbol of the runtime: its absolute address when the JIT gave one below 2 GB
    *  (a 32-bit displacement in the instruction), else an external global (through the GOT). */
   runtimeGlobal(name: RuntimeData): llvm.Value {
-    const type = name === 'kiln_depth' ? this.i64 : name === 'kiln_interrupt' ? this.i32 : name === 'kiln_cfunc' ? this.ptr : this.stackType;
+    const type = name === 'kiln_depth' ? this.i64 : name === 'kiln_interrupt' || name === 'kiln_call_limit' ? this.i32 : name === 'kiln_cfunc' ? this.ptr : this.stackType;
     const low = lowRuntimeData[name];
     if (low !== undefined) return this.address(low, type);
     let global = this.globals.get(name);
@@ -374,15 +374,18 @@ export class ModuleBuilder {
     }
   }
 
-  /** The module as IR text, with two edits the bindings cannot make: the interrupt flag's
-   *  loads become volatile (so no optimisation hoists the poll out of a loop), and the
+  /** The module as IR text, with two edits the bindings cannot make: the loads of the
+   *  interrupt word and the call limit become volatile (so no optimisation hoists a poll
+   *  out of a loop or merges the entry checks of inlined calls), and the
    *  module's own functions become dso_local (so they call each other directly, not
    *  through a PLT stub, under the JIT's PIC code model). */
   print(): string {
-    const word = interruptOperand();
+    const word = sharedWordOperand('kiln_interrupt');
+    const limit = sharedWordOperand('kiln_call_limit');
     let text = this.module
       .print()
       .replaceAll(`load i32, i32* ${word}`, `load volatile i32, i32* ${word}`)
+      .replaceAll(`load i32, i32* ${limit}`, `load volatile i32, i32* ${limit}`)
       .replace(/^define /gm, 'define dso_local ');
     // (The two line-by-line edits below only where they can apply: a cell of 50 small
     // functions spent half a millisecond on them finding nothing.)

@@ -54,7 +54,8 @@ export interface NativeAddon {
   run(address: number): RunOutcome;
   /** The host callback (see docs/runtime-abi.md "Host callback"). */
   setHost(host: (...call: HostCall) => string | undefined): void;
-  /** Uses element 0 of this Int32Array (on a SharedArrayBuffer) as kiln_interrupt. */
+  /** Uses this Int32Array (on a SharedArrayBuffer) as kiln_interrupt, element 0, and
+   *  kiln_call_limit, element 1 (interrupt-word.ts); fewer than two elements throw. */
   setInterruptFlag(flag: Int32Array): void;
   /** Registers a composite type for formatting; returns its id (>= 16), or updates type `id`. */
   registerType(desc: TypeDescription): number;
@@ -87,6 +88,7 @@ export interface NativeAddon {
     data: string[];
     hostOps: string[];
     maxDepth: number;
+    callLimitSlow: number;
     typeIds: { int: number; float: number; bool: number; str: number; ptr: number; firstComposite: number };
   };
   /** Unmaps the resident pages of these loaded shared objects' (real paths; node's own image

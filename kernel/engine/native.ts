@@ -5,12 +5,13 @@
 // Notes on using it (decisions of the addon):
 // - One addon state per thread (per Node environment). Everything runs synchronously on
 //   the engine thread; the host callback is called on that same thread.
-// - Interrupt flag: `kiln_interrupt` is an absolute symbol, so its address is bound when
-//   the JIT is created. Call `setInterruptFlag(int32)` BEFORE `createJit()`; a flag given
+// - Interrupt flag: `kiln_interrupt` and `kiln_call_limit` are absolute symbols (the two
+//   elements of the array, interrupt-word.ts), so their address is bound when the JIT is
+//   created. Call `setInterruptFlag(words)` BEFORE `createJit()`; a flag given
 //   after it is accepted but used only from the next `createJit()` (e.g. %reset) on: the
 //   current JIT keeps polling the array it was created with (kept alive). Without any,
-//   an internal word is used (nothing can set it). `kiln_interrupted()` stores 0 in the
-//   flag and raises KeyboardInterrupt.
+//   internal words are used (nothing can set them). `kiln_interrupted()` clears the word,
+//   restores the limit and raises KeyboardInterrupt.
 // - `run(address)` never throws for Kiln errors or faults (SIGSEGV/SIGBUS/SIGFPE/SIGILL
 //   in JIT or runtime code become `{ok:false}`: kind `RuntimeError`, or
 //   `RecursionError` for a native stack overflow, `ZeroDivisionError` for a hardware

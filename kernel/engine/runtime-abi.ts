@@ -11,9 +11,15 @@ export const RECURSION_LIMIT = 10000;
  *  sets it; kiln_interrupted() clears it); REDEFINED_WHILE_RUNNING an eval has redefined a
  *  function while code runs (the engine sets it, and clears it when the cell ends): code
  *  then takes the slow path at each poll, where a function that calls itself directly
- *  checks its slot (lower.ts). Code compares the word with 0 on its fast path only. */
+ *  checks its slot (lower.ts). Loops compare the word with 0 on their fast path; a
+ *  function's entry compares its depth with `kiln_call_limit` instead, which is dropped
+ *  while the word is set (interrupt-word.ts). */
 export const INTERRUPT_REQUESTED = 1;
 export const REDEFINED_WHILE_RUNNING = 2;
+
+/** `kiln_call_limit` while the interrupt word is set (kCallLimitSlow in kiln.h): below every
+ *  frame's depth, so each call takes its cold path (interrupt-word.ts). */
+export const CALL_LIMIT_SLOW = -1;
 
 /** The runtime's type ids of the primitive types (T_INT... in kiln.h); `void` never
  *  reaches the runtime's formatter and shares int's id. */
@@ -24,7 +30,7 @@ export const PRIMITIVE_TYPE_IDS: Readonly<Record<'int' | 'float' | 'bool' | 'str
 export const FIRST_COMPOSITE_TYPE_ID = 16;
 
 /** The runtime's data symbols (runtimeSymbols in native/src/runtime.cc). */
-export const RUNTIME_DATA = ['kiln_depth', 'kiln_interrupt', 'kiln_fstack', 'kiln_lstack', 'kiln_cfunc'] as const;
+export const RUNTIME_DATA = ['kiln_depth', 'kiln_interrupt', 'kiln_call_limit', 'kiln_fstack', 'kiln_lstack', 'kiln_cfunc'] as const;
 export type RuntimeData = (typeof RUNTIME_DATA)[number];
 
 type RuntimeSig = [ret: string, params: string[]];

@@ -20,12 +20,14 @@ import { loadNative } from './native';
 import { parseCell } from './parser';
 import { renderChart, type Chart } from './display/plots';
 import { ProgressBar, type ProgressUpdate } from './display/progress';
+import { clearInterruptWord, INTERRUPT_WORD, newInterruptWords, setInterruptWordIfClear } from './interrupt-word';
 import { INTERRUPT_REQUESTED, PRIMITIVE_TYPE_IDS, REDEFINED_WHILE_RUNNING, type HostCall } from './runtime-abi';
 import { SessionGlobals, type GlobalProgress } from './session-globals';
 import { releaseLoadPages, warmUpSteps } from './warm-up';
 
 export interface SessionOptions {
-  /** Element 0 of an Int32Array on a SharedArrayBuffer: set it to 1 to interrupt. */
+  /** The interrupt word and the call limit (interrupt-word.ts: newInterruptWords; interrupt
+   *  with setInterruptWord). */
   interruptFlag?: Int32Array;
 }
 
@@ -111,7 +113,7 @@ export class Session implements Engine, MagicSession {
   ) {
     this.native = loadNative();
     this.globals = new SessionGlobals(this.native);
-    this.interruptFlag = options.interruptFlag ?? new Int32Array(new SharedArrayBuffer(4));
+    this.interruptFlag = options.interruptFlag ?? newInterruptWords();
     this.native.setInterruptFlag(this.interruptFlag);
     this.native.setHost((...call) => this.callback(call));
     setLowRuntimeData(this.native.createJit());
@@ -141,7 +143,7 @@ export class Session implements Engine, MagicSession {
     } finally {
       // The cell's frames are gone: functions that call themselves need not check their
       // slots any more (an interrupt that came meanwhile stays).
-      Atomics.compareExchange(this.interruptFlag, 0, REDEFINED_WHILE_RUNNING, 0);
+      clearInterruptWord(this.interruptFlag, REDEFINED_WHILE_RUNNING);
       this.native.flush();
       this.finishProgress();
       this.removeDeadCode();
@@ -255,7 +257,7 @@ export class Session implements Engine, MagicSession {
       this.native.writeWord(sig.slot!, address);
       if (previous) this.code.superseded(previous);
       // Frames of the old body may be running (an eval): it must see the new slot value.
-      if (previous && this.evalDepth > 0) Atomics.compareExchange(this.interruptFlag, 0, 0, REDEFINED_WHILE_RUNNING);
+      if (previous && this.evalDepth > 0) setInterruptWordIfClear(this.interruptFlag, REDEFINED_WHILE_RUNNING);
       // The value's text names the parameters, which a redefinition may rename.
       this.native.writeWord(sig.valueCell! + 8, this.stringConstant(functionText(sig, true)));
       this.functionIR.set(sig.name, { ir: keptIR!, level, symbol: sig.symbol! });
@@ -315,8 +317,8 @@ export class Session implements Engine, MagicSession {
 
   /** An interrupt while compiling ends the compile (the cell then defines nothing). */
   private checkInterrupt(): void {
-    if (Atomics.load(this.interruptFlag, 0) !== INTERRUPT_REQUESTED) return;
-    Atomics.store(this.interruptFlag, 0, 0);
+    if (Atomics.load(this.interruptFlag, INTERRUPT_WORD) !== INTERRUPT_REQUESTED) return;
+    clearInterruptWord(this.interruptFlag);
     throw new Interrupted();
   }
 

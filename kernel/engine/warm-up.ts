@@ -23,6 +23,8 @@
 // meanwhile goes first (a cell queued behind the whole warm-up would wait longer than it
 // takes to pay for its own path). The warm-up cells define nothing, so a step may run
 // before or after the user's first cells alike: the session is left as it was.
+import { setInterruptWord } from './interrupt-word';
+import { INTERRUPT_REQUESTED } from './runtime-abi';
 import type { Session } from './session';
 import { llvmImagePaths, nodeImagePath } from './native';
 
@@ -40,7 +42,7 @@ export function releaseLoadPages(session: Session): void {
 export function warmUpSteps(session: Session, interruptFlag?: Int32Array): (() => void)[] {
   const run = (code: string): void => {
     const outcome = session.execute(code, 0);
-    if (outcome.status === 'error' && outcome.ename === 'KeyboardInterrupt' && interruptFlag) Atomics.store(interruptFlag, 0, 1);
+    if (outcome.status === 'error' && outcome.ename === 'KeyboardInterrupt' && interruptFlag) setInterruptWord(interruptFlag, INTERRUPT_REQUESTED);
   };
   return [
     () => run('map([1], fn(x: int) -> int { return x + 1 })'),

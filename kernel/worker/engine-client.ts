@@ -3,6 +3,8 @@
 import * as path from 'path';
 import { MessageChannel, Worker } from 'worker_threads';
 import type { CompletionResult, EngineOutput, IsCompleteResult } from '../engine/api';
+import { clearInterruptWord, newInterruptWords, setInterruptWord } from '../engine/interrupt-word';
+import { INTERRUPT_REQUESTED } from '../engine/runtime-abi';
 import type { Log } from '../protocol/log';
 import type { ExecuteDone, FromWorker, RequestResult, ToWorker, WorkerData } from './worker-messages';
 import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, OUTPUTS_IN_FLIGHT_BYTES, OUTPUTS_IN_FLIGHT_RESUME } from './worker-messages';
@@ -51,8 +53,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 export class EngineClient implements KernelEngine {
   private worker!: Worker;
-  private readonly interruptSab = new SharedArrayBuffer(4);
-  private readonly interruptFlag = new Int32Array(this.interruptSab);
+  private readonly interruptFlag = newInterruptWords();
   private outputsInFlight!: Int32Array;
   private inputSab!: SharedArrayBuffer;
   private inputCtl!: Int32Array;
@@ -80,7 +81,7 @@ export class EngineClient implements KernelEngine {
     const channel = new MessageChannel();
     this.inputPort = channel.port1;
     const workerData: WorkerData = {
-      interrupt: this.interruptSab,
+      interrupt: this.interruptFlag.buffer as SharedArrayBuffer,
       outputsInFlight: outputsSab,
       input: this.inputSab,
       inputPort: channel.port2,
@@ -158,7 +159,7 @@ export class EngineClient implements KernelEngine {
           this.running = undefined;
           this.waitingInput = false;
           // An interrupt that arrived as the cell ended must not hit the next one.
-          Atomics.store(this.interruptFlag, 0, 0);
+          clearInterruptWord(this.interruptFlag);
           Atomics.store(this.outputsInFlight, 1, 0);
         }
         if (!p) return;
@@ -235,7 +236,7 @@ export class EngineClient implements KernelEngine {
   interrupt(): void {
     if (this.running === undefined) return;
     if (this.waitingInput) this.answerInput(InputState.Interrupted);
-    else Atomics.store(this.interruptFlag, 0, 1);
+    else setInterruptWord(this.interruptFlag, INTERRUPT_REQUESTED);
     this.bypassOutputLimit();
   }
 
@@ -248,7 +249,7 @@ export class EngineClient implements KernelEngine {
   /** Stops the worker: the flag first (a worker in JIT code cannot be terminated), then terminate. */
   async stop(): Promise<void> {
     this.stopping = true;
-    Atomics.store(this.interruptFlag, 0, 1);
+    setInterruptWord(this.interruptFlag, INTERRUPT_REQUESTED);
     this.bypassOutputLimit();
     if (this.waitingInput) this.answerInput(InputState.Cancelled);
     this.failAll('the kernel is shutting down');

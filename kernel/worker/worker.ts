@@ -12,12 +12,13 @@ import * as path from 'path';
 import { parentPort, receiveMessageOnPort, workerData as rawWorkerData } from 'worker_threads';
 import type { Engine, EngineHost, EngineOutput } from '../engine/api';
 import { kilnError } from '../engine/errors';
+import { clearInterruptWord } from '../engine/interrupt-word';
 import type { FromWorker, RequestResult, ToWorker, UserExpressionResult, WorkerData } from './worker-messages';
 import { INPUT_CAPACITY, INPUT_HEADER_BYTES, InputState, MAX_OUTPUTS_IN_FLIGHT, OUTPUTS_IN_FLIGHT_RESUME } from './worker-messages';
 
 const data = rawWorkerData as WorkerData;
 const port = parentPort!;
-const interruptFlag = new Int32Array(data.interrupt, 0, 1);
+const interruptFlag = new Int32Array(data.interrupt, 0, 2);
 const outputsInFlight = new Int32Array(data.outputsInFlight, 0, 2);
 const inputCtl = new Int32Array(data.input, 0, 2);
 const inputBytes = new Uint8Array(data.input, INPUT_HEADER_BYTES, INPUT_CAPACITY);
@@ -80,7 +81,7 @@ const host: EngineHost = {
     }
     if (state === InputState.Interrupted) {
       // The interrupt ends this input(); it must not also interrupt the code that follows.
-      Atomics.store(interruptFlag, 0, 0);
+      clearInterruptWord(interruptFlag);
       throw kilnError('KeyboardInterrupt', 'interrupted while waiting for input');
     }
     throw kilnError('InputError', 'input() was cancelled: no reply will come');

@@ -40,6 +40,7 @@ napi_value RuntimeAbi(napi_env env, napi_callback_info) {
   napi_set_named_property(env, o, "data", stringArray(env, data));
   napi_set_named_property(env, o, "hostOps", stringArray(env, hostOps));
   setNumber(env, o, "maxDepth", kMaxDepth);
+  setNumber(env, o, "callLimitSlow", kCallLimitSlow);
   napi_create_object(env, &typeIds);
   setNumber(env, typeIds, "int", T_INT);
   setNumber(env, typeIds, "float", T_FLOAT);

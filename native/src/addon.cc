@@ -381,7 +381,7 @@ napi_value SetInterruptFlag(napi_env env, napi_callback_info info) {
   void* data = nullptr;
   napi_value ab;
   CHECK(napi_get_typedarray_info(env, a.argv[0], &type, &len, &data, &ab, &off));
-  if (type != napi_int32_array || len < 1 || !data) return throwError(env, "setInterruptFlag: expected a non-empty Int32Array");
+  if (type != napi_int32_array || len < 2 || !data) return throwError(env, "setInterruptFlag: expected an Int32Array of two elements (the interrupt word and the call limit)");
   // The flag's address is bound into a JIT when it is created: a new flag takes effect at
   // the next createJit(). The old array stays referenced (never freed) because code of the
   // current JIT may still read it.

@@ -11,6 +11,9 @@ namespace kiln {
 
 constexpr int kMaxDepth = 10000;          // recursion limit (docs/runtime-abi.md)
 constexpr int kStackWords = kMaxDepth + 1;
+// kiln_call_limit while the interrupt word is set: below every depth, so each call takes
+// its cold path (kernel/engine/interrupt-word.ts).
+constexpr int kCallLimitSlow = -1;
 
 struct KilnStr { int64_t len; char bytes[1]; };
 struct KilnArray { int64_t len; int64_t cap; int64_t* data; };
@@ -46,8 +49,8 @@ struct Session {
   napi_env env = nullptr;
   napi_ref host = nullptr;                  // host callback
   napi_ref flagRef = nullptr;               // Int32Array kept alive
-  int32_t internalFlag = 0;
-  int32_t* interruptFlag = &internalFlag;   // what kiln_interrupt points at
+  int32_t internalWords[2] = {0, kMaxDepth};
+  int32_t* interruptFlag = internalWords;   // kiln_interrupt, then kiln_call_limit
   int32_t* jitInterruptFlag = nullptr;      // the address baked into the current JIT
   // runtime state seen by JIT code (absolute symbols)
   int64_t depth = 0;

@@ -131,10 +131,18 @@ extern "C" {
 
 [[noreturn]] void kiln_recursion_error() { raiseError("RecursionError", "maximum recursion depth exceeded"); }
 
+// Clears the interrupt word and restores the call limit after it, as clearInterruptWord in
+// kernel/engine/interrupt-word.ts does.
+static void clearInterruptWord(int32_t* words) {
+  __atomic_store_n(&words[0], 0, __ATOMIC_SEQ_CST);
+  __atomic_store_n(&words[1], kMaxDepth, __ATOMIC_SEQ_CST);
+  if (__atomic_load_n(&words[0], __ATOMIC_SEQ_CST) != 0) __atomic_store_n(&words[1], kCallLimitSlow, __ATOMIC_SEQ_CST);
+}
+
 [[noreturn]] void kiln_interrupted() {
   Session* s = tlsSession;
-  if (s->jitInterruptFlag) __atomic_store_n(s->jitInterruptFlag, 0, __ATOMIC_SEQ_CST);
-  if (s->interruptFlag) __atomic_store_n(s->interruptFlag, 0, __ATOMIC_SEQ_CST);
+  if (s->jitInterruptFlag) clearInterruptWord(s->jitInterruptFlag);
+  if (s->interruptFlag) clearInterruptWord(s->interruptFlag);
   raiseError("KeyboardInterrupt", "interrupted");
 }
 
@@ -485,6 +493,7 @@ std::vector<RuntimeSymbol> runtimeSymbols(Session* s) {
   std::vector<RuntimeSymbol> symbols = {
       {"kiln_depth", (void*)&s->depth, false},
       {"kiln_interrupt", (void*)s->interruptFlag, false},
+      {"kiln_call_limit", (void*)(s->interruptFlag + 1), false},
       {"kiln_fstack", (void*)s->fstack, false},
       {"kiln_lstack", (void*)s->lstack, false},
       {"kiln_cfunc", (void*)&s->cFunction, false},

@@ -1,6 +1,9 @@
 // A Session driven as the kernel drives it, recording every output.
 import type { EngineOutput, ExecuteOutcome } from '../../kernel/engine/api';
+import { Worker } from 'node:worker_threads';
 import { kilnError } from '../../kernel/engine/errors';
+import { CALL_LIMIT, INTERRUPT_WORD, newInterruptWords } from '../../kernel/engine/interrupt-word';
+import { CALL_LIMIT_SLOW, INTERRUPT_REQUESTED } from '../../kernel/engine/runtime-abi';
 import { Session } from '../../kernel/engine/session';
 
 export interface CellRun {
@@ -15,7 +18,17 @@ export interface CellRun {
 }
 
 /** One interrupt flag for every test session (the addon binds it when a JIT is created). */
-const sharedInterruptFlag = new Int32Array(new SharedArrayBuffer(4));
+const sharedInterruptFlag = newInterruptWords();
+
+/** Interrupts from another thread after `ms`, as the kernel's main thread does
+ *  (setInterruptWord: the word, then the call limit). */
+export function interruptAfter(words: Int32Array, ms: number): Worker {
+  return new Worker(
+    `const { workerData: words } = require('node:worker_threads');
+     setTimeout(() => { Atomics.store(words, ${INTERRUPT_WORD}, ${INTERRUPT_REQUESTED}); Atomics.store(words, ${CALL_LIMIT}, ${CALL_LIMIT_SLOW}); }, ${ms})`,
+    { eval: true, workerData: words },
+  );
+}
 
 export class TestSession {
   readonly interruptFlag = sharedInterruptFlag;
