@@ -162,7 +162,7 @@ export class FunctionLowerer {
     const slow = this.block('call_slow');
     const ok = this.block('ok');
     const recorded = this.recorded;
-    b.CreateCondBr(b.CreateICmpSGT(this.frameDepth, limit), slow, ok);
+    b.CreateCondBr(mb.unlikely(b.CreateICmpSGT(this.frameDepth, limit)), slow, ok);
     b.SetInsertPoint(slow);
     const word = b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_interrupt'));
     const interrupted = this.block('interrupted');

@@ -326,6 +326,12 @@ export class ModuleBuilder {
     return this.declare(name, this.typeOf(sig[0]), sig[1].map((p) => this.typeOf(p)));
   }
 
+  /** `condition`, marked as almost never true (`llvm.expect`): the optimiser lays the
+   *  branch's true side out of line, as it does by itself for a path that cannot return. */
+  unlikely(condition: llvm.Value): llvm.Value {
+    return this.b.CreateCall(this.declare('llvm.expect.i1', this.i1, [this.i1, this.i1]), [condition, this.b.getFalse()]);
+  }
+
   /** An LLVM intrinsic or libm function on doubles, e.g. `llvm.sqrt.f64`, `tan`. */
   mathFunction(name: string, arity: number): llvm.Function {
     return this.declare(name, this.f64, Array(arity).fill(this.f64), true);
