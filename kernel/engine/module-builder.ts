@@ -87,6 +87,11 @@ export function setLowRuntimeData(addresses: Partial<Record<RuntimeData, number>
   lowRuntimeData = addresses;
 }
 
+/** ModuleBuilder.freeze's placeholder, and its calls and declaration as printed. */
+const FREEZE_PLACEHOLDER = 'kiln.freeze';
+const FREEZE_CALL = /call i64 @kiln\.freeze\(i64 ([^)]+)\)/g;
+const FREEZE_DECLARATION = /^declare i64 @kiln\.freeze\(i64\)\n/m;
+
 /** How the printed IR names a runtime word that another thread writes: by its address, or its global. */
 function sharedWordOperand(name: 'kiln_interrupt' | 'kiln_call_limit'): string {
   const low = lowRuntimeData[name];
@@ -326,6 +331,12 @@ export class ModuleBuilder {
     return this.declare(name, this.typeOf(sig[0]), sig[1].map((p) => this.typeOf(p)));
   }
 
+  /** `value` as an opaque copy (`freeze`, which the bindings cannot make: a call of a
+   *  placeholder that print() turns into the instruction). */
+  freeze(value: llvm.Value): llvm.Value {
+    return this.b.CreateCall(this.declare(FREEZE_PLACEHOLDER, this.i64, [this.i64]), [value]);
+  }
+
   /** `condition`, marked as almost never true (`llvm.expect`): the optimiser lays the
    *  branch's true side out of line, as it does by itself for a path that cannot return. */
   unlikely(condition: llvm.Value): llvm.Value {
@@ -380,10 +391,10 @@ export class ModuleBuilder {
     }
   }
 
-  /** The module as IR text, with two edits the bindings cannot make: the loads of the
-   *  interrupt word and the call limit become volatile (so no optimisation hoists a poll
-   *  out of a loop or merges the entry checks of inlined calls), and the
-   *  module's own functions become dso_local (so they call each other directly, not
+  /** The module as IR text, with edits the bindings cannot make: the loads of the interrupt
+   *  word and the call limit become volatile (so no optimisation hoists a poll out of a loop
+   *  or merges the entry checks of inlined calls), freeze()'s placeholders become `freeze`,
+   *  and the module's own functions become dso_local (so they call each other directly, not
    *  through a PLT stub, under the JIT's PIC code model). */
   print(): string {
     const word = sharedWordOperand('kiln_interrupt');
@@ -393,6 +404,9 @@ export class ModuleBuilder {
       .replaceAll(`load i32, i32* ${word}`, `load volatile i32, i32* ${word}`)
       .replaceAll(`load i32, i32* ${limit}`, `load volatile i32, i32* ${limit}`)
       .replace(/^define /gm, 'define dso_local ');
+    if (text.includes(FREEZE_PLACEHOLDER)) {
+      text = text.replace(FREEZE_CALL, 'freeze i64 $1').replace(FREEZE_DECLARATION, '');
+    }
     // (The two line-by-line edits below only where they can apply: a cell of 50 small
     // functions spent half a millisecond on them finding nothing.)
     if (this.cSymbols.size > 0) {
