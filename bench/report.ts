@@ -43,6 +43,7 @@ function header(r: BenchResults, chartFile: string): string {
     `- **Machine**: ${m.cpu}, ${m.cores} cores, ${m.memGB} GB; ${m.os}.`,
     `- **Load average** (1 / 5 / 15 min) at the start: ${load}; at the end (1 min): ${r.loadAvgAtEnd[0]}. A load near the number of cores means other work shared the machine: read a ratio near its target as "about at the target".`,
     `- **Versions**: Kiln ${m.kiln}, node ${m.node}, ${m.gcc}, ${m.clang}, LLVM ${m.llvm}, ${m.python}, ipykernel ${m.ipykernel}.`,
+    `- **Workloads** (and data workloads): every language's runs on one CPU, ${r.workloadCpu ?? 'unpinned'} (\`taskset\`): this VM's two CPUs can differ in speed by about 1.7× for minutes, and a ratio must compare like with like.`,
     `- **Duration**: ${r.totalSeconds.toFixed(0)} s. Times are in ms; "median (min–max)" over the runs, or "(p10, p90)" when there are more than 10.`,
     '',
     `![Kiln's run time over the faster C compiler's, per workload, with its target](${chartFile})`,

@@ -24,6 +24,8 @@ export interface MemoryResult {
 export interface BenchResults {
   machine: Machine;
   totalSeconds: number;
+  /** The CPU the workloads ran on (absent in runs before it was pinned). */
+  workloadCpu?: number;
   loadAvgAtEnd: number[];
   /** Best of `runs` for each workload and language. */
   runs: number;

@@ -17,7 +17,7 @@ import { loadAverage, machine } from './machine';
 import { composePage, renderPage } from './report';
 import type { BenchResults, MemoryResult } from './results';
 import { BenchError, now } from './util';
-import { BENCH_DIR, PYTHON, RUNS, runWorkloads } from './workloads';
+import { BENCH_DIR, PYTHON, pinRunsToOneCpu, RUNS, runWorkloads, WORKLOAD_CPU } from './workloads';
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -26,10 +26,10 @@ async function main(): Promise<void> {
   const m = machine(PYTHON);
   log(`Kiln benchmarks — ${m.date}\n${m.cores} cores (${m.cpu}), ${m.memGB} GB, ${m.os}; load ${m.loadAvgAtStart.join(' ')}; Kiln ${m.kiln}; node ${m.node}; ${m.gcc}; LLVM ${m.llvm}; ${m.python}\n`);
 
-  log(`[1/8] workloads (best of ${RUNS}; outputs checked)`);
-  const workloads = runWorkloads(log);
-  log(`[2/8] data workloads (best of ${RUNS}; outputs of Kiln, CPython and node must agree)`);
-  const dataWorkloads = runDataWorkloads(log);
+  log(`[1/8] workloads (best of ${RUNS}; outputs checked; on CPU ${WORKLOAD_CPU})`);
+  const workloads = pinRunsToOneCpu(() => runWorkloads(log));
+  log(`[2/8] data workloads (best of ${RUNS}; outputs of Kiln, CPython and node must agree; on CPU ${WORKLOAD_CPU})`);
+  const dataWorkloads = pinRunsToOneCpu(() => runDataWorkloads(log));
 
   log('[3/8] compile time');
   const compile = [compileTime(0), compileTime(2)];
@@ -58,6 +58,7 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     machine: m,
     totalSeconds: (now() - started) / 1000,
+    workloadCpu: WORKLOAD_CPU,
     loadAvgAtEnd: loadAverage(),
     runs: RUNS,
     workloads,

@@ -2,7 +2,7 @@
 // C (gcc -O2, process time), node and CPython (their own timing of the computation,
 // interpreter start-up excluded). Every run's output is checked against the known answer.
 import { mkdtempSync, readFileSync } from 'fs';
-import { tmpdir } from 'os';
+import * as os from 'os';
 import * as path from 'path';
 import { fail, now, runKilnCell, runProcess } from './util';
 
@@ -10,6 +10,8 @@ import { fail, now, runKilnCell, runProcess } from './util';
 export const BENCH_DIR = path.resolve(__dirname, '..', '..', 'bench');
 export const PYTHON = '/usr/bin/python3';
 export const RUNS = 3;
+/** The CPU the workloads run on (pinRunsToOneCpu). */
+export const WORKLOAD_CPU = 0;
 
 export interface Size {
   label: string;
@@ -93,7 +95,7 @@ let cBinDir: string | undefined;
 /** Compiles bench/c/*.c with gcc -O2 (NAME) and, for reference, clang-14 -O2 (NAME.clang) into a temporary directory (once). */
 export function buildC(): string {
   if (cBinDir) return cBinDir;
-  const dir = mkdtempSync(path.join(tmpdir(), 'kiln-bench-c-'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kiln-bench-c-'));
   for (const w of WORKLOADS) {
     const src = path.join(BENCH_DIR, 'c', `${w.name}.c`);
     runProcess('gcc', ['-O2', '-o', path.join(dir, w.name), src, '-lm']);
@@ -140,6 +142,23 @@ export interface WorkloadResult {
   name: string;
   full: { label: string; kiln: Timing; c: Timing; clang: Timing; node: Timing; compileMs: number };
   reduced: { label: string; kiln: Timing; cpython: Timing; c: Timing };
+}
+
+/**
+ * Runs `measureAll` with this thread and the processes it starts pinned to WORKLOAD_CPU
+ * (`taskset`; children inherit the mask of the thread that forks them). On a shared VM one
+ * virtual CPU can run at about half the other's speed for minutes: gcc's fib(38) took 54 ms
+ * on one and 94 on the other within the same minute. Unpinned, Kiln (in this thread) and a C
+ * process could land on different ones, and the ratio measured the CPUs.
+ */
+export function pinRunsToOneCpu<T>(measureAll: () => T): T {
+  const cpus = `0-${os.cpus().length - 1}`;
+  runProcess('taskset', ['-p', '-c', String(WORKLOAD_CPU), String(process.pid)]);
+  try {
+    return measureAll();
+  } finally {
+    runProcess('taskset', ['-p', '-c', cpus, String(process.pid)]);
+  }
 }
 
 export function runWorkloads(log: (s: string) => void): WorkloadResult[] {
