@@ -1,12 +1,13 @@
 // The data workloads of Kiln 0.2 (npm run bench): a word count over a generated 50 MB text
-// and a group-by over a generated 1-million-row CSV, each in Kiln (in-process, %opt 2, run
+// and a group-by over a generated 1-million-row CSV, each in Kiln (a process of its own per run, kiln-runs.ts; %opt 2, run
 // time of the compiled cell: reading and parsing the file included), CPython and node (their
 // own timing, interpreter start-up excluded). Both need a hash map, so the native reference
 // is node's Map rather than C with a hand-rolled table. All outputs must agree.
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { fail, runKilnCell, runProcess } from './util';
+import { kilnRuns } from './kiln-runs';
+import { fail, runProcess } from './util';
 import { BENCH_DIR, PYTHON, RUNS } from './workloads';
 
 export interface DataResult {
@@ -85,7 +86,7 @@ export function runDataWorkloads(log: (s: string) => void): DataResult[] {
       if (stdout !== answer) fail(`WRONG ANSWER: ${lang} ${w.label} differs from the first language's output:\n${stdout.slice(0, 400)}\nvs\n${answer.slice(0, 400)}`);
     };
     for (let r = 0; r < RUNS; r++) {
-      const k = runKilnCell(source, `kiln ${w.label}`);
+      const [k] = kilnRuns(source, 1, `kiln ${w.label}`);
       agree('kiln', k.stdout);
       runs.kiln.push(k.ms);
       const py = runProcess(PYTHON, [path.join(BENCH_DIR, 'py', `${w.name}.py`), input]);

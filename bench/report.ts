@@ -119,7 +119,7 @@ function workloads(r: BenchResults): string {
   return [
     `## Workloads: Kiln, C, node (ms, median (min–max) of ${r.runs} runs; ratios of the best runs)`,
     '',
-    'Kiln runs in-process at `%opt 2`, compile excluded (its own column); C is the process wall time; node and CPython time their own computation.',
+    'Each run is a process of its own, for every language. Kiln runs the cell at `%opt 2` in a fresh process (its heap empty, as a C program\'s is), compile excluded (its own column); C is the process wall time; node and CPython time their own computation.',
     '',
     full,
     '',

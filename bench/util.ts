@@ -61,10 +61,10 @@ export function executeOrFail(session: Session, code: string, cell: number, what
   return outcome.result?.['text/plain'] as string | undefined;
 }
 
-/** Runs a process to completion: wall time (ms), stdout, and the "#time <ms>" it reports on stderr, if any. */
-export function runProcess(cmd: string, args: string[], timeoutMs = 300_000): { wallMs: number; selfMs?: number; stdout: string } {
+/** Runs a process to completion (`input` on its stdin): wall time (ms), stdout, and the "#time <ms>" it reports on stderr, if any. */
+export function runProcess(cmd: string, args: string[], timeoutMs = 300_000, input?: string): { wallMs: number; selfMs?: number; stdout: string } {
   const t0 = now();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20, input });
   const wallMs = now() - t0;
   if (r.error) fail(`${cmd} ${args.join(' ')}: ${r.error.message}`);
   if (r.status !== 0) fail(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}\n${r.stderr}`);

@@ -1,10 +1,12 @@
-// The four workloads in Kiln (in-process, %opt 2, run time of the compiled cell only),
+// The four workloads in Kiln (a process of its own per run, kiln-runs.ts; %opt 2, run time
+// of the compiled cell only),
 // C (gcc -O2, process time), node and CPython (their own timing of the computation,
 // interpreter start-up excluded). Every run's output is checked against the known answer.
 import { mkdtempSync, readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fail, now, runKilnCell, runProcess } from './util';
+import { kilnRuns } from './kiln-runs';
+import { fail, now, runProcess } from './util';
 
 /** bench/ in the source tree (this file runs from dist/bench/). */
 export const BENCH_DIR = path.resolve(__dirname, '..', '..', 'bench');
@@ -82,10 +84,11 @@ function bestOf(runs: number[]): Timing {
   return { best: Math.min(...runs), runs: runs.map((x) => Math.round(x * 100) / 100) };
 }
 
-/** One Kiln run: a fresh session, %opt 2, the cell compiled first and only its run timed. */
-export function kilnOnce(w: Workload, size: Size, optLevel = 2): { ms: number; compileMs: number } {
+/** One Kiln run in a process of its own, as a C run has (kiln-runs.ts): a fresh session at
+ *  %opt 2, the cell compiled first and only its run timed. */
+export function kilnOnce(w: Workload, size: Size): { ms: number; compileMs: number } {
   const src = w.kiln(readFileSync(path.join(BENCH_DIR, 'workloads', `${w.name}.kiln`), 'utf8'), size.args);
-  const { ms, compileMs, stdout } = runKilnCell(src, `kiln ${size.label}`, optLevel);
+  const [{ ms, compileMs, stdout }] = kilnRuns(src, 1, `kiln ${size.label}`);
   check(w, size, 'kiln', stdout);
   return { ms, compileMs };
 }
