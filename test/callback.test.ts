@@ -207,6 +207,9 @@ describe('magics', () => {
     const asm = shown(k.run('%asm down'));
     expect(asm).toMatch(/movl\s+\d+, %e/);
     expect(asm).not.toContain('GOTPCREL');
+    // The location store indexes the stack by the depth alone: the address is in the
+    // instruction (no register holds it: constant hoisting is off), the index not strength-reduced.
+    expect(asm).toMatch(/movl\s+\$\d+, \d+\(,%r\w+,4\)/);
     expect(k.run('%asm nothere').error).toBe('NameError: unknown function `nothere`');
   });
 

@@ -158,11 +158,12 @@ export class FunctionLowerer {
    */
   private checkEntry(line: number): void {
     const { mb, b } = this;
-    const limit = b.CreateSExt(b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_call_limit')), mb.i64);
+    const limit = b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_call_limit'));
     const slow = this.block('call_slow');
     const ok = this.block('ok');
     const recorded = this.recorded;
-    b.CreateCondBr(mb.unlikely(b.CreateICmpSGT(this.frameDepth, limit)), slow, ok);
+    // Compared as 32-bit words (no sign extension of the limit): a depth never passes 10001.
+    b.CreateCondBr(mb.unlikely(b.CreateICmpSGT(b.CreateTrunc(this.frameDepth, mb.i32), limit)), slow, ok);
     b.SetInsertPoint(slow);
     const word = b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_interrupt'));
     const interrupted = this.block('interrupted');
