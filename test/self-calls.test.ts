@@ -84,6 +84,32 @@ describe.each(LEVELS)('at %%opt %d', (level) => {
       expect(Array.from(k.interruptFlag)).toEqual([0, RECURSION_LIMIT]);
     }
   });
+
+  test.each([
+    ['another function', 'fn redefine(n: int) { if n == 3 { eval(NEW) } }', 'redefine(n)'],
+    ['a function value', 'let redefine = fn(n: int) { if n == 3 { eval(NEW) } }', 'redefine(n)'],
+    ['map', 'fn redefine(n: int) -> int { if n == 3 { eval(NEW) } return n }', 'map([n], redefine)'],
+  ])('an eval reached through %s redefines the function for its next call', (_, helper, call) => {
+    const k = at(level);
+    const NEW = '"fn walk(n: int) -> int { return 1000 }"';
+    k.ok(helper.replace('NEW', NEW));
+    k.ok(`fn walk(n: int) -> int { if n == 0 { return 0 } ${call}\n return 1 + walk(n - 1) }`);
+    // walk(5), walk(4) and walk(3) add 1 each; walk(3)'s call of walk(2) runs the new body.
+    expect(k.ok('walk(5)')).toBe('1003');
+  });
+});
+
+test('only a function that may run other Kiln code checks its slot at entry', () => {
+  // fib runs no Kiln code but its own, so no eval can redefine it while it runs: its
+  // entries have no path that calls its slot (lower.ts finishRedefinedPath).
+  const k = at(2);
+  const irOf = (source: string): string => {
+    const shown = k.run(`%ir\n${source}`).outputs[0];
+    return shown.type === 'display' ? String(shown.data['text/plain']) : '';
+  };
+  expect(irOf('fn fib(n: int) -> int {\n    if n < 2 { return n }\n    return fib(n - 1) + fib(n - 2)\n}')).not.toMatch(/call i64 %\d+\(/);
+  k.ok('fn noop(n: int) { }');
+  expect(irOf('fn fib2(n: int) -> int {\n    if n < 2 { return n }\n    noop(n)\n    return fib2(n - 1) + fib2(n - 2)\n}')).toMatch(/call i64 %\d+\(/);
 });
 
 test('after a redefinition by eval, the cell still stops on an interrupt', () => {

@@ -148,14 +148,19 @@ function compare(f: FunctionLowerer, op: string, t: Type, left: llvm.Value, righ
 
 function call(f: FunctionLowerer, e: Extract<Expr, { kind: 'call' }>): llvm.Value {
   const target = e.target!;
-  if (target.kind === 'builtin') return lowerBuiltin(f, target.name, e);
+  if (target.kind === 'builtin') {
+    // eval, and the built-ins that call a function value (map, filter, sort_by).
+    if (target.name === 'eval' || e.args.some((a) => a.type?.kind === 'fn')) f.mayRunOtherKilnCode = true;
+    return lowerBuiltin(f, target.name, e);
+  }
   if (target.kind === 'value') {
+    f.mayRunOtherKilnCode = true;
     const callee = lowerExpr(f, target.callee);
     const args = e.args.map((a) => lowerExpr(f, a));
     return callValue(f, callee, target.callee.type as FnType, args, e.span.line);
   }
   const fn = target.fn;
-  if (fn.extern) return callExtern(f, fn, e);
+  if (fn.extern) return callExtern(f, fn, e); // C code cannot call Kiln code
   const args = [f.b.CreateAdd(f.frameDepth, f.mb.int(1)), ...e.args.map((a) => lowerExpr(f, a))];
   f.setLine(e.span.line);
   if (fn === f.self) {
@@ -164,5 +169,6 @@ function call(f: FunctionLowerer, e: Extract<Expr, { kind: 'call' }>): llvm.Valu
     f.callsItself = true;
     return f.b.CreateCall(f.fn, args);
   }
+  f.mayRunOtherKilnCode = true;
   return f.b.CreateCall(f.mb.kilnFunctionType(fn), f.mb.loadSlot(fn), args);
 }
