@@ -112,6 +112,76 @@ test('only a function that may run other Kiln code checks its slot at entry', ()
   expect(irOf('fn fib2(n: int) -> int {\n    if n < 2 { return n }\n    noop(n)\n    return fib2(n - 1) + fib2(n - 2)\n}')).toMatch(/call i64 %\d+\(/);
 });
 
+/** A traceback's frames, the cell numbers left out. */
+function frames(r: ReturnType<TestSession['run']>): string[] {
+  return r.outcome.status === 'error' ? r.outcome.traceback.slice(1, -1).map((l) => l.replace(/cell \d+/, 'cell N')) : [];
+}
+
+describe.each(LEVELS)('a function whose self-calls record no location (lower.ts settleSelfCalls), at %%opt %d', (level) => {
+  const F = 'fn f(n: int, xs: [int]) -> int {\n    if n == 0 {\n        return xs[9]\n    }\n    return f(n - 1, xs) + 1\n}';
+  const G = 'fn g(n: int) -> int {\n    let xs = [1]\n    return f(n, xs)\n}';
+
+  test('its callers\' frames and its own are told apart', () => {
+    const k = at(level);
+    k.ok(F);
+    k.ok(G);
+    const r = k.run('g(3)');
+    expect(r.error).toBe('IndexError: index 9 out of range for length 1');
+    expect(frames(r)).toEqual([
+      '  cell N, line 1, in <cell>',
+      '  cell N, line 3, in g',
+      '  cell N, line 5, in f',
+      '  cell N, line 5, in f',
+      '  cell N, line 5, in f',
+      '  cell N, line 3, in f',
+    ]);
+  });
+
+  test('the marks of the frames an error unwound do not outlive it', () => {
+    // g(3) leaves f's outside entry marked at depth 3 when the error unwinds it, and g's
+    // location at depth 2: f(6, [1]) then runs self-calls through both depths.
+    const k = at(level);
+    k.ok(F);
+    k.ok(G);
+    expect(k.run('g(3)').error).toMatch(/^IndexError/);
+    expect(frames(k.run('f(6, [1])'))).toEqual([
+      '  cell N, line 1, in <cell>',
+      '  cell N, line 5, in f',
+      '  cell N, line 5, in f',
+      '  cell N, line 5, in f',
+      '  [Previous line repeated 3 more times]',
+      '  cell N, line 3, in f',
+    ]);
+  });
+
+  test('a RecursionError at its entry names the caller: itself, or another function', () => {
+    const k = at(level);
+    k.ok('fn deep(n: int) -> int {\n    if n == 0 { return 0 }\n    return 1 + deep(n - 1)\n}');
+    expect(frames(k.run('deep(10000)'))).toEqual([
+      '  cell N, line 1, in <cell>',
+      '  cell N, line 3, in deep',
+      '  cell N, line 3, in deep',
+      '  cell N, line 3, in deep',
+      '  [Previous line repeated 9996 more times]',
+    ]);
+    // h(9998) runs at depths 2 to 10000; its last frame calls deep(0) at depth 10001.
+    k.ok('fn h(n: int) -> int {\n    if n == 0 { return deep(0) }\n    return h(n - 1) + 0\n}');
+    const r = k.run('h(9998)');
+    expect(r.error).toBe('RecursionError: maximum recursion depth exceeded');
+    expect(frames(r).at(-1)).toBe('  cell N, line 2, in h');
+  });
+
+  test('its IR stores no location for its self-calls, and its slot holds an entry that marks the depth', () => {
+    const k = at(level);
+    const shown = k.run('%ir\nfn fib(n: int) -> int {\n    if n < 2 { return n }\n    return fib(n - 1) + fib(n - 2)\n}').outputs[0];
+    const ir = shown.type === 'display' ? String(shown.data['text/plain']) : '';
+    const body = ir.slice(ir.indexOf('define'), ir.indexOf('\n}', ir.indexOf('define')));
+    expect(body).not.toMatch(/store i32 \d+, i32\* %/);
+    expect(ir).toMatch(/define dso_local i64 @fib\.v\d+\.outside\(/);
+    expect(k.ok('fib(20)')).toBe('6765');
+  });
+});
+
 test('after a redefinition by eval, the cell still stops on an interrupt', () => {
   const k = at(2);
   k.ok('fn step() -> int { return 1 }');

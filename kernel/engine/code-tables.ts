@@ -35,6 +35,9 @@ export class CodeTables {
   private readonly frameLocations: number[][] = [];
   private readonly freeFids: number[] = [];
   private readonly freeLocations: number[] = [];
+  /** The self-call location of each function whose self-calls record none (lower.ts
+   *  settleSelfCalls), by function id. */
+  private readonly selfCallSites = new Map<number, number>();
   /** The module of each function body (by address) that a slot holds. */
   private readonly bodyModule = new Map<number, CodeModule>();
   private dead: CodeModule[] = [];
@@ -59,6 +62,31 @@ export class CodeTables {
     return id;
   }
 
+  /** A function (by id) whose self-calls record no location calls itself at `location`. */
+  setSelfCallSite(fid: number, location: number): void {
+    this.selfCallSites.set(fid, location);
+  }
+
+  hasSelfCallSite(fid: number): boolean {
+    return this.selfCallSites.has(fid);
+  }
+
+  /**
+   * The Kiln call stack from what the addon read at an error, outermost first: each frame's
+   * mark in kiln_fstack and location in kiln_lstack. A frame whose callee is a function
+   * whose self-calls record no location, entered unmarked (by a self-call), is that function
+   * at its self-call site; its stored location is stale.
+   */
+  callStack(frames: [mark: number, location: number][]): number[] {
+    const locations = frames.map(([, location]) => location);
+    for (let i = locations.length - 2; i >= 0; i--) {
+      const callee = this.locations[locations[i + 1]]?.fid;
+      const site = callee === undefined ? undefined : this.selfCallSites.get(callee);
+      if (site !== undefined && frames[i + 1][0] === 0) locations[i] = site;
+    }
+    return locations;
+  }
+
   place(location: number): Place | undefined {
     const at = this.locations[location];
     const frame = at && this.frames[at.fid];
@@ -75,6 +103,7 @@ export class CodeTables {
       }
       this.frames[fid] = undefined;
       this.frameLocations[fid] = [];
+      this.selfCallSites.delete(fid);
       this.freeFids.push(fid);
     }
   }
@@ -128,6 +157,7 @@ export class CodeTables {
   /** Everything goes (%reset: a fresh JIT). */
   clear(): void {
     this.frames.length = 0;
+    this.selfCallSites.clear();
     this.locations.length = 0;
     this.locationIds.clear();
     this.frameLocations.length = 0;

@@ -162,13 +162,13 @@ function call(f: FunctionLowerer, e: Extract<Expr, { kind: 'call' }>): llvm.Valu
   const fn = target.fn;
   if (fn.extern) return callExtern(f, fn, e); // C code cannot call Kiln code
   const args = [f.b.CreateAdd(f.frameDepth, f.mb.int(1)), ...e.args.map((a) => lowerExpr(f, a))];
-  f.setLine(e.span.line);
   if (fn === f.self) {
     // Direct: the optimizer may turn it into a loop or inline it; the callee's prologue
     // passes the call on if an eval has redefined the function meanwhile (lower.ts).
     f.callsItself = true;
-    return f.b.CreateCall(f.fn, args);
+    return f.selfCall(args, e.span.line);
   }
+  f.setLine(e.span.line);
   f.mayRunOtherKilnCode = true;
   return f.b.CreateCall(f.mb.kilnFunctionType(fn), f.mb.loadSlot(fn), args);
 }

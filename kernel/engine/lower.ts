@@ -32,6 +32,15 @@ export interface LowerOptions {
   checkInterrupt?: () => void;
   /** Told of each global a function body (not the entry) reads or writes. */
   usedByFunction?: (global: GlobalInfo) => void;
+  /** Told of each function whose self-calls record no location (FunctionLowerer
+   *  settleSelfCalls): its function id and the location of its self-calls. */
+  selfCallSite?: (fid: number, location: number) => void;
+}
+
+/** The entry of a function whose self-calls record no location, which its slot holds
+ *  instead of its body (lowerOutsideEntry). */
+export function outsideEntrySymbol(symbol: string): string {
+  return `${symbol}.outside`;
 }
 
 /** Statements in one basic block at most (see FunctionLowerer.statements). */
@@ -67,8 +76,13 @@ function lowerModule(mb: ModuleBuilder, checked: CheckedCell, options: LowerOpti
     llvmFns.set(decl, mb.createFunction(mb.kilnFunctionType(decl.sig!), decl.sig!.symbol!));
   }
   for (const decl of checked.functions) {
-    const lowerer = new FunctionLowerer(mb, llvmFns.get(decl)!, decl.locals!, options, decl.sig!, decl.boxed);
+    const body = llvmFns.get(decl)!;
+    const lowerer = new FunctionLowerer(mb, body, decl.locals!, options, decl.sig!, decl.boxed);
     lowerer.lowerBody(decl.sig!.fid!, decl.body.stmts, decl.sig!.ret);
+    if (lowerer.selfCallSite !== undefined) {
+      lowerOutsideEntry(mb, body, decl.sig!);
+      options.selfCallSite?.(decl.sig!.fid!, lowerer.selfCallSite);
+    }
   }
   if (options.entryFid !== undefined) {
     const entry = mb.createFunction(llvm.FunctionType.get(mb.void, [], false), options.entrySymbol);
@@ -82,6 +96,25 @@ function lowerModule(mb: ModuleBuilder, checked: CheckedCell, options: LowerOpti
   });
   // Not verified here: the addon parses and verifies the text anyway (addModule throws).
   return mb.print();
+}
+
+/**
+ * For a function whose self-calls record no location: an entry for every call but its
+ * self-calls (the session puts it in the function's slot, which the function's value calls
+ * too) that marks its depth in kiln_fstack while the body runs. A traceback then tells
+ * the function's first frame (marked: its caller recorded a location) from the frames of its
+ * self-calls (unmarked: their caller is the function, at its self-call site). The addon
+ * clears the marks of the frames an error unwinds.
+ */
+function lowerOutsideEntry(mb: ModuleBuilder, body: llvm.Function, sig: FnSig): void {
+  const entry = mb.createFunction(mb.kilnFunctionType(sig), outsideEntrySymbol(sig.symbol!));
+  mb.b.SetInsertPoint(llvm.BasicBlock.Create(mb.context, 'entry', entry));
+  const mark = mb.stackSlot('kiln_fstack', entry.getArg(0));
+  mb.b.CreateStore(mb.i32c(1), mark);
+  const result = mb.b.CreateCall(body, Array.from({ length: entry.arg_size() }, (_, i) => entry.getArg(i)));
+  mb.b.CreateStore(mb.i32c(0), mark);
+  if (sig.ret.kind === 'void') mb.b.CreateRetVoid();
+  else mb.b.CreateRet(result);
 }
 
 export interface LoopTargets {
@@ -115,6 +148,13 @@ export class FunctionLowerer {
   mayRunOtherKilnCode = false;
   /** Where the prologue goes when the interrupt word is set but no interrupt is asked for. */
   private redefinedAtEntry?: { block: llvm.BasicBlock; resume: llvm.BasicBlock };
+  /** The self-calls and their lines: their locations are stored when the body is done
+   *  (settleSelfCalls). */
+  private readonly selfCalls: { call: llvm.CallInst; line: number }[] = [];
+  /** The entry check's block that raises RecursionError. */
+  private recursionError?: llvm.BasicBlock;
+  /** Set (to the self-calls' location) when the self-calls record no location. */
+  selfCallSite?: number;
 
   constructor(
     readonly mb: ModuleBuilder,
@@ -178,6 +218,7 @@ export class FunctionLowerer {
     b.SetInsertPoint(notInterrupted);
     const redefined = this.block('interrupt_word_other');
     this.guard(b.CreateICmpSGT(this.frameDepth, mb.int(RECURSION_LIMIT)), () => {
+      this.recursionError = b.GetInsertBlock()!;
       // Reported from the caller's frame: the call that would go too deep.
       b.CreateStore(b.CreateSub(this.frameDepth, mb.int(1)), mb.runtimeGlobal('kiln_depth'));
       b.CreateCall(mb.runtime('kiln_recursion_error'), []);
@@ -218,6 +259,43 @@ export class FunctionLowerer {
     }
   }
 
+  /**
+   * A function that runs no Kiln code but its own and calls itself from one line only (fib)
+   * need not record where its self-calls are: every frame that called it, but the first, is
+   * itself at that line. Its self-calls' location stores then go to a slot that nothing
+   * reads (the optimiser removes them), lowerModule gives it an entry that marks outside
+   * calls, and a traceback puts the site back (Session.runtimeError). A RecursionError
+   * raised at its entry reports the caller's frame, so the check's cold path records the
+   * site there when the call was a self-call (no mark). The store per call was a tenth of
+   * fib(38)'s time.
+   */
+  private settleSelfCalls(): void {
+    const { b, mb } = this;
+    const lines = new Set(this.selfCalls.map(({ line }) => line));
+    if (this.mayRunOtherKilnCode || lines.size !== 1 || !this.recursionError) {
+      for (const { call, line } of this.selfCalls) {
+        b.SetInsertPoint(call);
+        this.storeLocation(this.options.location(this.fid, line));
+      }
+      return;
+    }
+    const site = this.options.location(this.fid, [...lines][0]);
+    b.SetInsertPoint(this.recursionError.getFirstNonPHI()!);
+    // (Frozen depths, as in storeLocation: no pointer of their own for these addresses.)
+    const depth = mb.freeze(this.frameDepth);
+    const calledFromOutside = b.CreateICmpNE(b.CreateLoad(mb.i32, mb.stackSlot('kiln_fstack', depth)), mb.i32c(0));
+    const callerSlot = mb.stackSlot('kiln_lstack', b.CreateSub(depth, mb.int(1)));
+    b.CreateStore(b.CreateSelect(calledFromOutside, b.CreateLoad(mb.i32, callerSlot), mb.i32c(site)), callerSlot);
+    this.selfCallSite = site;
+  }
+
+  /** A direct self-call at `line`, whose location settleSelfCalls stores, or not. */
+  selfCall(args: llvm.Value[], line: number): llvm.Value {
+    const call = this.b.CreateCall(this.fn, args);
+    this.selfCalls.push({ call, line });
+    return call;
+  }
+
   /** A stack slot in the function's first block, where mem2reg can promote it. */
   alloca(type: llvm.Type): llvm.AllocaInst {
     const here = this.b.GetInsertBlock()!;
@@ -231,6 +309,7 @@ export class FunctionLowerer {
   private finish(): void {
     const here = this.b.GetInsertBlock()!;
     this.finishRedefinedPath();
+    this.settleSelfCalls();
     this.b.SetInsertPoint(this.allocas);
     this.b.CreateBr(this.start);
     this.b.SetInsertPoint(here);
@@ -312,10 +391,15 @@ export class FunctionLowerer {
 
   private setLocation(location: number): void {
     // A store of the location this block already recorded is skipped: callees write
-    // only deeper entries, so the value is still there (fib's two calls share a line).
+    // only deeper entries, so the value is still there. (Self-calls record theirs when the
+    // body is done: settleSelfCalls.)
     const block = this.mb.insertBlockSerial();
     if (this.recorded?.block === block && this.recorded.location === location) return;
     this.recorded = { block, location };
+    this.storeLocation(location);
+  }
+
+  private storeLocation(location: number): void {
     // The depth is frozen for the address: loop strength reduction would otherwise give
     // each loop made of self-calls a pointer of its own into the stack, one more register
     // to spill (fib(38): 83 -> 73 ms).

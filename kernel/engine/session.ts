@@ -10,7 +10,7 @@ import { CompileError, KilnError, kilnError, renderCompileError, renderRuntimeEr
 import { CodeTables, type CodeModule } from './code-tables';
 import { commitEnv } from './env';
 import { KeptIR, type KeptText } from './kept-ir';
-import { lowerCell, lowerValueCodes } from './lower';
+import { lowerCell, lowerValueCodes, outsideEntrySymbol } from './lower';
 import { setLowRuntimeData } from './module-builder';
 import { bindExterns } from './session-extern';
 import { functionText, valueCodeSymbol } from './lower-closures';
@@ -209,6 +209,7 @@ export class Session implements Engine, MagicSession {
         globalProgress,
         stringAddress: (text) => this.stringConstant(text),
         usedByFunction: (global) => this.globals.usedByFunction(global),
+        selfCallSite: (fid, location) => this.code.setSelfCallSite(fid, location),
         checkInterrupt: () => this.checkInterrupt(),
       });
       this.checkInterrupt();
@@ -236,7 +237,9 @@ export class Session implements Engine, MagicSession {
       added = this.native.addModule(ir, level, showIR);
       this.checkInterrupt();
       const sigs = checked.functions.map(({ sig }) => sig!);
-      const addresses = this.native.lookupAll([...sigs.map((sig) => sig.symbol!), ...(hasEntry ? [entrySymbol] : [])]);
+      // What a slot holds: the body, or the entry of a function whose self-calls record no location.
+      const slotSymbols = sigs.map((sig) => (this.code.hasSelfCallSite(sig.fid!) ? outsideEntrySymbol(sig.symbol!) : sig.symbol!));
+      const addresses = this.native.lookupAll([...slotSymbols, ...(hasEntry ? [entrySymbol] : [])]);
       sigs.forEach((sig, i) => bodies.push([sig, addresses[i]]));
       entry = hasEntry ? addresses[addresses.length - 1] : NO_ENTRY;
       this.checkInterrupt();
@@ -359,7 +362,7 @@ export class Session implements Engine, MagicSession {
   }
 
   runtimeError(outcome: Extract<RunOutcome, { ok: false }>): KilnError {
-    const frames = outcome.frames.map(([, location]) => this.code.place(location) ?? { name: '?', cell: 0, line: 0 });
+    const frames = this.code.callStack(outcome.frames).map((location) => this.code.place(location) ?? { name: '?', cell: 0, line: 0 });
     return renderRuntimeError(outcome.kind, outcome.message, frames);
   }
 

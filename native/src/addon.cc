@@ -350,7 +350,15 @@ napi_value Run(napi_env env, napi_callback_info info) {
     ok = false;
     errDepth = fr.baseDepth;
   }
-  return outcome(env, s, ok, fr, errDepth);
+  napi_value result = outcome(env, s, ok, fr, errDepth);
+  // The frames an error unwound never cleared their marks in kiln_fstack (set by the entry
+  // of a function whose self-calls record no location, kernel/engine/lower.ts), nor did a
+  // call that failed its entry check one deeper.
+  if (code != 0) {
+    int64_t from = fr.baseDepth + 1 < 0 ? 0 : fr.baseDepth + 1;
+    if (from < kStackWords) memset(&s->fstack[from], 0, sizeof(int32_t) * (size_t)(kStackWords - from));
+  }
+  return result;
 }
 
 // ---------------------------------------------------------------- host, flag, types, memory
