@@ -30,7 +30,7 @@ test('every Kiln function takes its frame depth first and checks the recursion l
   const f = body(lower('fn add(a: int, b: float) -> float { return a + b }'), 'add.v0');
   expect(f).toMatch(/^define dso_local double @add\.v0\(i64 %0, i64 %1, double %2\)/);
   expect(f).toContain('icmp sgt i64 %0, 10000');
-  expect(f).toContain('call void @kiln_recursion_error()');
+  expect(f).toContain('call void @kiln_recursion_error(i32 -1)');
 });
 
 test('a function calls itself directly, and other functions through their slot', () => {

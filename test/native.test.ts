@@ -13,9 +13,9 @@ const n = loadNative();
 const PRELUDE = `
 @kiln_depth = external global i64
 @kiln_interrupt = external global i32
-@kiln_fstack = external global [10001 x i32]
-@kiln_lstack = external global [10001 x i32]
-declare void @kiln_recursion_error() noreturn
+@kiln_fstack = external global [10002 x i32]
+@kiln_lstack = external global [10002 x i32]
+declare void @kiln_recursion_error(i32) noreturn
 declare void @kiln_interrupted() noreturn
 declare void @kiln_zero_division() noreturn
 declare void @kiln_index_error(i64, i64) noreturn
@@ -74,13 +74,13 @@ entry:
   %deep = icmp sgt i64 %d1, 10000
   br i1 %deep, label %rec, label %ok
 rec:
-  call void @kiln_recursion_error()
+  call void @kiln_recursion_error(i32 -1)
   unreachable
 ok:
   store i64 %d1, i64* @kiln_depth
-  %fp = getelementptr [10001 x i32], [10001 x i32]* @kiln_fstack, i64 0, i64 %d1
+  %fp = getelementptr [10002 x i32], [10002 x i32]* @kiln_fstack, i64 0, i64 %d1
   store i32 ${fid}, i32* %fp
-  %lp = getelementptr [10001 x i32], [10001 x i32]* @kiln_lstack, i64 0, i64 %d1
+  %lp = getelementptr [10002 x i32], [10002 x i32]* @kiln_lstack, i64 0, i64 %d1
 ${body}
   store i64 %d, i64* @kiln_depth
   ret ${ret}${opts.retval ? ' ' + opts.retval : ''}

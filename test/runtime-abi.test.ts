@@ -9,6 +9,7 @@ import {
   CALL_LIMIT_SLOW,
   FIRST_COMPOSITE_TYPE_ID,
   HOST_OP_INDEX,
+  NO_SELF_CALL_SITE,
   NORETURN,
   PRIMITIVE_TYPE_IDS,
   RECURSION_LIMIT,
@@ -70,6 +71,10 @@ describe('constants shared by C++ and TypeScript', () => {
 
   test('the call limit while the interrupt word is set (kCallLimitSlow)', () => {
     expect(abi.callLimitSlow).toBe(CALL_LIMIT_SLOW);
+  });
+
+  test('kiln_recursion_error\'s argument when self-calls record their location (kNoSelfCallSite)', () => {
+    expect(abi.noSelfCallSite).toBe(NO_SELF_CALL_SITE);
   });
 
   test('type ids (T_INT ... T_PTR, T_FIRST_COMPOSITE)', () => {

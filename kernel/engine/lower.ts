@@ -6,7 +6,7 @@
 // itself then checks its slot at entry and passes the call on to the new body.
 import llvm from 'llvm-bindings';
 import type { CheckedCell, Expr, FnDecl, FnSig, GlobalInfo, MapType, Stmt, Type, Block, VarRef } from './ast';
-import { INTERRUPT_REQUESTED, ModuleBuilder, NORETURN, RECURSION_LIMIT } from './module-builder';
+import { INTERRUPT_REQUESTED, ModuleBuilder, NO_SELF_CALL_SITE, NORETURN, RECURSION_LIMIT } from './module-builder';
 import { arithmetic, lowerExpr } from './lower-expr';
 import { countedLoop, mayChangeLength } from './lower-loops';
 import { lowerMapLoop, mapGet, mapSet } from './lower-maps';
@@ -151,7 +151,7 @@ export class FunctionLowerer {
   /** The self-calls and their lines: their locations are stored when the body is done
    *  (settleSelfCalls). */
   private readonly selfCalls: { call: llvm.CallInst; line: number }[] = [];
-  /** The entry check's block that raises RecursionError. */
+  /** The entry check's block that raises RecursionError (settleSelfCalls completes it). */
   private recursionError?: llvm.BasicBlock;
   /** Set (to the self-calls' location) when the self-calls record no location. */
   selfCallSite?: number;
@@ -217,13 +217,8 @@ export class FunctionLowerer {
     this.raiseInterrupt(this.options.location(this.fid, line));
     b.SetInsertPoint(notInterrupted);
     const redefined = this.block('interrupt_word_other');
-    this.guard(b.CreateICmpSGT(this.frameDepth, mb.int(RECURSION_LIMIT)), () => {
-      this.recursionError = b.GetInsertBlock()!;
-      // Reported from the caller's frame: the call that would go too deep.
-      b.CreateStore(b.CreateSub(this.frameDepth, mb.int(1)), mb.runtimeGlobal('kiln_depth'));
-      b.CreateCall(mb.runtime('kiln_recursion_error'), []);
-      b.CreateUnreachable();
-    });
+    // Completed when the body is done (settleSelfCalls knows the argument then).
+    this.guard(b.CreateICmpSGT(this.frameDepth, mb.int(RECURSION_LIMIT)), () => (this.recursionError = b.GetInsertBlock()!));
     b.CreateBr(redefined);
     b.SetInsertPoint(ok);
     // `ok` is reached from the block before the check, directly or through the redefined
@@ -263,30 +258,28 @@ export class FunctionLowerer {
    * A function that runs no Kiln code but its own and calls itself from one line only (fib)
    * need not record where its self-calls are: every frame that called it, but the first, is
    * itself at that line. Its self-calls' location stores then go to a slot that nothing
-   * reads (the optimiser removes them), lowerModule gives it an entry that marks outside
-   * calls, and a traceback puts the site back (Session.runtimeError). A RecursionError
-   * raised at its entry reports the caller's frame, so the check's cold path records the
-   * site there when the call was a self-call (no mark). The store per call was a tenth of
-   * fib(38)'s time.
+   * reads: lowerModule gives it an entry that marks outside calls, and a traceback puts
+   * the site back (CodeTables.callStack). A RecursionError raised at its entry reports the
+   * caller's frame: kiln_recursion_error gets the site and records it there when the call
+   * was a self-call (no mark). (Done in JIT code, that record cost fib(38) 4 ms in its cold
+   * path; the store per call, about as much.) Completes the entry check's RecursionError path.
    */
   private settleSelfCalls(): void {
     const { b, mb } = this;
     const lines = new Set(this.selfCalls.map(({ line }) => line));
-    if (this.mayRunOtherKilnCode || lines.size !== 1 || !this.recursionError) {
+    if (this.mayRunOtherKilnCode || lines.size !== 1) {
       for (const { call, line } of this.selfCalls) {
         b.SetInsertPoint(call);
         this.storeLocation(this.options.location(this.fid, line));
       }
-      return;
+    } else {
+      this.selfCallSite = this.options.location(this.fid, [...lines][0]);
     }
-    const site = this.options.location(this.fid, [...lines][0]);
-    b.SetInsertPoint(this.recursionError.getFirstNonPHI()!);
-    // (Frozen depths, as in storeLocation: no pointer of their own for these addresses.)
-    const depth = mb.freeze(this.frameDepth);
-    const calledFromOutside = b.CreateICmpNE(b.CreateLoad(mb.i32, mb.stackSlot('kiln_fstack', depth)), mb.i32c(0));
-    const callerSlot = mb.stackSlot('kiln_lstack', b.CreateSub(depth, mb.int(1)));
-    b.CreateStore(b.CreateSelect(calledFromOutside, b.CreateLoad(mb.i32, callerSlot), mb.i32c(site)), callerSlot);
-    this.selfCallSite = site;
+    // Reported from the caller's frame: the call that would go too deep.
+    b.SetInsertPoint(this.recursionError!);
+    b.CreateStore(b.CreateSub(this.frameDepth, mb.int(1)), mb.runtimeGlobal('kiln_depth'));
+    b.CreateCall(mb.runtime('kiln_recursion_error'), [mb.i32c(this.selfCallSite ?? NO_SELF_CALL_SITE)]);
+    b.CreateUnreachable();
   }
 
   /** A direct self-call at `line`, whose location settleSelfCalls stores, or not. */

@@ -4,7 +4,7 @@ import llvm from 'llvm-bindings';
 import type { FnSig, Type } from './ast';
 import { RECURSION_LIMIT, RUNTIME, RuntimeData } from './runtime-abi';
 
-export { INTERRUPT_REQUESTED, NORETURN, RECURSION_LIMIT } from './runtime-abi';
+export { INTERRUPT_REQUESTED, NO_SELF_CALL_SITE, NORETURN, RECURSION_LIMIT } from './runtime-abi';
 
 /**
  * Type-based alias information for heap accesses, attached (as text, which the bindings
@@ -155,7 +155,8 @@ export class ModuleBuilder {
         f64: this.b.getDoubleTy(),
         void: this.b.getVoidTy(),
         ptr: this.b.getInt8PtrTy(),
-        stackType: llvm.ArrayType.get(i32, RECURSION_LIMIT + 1),
+        // Depths 0 to RECURSION_LIMIT + 1 (kStackWords in kiln.h).
+        stackType: llvm.ArrayType.get(i32, RECURSION_LIMIT + 2),
       };
       contextTypes.set(context, types);
     }

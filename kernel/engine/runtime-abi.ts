@@ -17,6 +17,9 @@ export const RECURSION_LIMIT = 10000;
 export const INTERRUPT_REQUESTED = 1;
 export const REDEFINED_WHILE_RUNNING = 2;
 
+/** kiln_recursion_error's argument when the callee's self-calls record their location. */
+export const NO_SELF_CALL_SITE = -1;
+
 /** `kiln_call_limit` while the interrupt word is set (kCallLimitSlow in kiln.h): below every
  *  frame's depth, so each call takes its cold path (interrupt-word.ts). */
 export const CALL_LIMIT_SLOW = -1;
@@ -37,7 +40,7 @@ type RuntimeSig = [ret: string, params: string[]];
 
 /** Runtime functions by name: return type and parameter types, in the ABI's spelling. */
 export const RUNTIME: Record<string, RuntimeSig> = {
-  kiln_recursion_error: ['void', []],
+  kiln_recursion_error: ['void', ['i32']],
   kiln_interrupted: ['void', []],
   kiln_interrupted_at: ['void', ['i64', 'i32']],
   kiln_zero_division: ['void', []],

@@ -41,6 +41,7 @@ napi_value RuntimeAbi(napi_env env, napi_callback_info) {
   napi_set_named_property(env, o, "hostOps", stringArray(env, hostOps));
   setNumber(env, o, "maxDepth", kMaxDepth);
   setNumber(env, o, "callLimitSlow", kCallLimitSlow);
+  setNumber(env, o, "noSelfCallSite", kNoSelfCallSite);
   napi_create_object(env, &typeIds);
   setNumber(env, typeIds, "int", T_INT);
   setNumber(env, typeIds, "float", T_FLOAT);

@@ -10,10 +10,15 @@
 namespace kiln {
 
 constexpr int kMaxDepth = 10000;          // recursion limit (docs/runtime-abi.md)
-constexpr int kStackWords = kMaxDepth + 1;
+// Depths 0 to kMaxDepth + 1: a call one too deep fails its entry check at kMaxDepth + 1, after
+// its .outside entry marked that depth (kernel/engine/lower.ts), and an interrupt seen there is
+// recorded there.
+constexpr int kStackWords = kMaxDepth + 2;
 // kiln_call_limit while the interrupt word is set: below every depth, so each call takes
 // its cold path (kernel/engine/interrupt-word.ts).
 constexpr int kCallLimitSlow = -1;
+// kiln_recursion_error's argument for a callee whose self-calls record their location.
+constexpr int kNoSelfCallSite = -1;
 
 struct KilnStr { int64_t len; char bytes[1]; };
 struct KilnArray { int64_t len; int64_t cap; int64_t* data; };

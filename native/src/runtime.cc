@@ -141,7 +141,16 @@ using namespace kiln;
 // ================================================================ the C ABI
 extern "C" {
 
-[[noreturn]] void kiln_recursion_error() { raiseError("RecursionError", "maximum recursion depth exceeded"); }
+// A call too deep, raised at its callee's entry with the caller's depth published. `selfCallSite`
+// is the callee's self-call location when its self-calls record none (kernel/engine/lower.ts
+// settleSelfCalls), else kNoSelfCallSite: a self-call (the callee's depth unmarked in fstack) recorded
+// nothing, so the caller's frame is put at that site.
+[[noreturn]] void kiln_recursion_error(int32_t selfCallSite) {
+  Session* s = tlsSession;
+  int64_t caller = s->depth;
+  if (selfCallSite != kNoSelfCallSite && caller >= 0 && caller + 1 < kStackWords && s->fstack[caller + 1] == 0) s->lstack[caller] = selfCallSite;
+  raiseError("RecursionError", "maximum recursion depth exceeded");
+}
 
 // Clears the interrupt word and restores the call limit after it, as clearInterruptWord in
 // kernel/engine/interrupt-word.ts does.
