@@ -255,14 +255,14 @@ export class FunctionLowerer {
   }
 
   /**
-   * A function that runs no Kiln code but its own and calls itself from one line only (fib)
-   * need not record where its self-calls are: every frame that called it, but the first, is
-   * itself at that line. Its self-calls' location stores then go to a slot that nothing
-   * reads: lowerModule gives it an entry that marks outside calls, and a traceback puts
-   * the site back (CodeTables.callStack). A RecursionError raised at its entry reports the
-   * caller's frame: kiln_recursion_error gets the site and records it there when the call
-   * was a self-call (no mark). (Done in JIT code, that record cost fib(38) 4 ms in its cold
-   * path; the store per call, about as much.) Completes the entry check's RecursionError path.
+   * Stores the self-calls' locations, before each, unless the function runs no Kiln code but
+   * its own and calls itself from one line only (fib): then every frame that called it, but
+   * the first, is itself at that line, and nothing is stored. lowerModule gives such a
+   * function an entry that marks outside calls, and a traceback puts the line back
+   * (CodeTables.callStack). A RecursionError raised at its entry reports the caller's frame:
+   * kiln_recursion_error gets the site and records it there when the call was a self-call
+   * (no mark). (Done in JIT code, that record cost fib(38) 4 ms in its cold path; the store
+   * per call, about as much.) Then completes the entry check's RecursionError path.
    */
   private settleSelfCalls(): void {
     const { b, mb } = this;
