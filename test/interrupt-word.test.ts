@@ -1,7 +1,7 @@
 // The interrupt word and the call limit (kernel/engine/interrupt-word.ts): every writer keeps
 // the limit dropped exactly while the word is set, which is what a function's one entry
 // check relies on (lower.ts checkEntry).
-import { CALL_LIMIT, clearInterruptWord, INTERRUPT_WORD, newInterruptWords, setInterruptWord, setInterruptWordIfClear } from '../kernel/engine/interrupt-word';
+import { CALL_LIMIT, clearInterruptWord, INTERRUPT_WORD, interruptStores, newInterruptWords, setInterruptWord, setInterruptWordIfClear } from '../kernel/engine/interrupt-word';
 import { CALL_LIMIT_SLOW, INTERRUPT_REQUESTED, RECURSION_LIMIT, REDEFINED_WHILE_RUNNING } from '../kernel/engine/runtime-abi';
 
 const state = (words: Int32Array) => [words[INTERRUPT_WORD], words[CALL_LIMIT]];
@@ -42,8 +42,7 @@ test('a word set between the clear and the restored limit keeps the limit droppe
     const result = store(array, index, value);
     if (!raced && index === INTERRUPT_WORD && value === 0) {
       raced = true;
-      store(words, INTERRUPT_WORD, INTERRUPT_REQUESTED);
-      store(words, CALL_LIMIT, CALL_LIMIT_SLOW);
+      for (const [element, stored] of interruptStores(INTERRUPT_REQUESTED)) store(words, element, stored);
     }
     return result;
   };

@@ -5,8 +5,8 @@
 // the target beside it, and whether the session is intact afterwards.
 // node dist/bench/soak/interrupt-engine.js
 import { Worker } from 'node:worker_threads';
-import { CALL_LIMIT, INTERRUPT_WORD, newInterruptWords } from '../../kernel/engine/interrupt-word';
-import { CALL_LIMIT_SLOW, INTERRUPT_REQUESTED } from '../../kernel/engine/runtime-abi';
+import { interruptStores, newInterruptWords } from '../../kernel/engine/interrupt-word';
+import { INTERRUPT_REQUESTED } from '../../kernel/engine/runtime-abi';
 import { Session } from '../../kernel/engine/session';
 import { fail } from '../util';
 import { verdict } from './engine-figures';
@@ -21,9 +21,12 @@ const worst: number[] = [];
 function interruptAfter(code: string, afterMs: number): number {
   setAt[0] = 0;
   const setter = new Worker(
-    `const { workerData: [flag, setAt, ms] } = require('node:worker_threads');
-     setTimeout(() => { setAt[0] = performance.timeOrigin + performance.now(); Atomics.store(flag, ${INTERRUPT_WORD}, ${INTERRUPT_REQUESTED}); Atomics.store(flag, ${CALL_LIMIT}, ${CALL_LIMIT_SLOW}); }, ms);`,
-    { eval: true, workerData: [flag, setAt, afterMs] },
+    `const { workerData: [flag, stores, setAt, ms] } = require('node:worker_threads');
+     setTimeout(() => {
+       setAt[0] = performance.timeOrigin + performance.now();
+       for (const [element, value] of stores) Atomics.store(flag, element, value);
+     }, ms);`,
+    { eval: true, workerData: [flag, interruptStores(INTERRUPT_REQUESTED), setAt, afterMs] },
   );
   const outcome = session.execute(code, ++cellNumber);
   const ended = performance.timeOrigin + performance.now();

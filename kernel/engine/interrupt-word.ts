@@ -19,10 +19,19 @@ export function newInterruptWords(): Int32Array {
   return words;
 }
 
-/** Sets the word (the word first: a call that sees the dropped limit finds it set). */
+/** The stores that set the word to `value`, in order, as [element, value]: the word first, so
+ *  a call that sees the dropped limit finds it set. Data, for a thread that cannot load this
+ *  file (a worker given source text: the tests' and the soak's interrupters). */
+export function interruptStores(value: number): [element: number, value: number][] {
+  return [
+    [INTERRUPT_WORD, value],
+    [CALL_LIMIT, CALL_LIMIT_SLOW],
+  ];
+}
+
+/** Sets the word (interruptStores). */
 export function setInterruptWord(words: Int32Array, value: number): void {
-  Atomics.store(words, INTERRUPT_WORD, value);
-  Atomics.store(words, CALL_LIMIT, CALL_LIMIT_SLOW);
+  for (const [element, stored] of interruptStores(value)) Atomics.store(words, element, stored);
 }
 
 /** Sets the word to `value` if it is 0; true if it did. */

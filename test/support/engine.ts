@@ -2,8 +2,8 @@
 import type { EngineOutput, ExecuteOutcome } from '../../kernel/engine/api';
 import { Worker } from 'node:worker_threads';
 import { kilnError } from '../../kernel/engine/errors';
-import { CALL_LIMIT, INTERRUPT_WORD, newInterruptWords } from '../../kernel/engine/interrupt-word';
-import { CALL_LIMIT_SLOW, INTERRUPT_REQUESTED } from '../../kernel/engine/runtime-abi';
+import { interruptStores, newInterruptWords } from '../../kernel/engine/interrupt-word';
+import { INTERRUPT_REQUESTED } from '../../kernel/engine/runtime-abi';
 import { Session } from '../../kernel/engine/session';
 
 export interface CellRun {
@@ -21,12 +21,12 @@ export interface CellRun {
 const sharedInterruptFlag = newInterruptWords();
 
 /** Interrupts from another thread after `ms`, as the kernel's main thread does
- *  (setInterruptWord: the word, then the call limit). */
+ *  (interruptStores: the word, then the call limit). */
 export function interruptAfter(words: Int32Array, ms: number): Worker {
   return new Worker(
-    `const { workerData: words } = require('node:worker_threads');
-     setTimeout(() => { Atomics.store(words, ${INTERRUPT_WORD}, ${INTERRUPT_REQUESTED}); Atomics.store(words, ${CALL_LIMIT}, ${CALL_LIMIT_SLOW}); }, ${ms})`,
-    { eval: true, workerData: words },
+    `const { workerData: [words, stores, ms] } = require('node:worker_threads');
+     setTimeout(() => { for (const [element, value] of stores) Atomics.store(words, element, value); }, ms)`,
+    { eval: true, workerData: [words, interruptStores(INTERRUPT_REQUESTED), ms] },
   );
 }
 
