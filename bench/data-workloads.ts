@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { kilnRuns } from './kiln-runs';
+import { kilnRun } from './kiln-runs';
 import { fail, runProcess } from './util';
 import { BENCH_DIR, PYTHON, RUNS } from './workloads';
 
@@ -86,7 +86,7 @@ export function runDataWorkloads(log: (s: string) => void): DataResult[] {
       if (stdout !== answer) fail(`WRONG ANSWER: ${lang} ${w.label} differs from the first language's output:\n${stdout.slice(0, 400)}\nvs\n${answer.slice(0, 400)}`);
     };
     for (let r = 0; r < RUNS; r++) {
-      const [k] = kilnRuns(source, 1, `kiln ${w.label}`);
+      const k = kilnRun(source, `kiln ${w.label}`);
       agree('kiln', k.stdout);
       runs.kiln.push(k.ms);
       const py = runProcess(PYTHON, [path.join(BENCH_DIR, 'py', `${w.name}.py`), input]);

@@ -45,10 +45,10 @@ export function runOrFail(session: Session, compiled: ReturnType<typeof compileO
   return { ms, result: outcome.result?.['text/plain'] as string | undefined };
 }
 
-/** One cell in a fresh session at `optLevel`: its run time (compile excluded), compile time and stdout. */
-export function runKilnCell(source: string, what: string, optLevel = 2): { ms: number; compileMs: number; stdout: string } {
+/** One cell in a fresh session at %opt 2: its run time (compile excluded), compile time and stdout. */
+export function runKilnCell(source: string, what: string): { ms: number; compileMs: number; stdout: string } {
   const { session, state } = kilnSession();
-  session.optLevel = optLevel;
+  session.optLevel = 2;
   const compiled = compileOrFail(session, source, 1, what);
   const { ms } = runOrFail(session, compiled, what);
   return { ms, compileMs: compiled.compileMs, stdout: state.stdout };

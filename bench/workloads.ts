@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { kilnRuns } from './kiln-runs';
+import { kilnRun } from './kiln-runs';
 import { fail, now, runProcess } from './util';
 
 /** bench/ in the source tree (this file runs from dist/bench/). */
@@ -90,7 +90,7 @@ function bestOf(runs: number[]): Timing {
  *  %opt 2, the cell compiled first and only its run timed. */
 export function kilnOnce(w: Workload, size: Size): { ms: number; compileMs: number } {
   const src = w.kiln(readFileSync(path.join(BENCH_DIR, 'workloads', `${w.name}.kiln`), 'utf8'), size.args);
-  const [{ ms, compileMs, stdout }] = kilnRuns(src, 1, `kiln ${size.label}`);
+  const { ms, compileMs, stdout } = kilnRun(src, `kiln ${size.label}`);
   check(w, size, 'kiln', stdout);
   return { ms, compileMs };
 }
@@ -157,12 +157,14 @@ export interface WorkloadResult {
  * process could land on different ones, and the ratio measured the CPUs.
  */
 export function pinRunsToOneCpu<T>(measureAll: () => T): T {
-  const cpus = `0-${os.cpus().length - 1}`;
-  runProcess('taskset', ['-p', '-c', String(WORKLOAD_CPU), String(process.pid)]);
+  const pid = String(process.pid);
+  // "pid N's current affinity list: 0,1": the CPUs to give back afterwards.
+  const cpus = runProcess('taskset', ['-cp', pid]).stdout.trim().split(': ').pop()!;
+  runProcess('taskset', ['-cp', String(WORKLOAD_CPU), pid]);
   try {
     return measureAll();
   } finally {
-    runProcess('taskset', ['-p', '-c', cpus, String(process.pid)]);
+    runProcess('taskset', ['-cp', cpus, pid]);
   }
 }
 
