@@ -14,6 +14,11 @@ function at(level: number): TestSession {
   return k;
 }
 
+/** A traceback's frames, the cell numbers left out. */
+function frames(r: ReturnType<TestSession['run']>): string[] {
+  return r.outcome.status === 'error' ? r.outcome.traceback.slice(1, -1).map((l) => l.replace(/cell \d+/, 'cell N')) : [];
+}
+
 
 describe.each(LEVELS)('at %%opt %d', (level) => {
   test('recursive functions give the same answers', () => {
@@ -47,8 +52,7 @@ describe.each(LEVELS)('at %%opt %d', (level) => {
     k.ok('fn f(n: int) -> int {\n    if n == 0 {\n        return 1 / n\n    }\n    return f(n - 1) + 1\n}');
     const r = k.run('f(5)');
     expect(r.error).toBe('ZeroDivisionError: integer division or modulo by zero');
-    const tb = r.outcome.status === 'error' ? r.outcome.traceback.slice(1, -1) : [];
-    expect(tb.map((l) => l.replace(/cell \d+/, 'cell N'))).toEqual([
+    expect(frames(r)).toEqual([
       '  cell N, line 1, in <cell>',
       '  cell N, line 5, in f',
       '  cell N, line 5, in f',
@@ -111,11 +115,6 @@ test('only a function that may run other Kiln code checks its slot at entry', ()
   k.ok('fn noop(n: int) { }');
   expect(irOf('fn fib2(n: int) -> int {\n    if n < 2 { return n }\n    noop(n)\n    return fib2(n - 1) + fib2(n - 2)\n}')).toMatch(/call i64 %\d+\(/);
 });
-
-/** A traceback's frames, the cell numbers left out. */
-function frames(r: ReturnType<TestSession['run']>): string[] {
-  return r.outcome.status === 'error' ? r.outcome.traceback.slice(1, -1).map((l) => l.replace(/cell \d+/, 'cell N')) : [];
-}
 
 describe.each(LEVELS)('a function whose self-calls record no location (lower.ts settleSelfCalls), at %%opt %d', (level) => {
   const F = 'fn f(n: int, xs: [int]) -> int {\n    if n == 0 {\n        return xs[9]\n    }\n    return f(n - 1, xs) + 1\n}';
