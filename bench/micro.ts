@@ -1,7 +1,7 @@
 // In-process engine measures: compile time, JIT -> JS callbacks, print throughput to the
 // host, eval rate. Each checks what the code did (counts, results) and fails loudly if not.
 import { loadNative } from '../kernel/engine/native';
-import { compileOrFail, executeOrFail, fail, kilnSession, median, now, quantile, runOrFail } from './util';
+import { collectGarbage, compileOrFail, executeOrFail, fail, kilnSession, median, now, quantile, runOrFail } from './util';
 
 export interface CompileResult {
   /** What was compiled: 'one-function cell' (also when absent: results of earlier runs), '50-function cell'. */
@@ -203,9 +203,16 @@ export interface EvalResult {
   runs?: number[];
 }
 
-/** `runs` runs of evalRate, each in a fresh session: the median run, with every run's rate. */
+/** `runs` runs of evalRate, each in a fresh session: the median run, with every run's rate.
+ *  Garbage is collected before each run: a session is freed (its JIT destroyed) when V8
+ *  collects it, which otherwise happened in the middle of a later run and cost it a fifth
+ *  of its rate (the third of five runs: 704 evals/s against 864-940), a cost that a
+ *  kernel, with its one session, never pays. */
 export function evalRates(runs = 5): EvalResult {
-  const results = Array.from({ length: runs }, () => evalRate()).sort((a, b) => a.perSec - b.perSec);
+  const results = Array.from({ length: runs }, () => {
+    collectGarbage();
+    return evalRate();
+  }).sort((a, b) => a.perSec - b.perSec);
   return { ...results[Math.floor(runs / 2)], runs: results.map((r) => r.perSec) };
 }
 

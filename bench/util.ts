@@ -1,11 +1,19 @@
 // Small helpers shared by the bench modules: an in-process Kiln session with captured
 // output, child processes (timing, statistics and tables: stats.ts, re-exported).
 import { spawnSync } from 'child_process';
+import { setFlagsFromString } from 'v8';
+import { runInNewContext } from 'vm';
 import type { EngineHost, EngineOutput } from '../kernel/engine/api';
 import { Session } from '../kernel/engine/session';
 import { fail, now } from './stats';
 
 export * from './stats';
+
+/** A full garbage collection, now (V8's gc(), exposed to this process on first use). */
+export function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
 
 /** A Session whose stdout is collected (or only counted, for the print benchmarks). */
 export function kilnSession(opts: { keepText?: boolean; input?: (prompt: string) => string; onOutput?: (o: EngineOutput) => void } = {}) {

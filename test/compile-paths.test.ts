@@ -157,7 +157,7 @@ test('%asm at %opt 0 shows the code as the JIT compiles it: no trap after the ca
   const k = session(0);
   k.ok('fn half(x: int) -> int { return x / 2 }');
   const asm = k.run('%asm half').outputs.map((o) => (o.type === 'display' ? String(o.data['text/plain']) : '')).join('');
-  expect(asm).toMatch(/call[a-z]*\s+.*kiln_recursion_error/);
+  expect(asm).toMatch(/call[a-z]*\s+.*kiln_call_refused/);
   expect(asm).not.toContain('ud2');
   k.ok('%opt 2');
   k.ok('fn half(x: int) -> int { return x / 2 }');

@@ -6,8 +6,9 @@ import { checkCell } from '../kernel/engine/check';
 import { lowerCell } from '../kernel/engine/lower';
 import { parseCell } from '../kernel/engine/parser';
 
-/** Lowers a cell with made-up slot addresses; returns the IR text. */
-function lower(source: string): string {
+/** Lowers a cell with made-up slot addresses; returns the IR text. With `stringAddress`
+ *  (as a session lowers), the module and its runtime declarations are reused by the next. */
+function lower(source: string, stringAddress?: (text: string) => number): string {
   const env: Env = { functions: new Map(), globals: new Map(), structs: new Map() };
   const checked = checkCell(parseCell(source), env, 1);
   let address = 0x10000;
@@ -17,7 +18,7 @@ function lower(source: string): string {
     decl.sig!.fid = i + 1;
   });
   for (const g of checked.globals) g.slot = address += 8;
-  return lowerCell(checked, { cellNumber: 1, entrySymbol: 'entry', entryFid: 0, typeId: () => 16, location: (fid, line) => fid * 1000 + line });
+  return lowerCell(checked, { cellNumber: 1, entrySymbol: 'entry', entryFid: 0, typeId: () => 16, location: (fid, line) => fid * 1000 + line, stringAddress });
 }
 
 /** The text of one function's definition. */
@@ -30,7 +31,16 @@ test('every Kiln function takes its frame depth first and checks the recursion l
   const f = body(lower('fn add(a: int, b: float) -> float { return a + b }'), 'add.v0');
   expect(f).toMatch(/^define dso_local double @add\.v0\(i64 %0, i64 %1, double %2\)/);
   expect(f).toContain('icmp sgt i64 %0, 10000');
-  expect(f).toContain('call void @kiln_recursion_error(i32 -1)');
+  expect(f).toMatch(/call void @kiln_call_refused\(i64 %0, i32 \d+, i32 -1\)\n  unreachable/);
+});
+
+test('a cell declares only the runtime functions its code calls, though its module keeps those of earlier cells', () => {
+  const literalAt = () => 0x20000;
+  const first = lower('let words = split("a b", " ")\nprint(str(len(words)) + "!")', literalAt);
+  expect(first).toContain('declare i8* @kiln_str_split(i8*, i8*)');
+  expect(first).toContain('declare i8* @kiln_str_concat(i8*, i8*)');
+  const next = lower('fn twice(x: int) -> int { return x * 2 }', literalAt);
+  expect(next.match(/^declare .*$/gm)).toEqual(['declare i1 @llvm.expect.i1(i1, i1) #0', 'declare void @kiln_call_refused(i64, i32, i32)']);
 });
 
 test('a function calls itself directly, and other functions through their slot', () => {

@@ -15,7 +15,7 @@ const PRELUDE = `
 @kiln_interrupt = external global i32
 @kiln_fstack = external global [10002 x i32]
 @kiln_lstack = external global [10002 x i32]
-declare void @kiln_recursion_error(i32) noreturn
+declare void @kiln_call_refused(i64, i32, i32) noreturn
 declare void @kiln_interrupted() noreturn
 declare void @kiln_zero_division() noreturn
 declare void @kiln_index_error(i64, i64) noreturn
@@ -74,7 +74,7 @@ entry:
   %deep = icmp sgt i64 %d1, 10000
   br i1 %deep, label %rec, label %ok
 rec:
-  call void @kiln_recursion_error(i32 -1)
+  call void @kiln_call_refused(i64 %d1, i32 0, i32 -1)
   unreachable
 ok:
   store i64 %d1, i64* @kiln_depth

@@ -9,6 +9,7 @@ import {
   CALL_LIMIT_SLOW,
   FIRST_COMPOSITE_TYPE_ID,
   HOST_OP_INDEX,
+  INTERRUPT_REQUESTED,
   NO_SELF_CALL_SITE,
   NORETURN,
   PRIMITIVE_TYPE_IDS,
@@ -73,8 +74,12 @@ describe('constants shared by C++ and TypeScript', () => {
     expect(abi.callLimitSlow).toBe(CALL_LIMIT_SLOW);
   });
 
-  test('kiln_recursion_error\'s argument when self-calls record their location (kNoSelfCallSite)', () => {
+  test('kiln_call_refused\'s argument when self-calls record their location (kNoSelfCallSite)', () => {
     expect(abi.noSelfCallSite).toBe(NO_SELF_CALL_SITE);
+  });
+
+  test('the interrupt word when the user has interrupted (kInterruptRequested)', () => {
+    expect(abi.interruptRequested).toBe(INTERRUPT_REQUESTED);
   });
 
   test('type ids (T_INT ... T_PTR, T_FIRST_COMPOSITE)', () => {

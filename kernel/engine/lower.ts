@@ -130,8 +130,9 @@ export class FunctionLowerer {
   closure?: llvm.Value;
   private readonly loops: LoopTargets[] = [];
   private readonly recordedLets = new Set<number>();
-  private allocas!: llvm.BasicBlock;
-  private start!: llvm.BasicBlock;
+  /** The function's first block, and its first instruction but the allocas: they go before it. */
+  private entryBlock!: llvm.BasicBlock;
+  private allocaPoint!: llvm.Instruction;
   fid = 0;
   /** The depth this frame runs at (an i64 value). */
   frameDepth!: llvm.Value;
@@ -139,20 +140,19 @@ export class FunctionLowerer {
    *  ModuleBuilder.insertBlockSerial). */
   private recorded?: { block: number; location: number };
   /** For the entry function: the depth in kiln_depth when it started. */
-  private entryDepth?: llvm.Value;
+  private entryDepth?: llvm.LoadInst;
   /** Set when the body calls its own function directly (see redefinedAtEntry). */
   callsItself = false;
   /** Set when the body calls code that may run Kiln code other than its own function (another
    *  function, a function value, eval, map...): only then can an eval redefine the function
    *  while its body runs (finishRedefinedPath). */
   mayRunOtherKilnCode = false;
-  /** Where the prologue goes when the interrupt word is set but no interrupt is asked for. */
-  private redefinedAtEntry?: { block: llvm.BasicBlock; resume: llvm.BasicBlock };
+  /** The entry check's cold path (finishEntryCheck fills it), where an interrupt is
+   *  reported, and the block the call goes on in. */
+  private entryCold?: { block: llvm.BasicBlock; location: number; resume: llvm.BasicBlock };
   /** The self-calls and their lines: their locations are stored when the body is done
    *  (settleSelfCalls). */
   private readonly selfCalls: { call: llvm.CallInst; line: number }[] = [];
-  /** The entry check's block that raises RecursionError (settleSelfCalls completes it). */
-  private recursionError?: llvm.BasicBlock;
   /** Set (to the self-calls' location) when the self-calls record no location. */
   selfCallSite?: number;
 
@@ -180,67 +180,72 @@ export class FunctionLowerer {
   private prologue(fid: number, line: number, depth?: llvm.Value): void {
     const { mb, b } = this;
     this.fid = fid;
-    this.allocas = this.block('allocas');
-    this.localTypes.forEach((t, id) => this.locals.push(this.alloca(this.boxed.has(id) ? mb.ptr : mb.regType(t))));
-    this.start = this.block('entry');
-    b.SetInsertPoint(this.start);
+    this.entryBlock = this.block('entry');
+    b.SetInsertPoint(this.entryBlock);
     if (depth) {
       this.frameDepth = depth;
     } else {
       this.entryDepth = b.CreateLoad(mb.i64, mb.runtimeGlobal('kiln_depth'));
       this.frameDepth = b.CreateAdd(this.entryDepth, mb.int(1));
     }
-    this.checkEntry(line);
+    this.allocaPoint = this.entryDepth ?? this.checkEntry(line);
+    if (this.entryDepth) this.checkEntry(line);
+    this.localTypes.forEach((t, id) => this.locals.push(this.alloca(this.boxed.has(id) ? mb.ptr : mb.regType(t))));
   }
 
   /**
    * A call's one check at entry: its depth against `kiln_call_limit`, which is the
    * recursion limit while the interrupt word is 0 and below every depth while it is set
-   * (interrupt-word.ts). So the recursion limit and the interrupt poll cost one compare. The
-   * cold path tells them apart: an interrupt, a call too deep, else (an eval's
-   * redefinition) a block left open for finishRedefinedPath.
+   * (interrupt-word.ts). So the recursion limit and the interrupt poll cost one compare.
+   * The cold path is left for finishEntryCheck, which knows its arguments once the body is
+   * done.
    */
-  private checkEntry(line: number): void {
+  private checkEntry(line: number): llvm.LoadInst {
     const { mb, b } = this;
     const limit = b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_call_limit'));
-    const slow = this.block('call_slow');
+    const cold = this.block('call_slow');
     const ok = this.block('ok');
     const recorded = this.recorded;
     // Compared as 32-bit words (no sign extension of the limit): a depth never passes 10001.
-    b.CreateCondBr(mb.unlikely(b.CreateICmpSGT(b.CreateTrunc(this.frameDepth, mb.i32), limit)), slow, ok);
-    b.SetInsertPoint(slow);
-    const word = b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_interrupt'));
-    const interrupted = this.block('interrupted');
-    const notInterrupted = this.block('not_interrupted');
-    b.CreateCondBr(b.CreateICmpEQ(word, mb.i32c(INTERRUPT_REQUESTED)), interrupted, notInterrupted);
-    b.SetInsertPoint(interrupted);
-    this.raiseInterrupt(this.options.location(this.fid, line));
-    b.SetInsertPoint(notInterrupted);
-    const redefined = this.block('interrupt_word_other');
-    // Completed when the body is done (settleSelfCalls knows the argument then).
-    this.guard(b.CreateICmpSGT(this.frameDepth, mb.int(RECURSION_LIMIT)), () => (this.recursionError = b.GetInsertBlock()!));
-    b.CreateBr(redefined);
+    b.CreateCondBr(mb.unlikely(b.CreateICmpSGT(b.CreateTrunc(this.frameDepth, mb.i32), limit)), cold, ok);
     b.SetInsertPoint(ok);
-    // `ok` is reached from the block before the check, directly or through the redefined
-    // path, which stores nothing: what that block recorded holds.
+    // `ok` is reached from the block before the check, directly or through the cold path,
+    // which stores nothing in this frame: what that block recorded holds.
     this.recorded = recorded && { ...recorded, block: this.mb.insertBlockSerial() };
-    this.redefinedAtEntry = { block: redefined, resume: ok };
+    this.entryCold = { block: cold, location: this.options.location(this.fid, line), resume: ok };
+    return limit;
   }
 
   /**
-   * Completes the entry check's path for a set interrupt word that is not an interrupt: a
-   * function that calls itself directly checks whether an `eval` has redefined it while
-   * it ran, and if so passes this call (same depth, same arguments) to the new body — the
-   * caller's next call runs the redefinition (LANGUAGE.md). Other functions just go on, and
-   * so does one that runs no Kiln code but its own (fib): an eval cannot redefine it while
-   * its body runs, since no eval can run then. Its entries stay free of a path that calls the
-   * slot and returns into the body, which cost fib(38) 6 of its 65 ms.
+   * The entry check's cold path: on an interrupt or a call too deep, `kiln_call_refused`
+   * raises KeyboardInterrupt or RecursionError (reported from the caller's frame: the call
+   * that would go too deep). It never returns, so the arguments stay in their registers
+   * (a call that returned for the word's other value cost fib(38) 3 ms in spills). When the
+   * word holds another value, a function that calls itself
+   * directly checks whether an `eval` has redefined it while it ran, and if so passes this
+   * call (same depth, same arguments) to the new body — the caller's next call runs the
+   * redefinition (LANGUAGE.md). Other functions just go on, and so does one that runs no
+   * Kiln code but its own (fib): an eval cannot redefine it while its body runs, since no
+   * eval can run then. Its entries stay free of a path that calls the slot and returns into
+   * the body, which cost fib(38) 6 of its 65 ms.
    */
-  private finishRedefinedPath(): void {
+  private finishEntryCheck(): void {
     const { b, mb } = this;
-    const { block, resume } = this.redefinedAtEntry!;
+    const { block, location, resume } = this.entryCold!;
     b.SetInsertPoint(block);
-    if (this.callsItself && this.mayRunOtherKilnCode && this.self) {
+    const refused = this.block('refused');
+    const notInterrupted = this.block('not_interrupted');
+    const passesOn = this.callsItself && this.mayRunOtherKilnCode && this.self;
+    const goOn = passesOn ? this.block('other_word') : resume;
+    b.CreateCondBr(b.CreateICmpEQ(b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_interrupt')), mb.i32c(INTERRUPT_REQUESTED)), refused, notInterrupted);
+    b.SetInsertPoint(notInterrupted);
+    b.CreateCondBr(b.CreateICmpSGT(this.frameDepth, mb.int(RECURSION_LIMIT)), refused, goOn);
+    b.SetInsertPoint(refused);
+    // (The runtime publishes the depth itself: the caller's for a RecursionError.)
+    b.CreateCall(mb.runtime('kiln_call_refused'), [this.frameDepth, mb.i32c(location), mb.i32c(this.selfCallSite ?? NO_SELF_CALL_SITE)]);
+    b.CreateUnreachable();
+    if (passesOn && this.self) {
+      b.SetInsertPoint(goOn);
       const slot = mb.loadSlot(this.self);
       const passOn = this.block('redefined');
       b.CreateCondBr(b.CreateICmpEQ(slot, this.fn), resume, passOn);
@@ -249,8 +254,6 @@ export class FunctionLowerer {
       const result = b.CreateCall(mb.kilnFunctionType(this.self), slot, args);
       if (this.self.ret.kind === 'void') b.CreateRetVoid();
       else b.CreateRet(result);
-    } else {
-      b.CreateBr(resume);
     }
   }
 
@@ -260,9 +263,9 @@ export class FunctionLowerer {
    * the first, is itself at that line, and nothing is stored. lowerModule gives such a
    * function an entry that marks outside calls, and a traceback puts the line back
    * (CodeTables.callStack). A RecursionError raised at its entry reports the caller's frame:
-   * kiln_recursion_error gets the site and records it there when the call was a self-call
+   * kiln_call_refused gets the site and records it there when the call was a self-call
    * (no mark). (Done in JIT code, that record cost fib(38) 4 ms in its cold path; the store
-   * per call, about as much.) Then completes the entry check's RecursionError path.
+   * per call, about as much.)
    */
   private settleSelfCalls(): void {
     const { b, mb } = this;
@@ -275,11 +278,6 @@ export class FunctionLowerer {
     } else {
       this.selfCallSite = this.options.location(this.fid, [...lines][0]);
     }
-    // Reported from the caller's frame: the call that would go too deep.
-    b.SetInsertPoint(this.recursionError!);
-    b.CreateStore(b.CreateSub(this.frameDepth, mb.int(1)), mb.runtimeGlobal('kiln_depth'));
-    b.CreateCall(mb.runtime('kiln_recursion_error'), [mb.i32c(this.selfCallSite ?? NO_SELF_CALL_SITE)]);
-    b.CreateUnreachable();
   }
 
   /** A direct self-call at `line`, whose location settleSelfCalls stores, or not. */
@@ -289,22 +287,20 @@ export class FunctionLowerer {
     return call;
   }
 
-  /** A stack slot in the function's first block, where mem2reg can promote it. */
+  /** A stack slot at the top of the function's first block, where mem2reg can promote it. */
   alloca(type: llvm.Type): llvm.AllocaInst {
     const here = this.b.GetInsertBlock()!;
-    this.b.SetInsertPoint(this.allocas);
+    this.b.SetInsertPoint(this.allocaPoint);
     const slot = this.b.CreateAlloca(type);
     this.b.SetInsertPoint(here);
     return slot;
   }
 
-  /** Closes the allocas block by jumping to the code. */
+  /** Completes what waited for the body: the self-calls' locations and the entry check. */
   private finish(): void {
     const here = this.b.GetInsertBlock()!;
-    this.finishRedefinedPath();
     this.settleSelfCalls();
-    this.b.SetInsertPoint(this.allocas);
-    this.b.CreateBr(this.start);
+    this.finishEntryCheck();
     this.b.SetInsertPoint(here);
   }
 
@@ -318,7 +314,7 @@ export class FunctionLowerer {
     if (last.use_empty() && last.getFirstNonPHI() === null) {
       // The empty block that followed the body's last `return`: nothing to compile.
       last.eraseFromParent();
-      this.b.SetInsertPoint(this.allocas);
+      this.b.SetInsertPoint(this.entryBlock);
     } else if (!this.terminated()) {
       if (ret.kind === 'void') this.emitReturn();
       else this.b.CreateUnreachable(); // the checker proved every path returns

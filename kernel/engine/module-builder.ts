@@ -48,6 +48,14 @@ interface ContextTypes {
 }
 const contextTypes = new WeakMap<llvm.LLVMContext, ContextTypes>();
 
+/** Kiln functions' LLVM types by shape, per context (kilnFunctionType). */
+const functionTypes = new WeakMap<llvm.LLVMContext, Map<string, llvm.FunctionType>>();
+
+/** The runtime data's absolute addresses as pointer constants, per context and address
+ *  (see runtimeGlobal): every function's entry check names one, and making it took three
+ *  calls into the bindings. */
+const runtimeDataPointers = new WeakMap<llvm.LLVMContext, Map<string, llvm.Value>>();
+
 /** An emptied module and its builder, per context, for the next ModuleBuilder. */
 const spareModules = new Map<llvm.LLVMContext, Reusable>();
 
@@ -91,6 +99,30 @@ export function setLowRuntimeData(addresses: Partial<Record<RuntimeData, number>
 const FREEZE_PLACEHOLDER = 'kiln.freeze';
 const FREEZE_CALL = /call i64 @kiln\.freeze\(i64 ([^)]+)\)/g;
 const FREEZE_DECLARATION = /^declare i64 @kiln\.freeze\(i64\)\n/m;
+
+/** A `declare` line as printed (with the attributes comment LLVM puts above an intrinsic's),
+ *  and the function it names. */
+const DECLARATION = /^(?:; Function Attrs: [^\n]*\n)?declare [^\n]*? @([-\w$.]+)\([^\n]*\n\n?/gm;
+const IDENTIFIER_CHAR = /[-\w$.]/;
+
+/** Whether `text` names `@name` more than once. */
+function namedTwice(text: string, name: string): boolean {
+  let seen = 0;
+  for (let at = text.indexOf(`@${name}`); at >= 0; at = text.indexOf(`@${name}`, at + 1)) {
+    if (!IDENTIFIER_CHAR.test(text[at + name.length + 1] ?? '') && ++seen === 2) return true;
+  }
+  return false;
+}
+
+/**
+ * The text without the declarations nothing in it calls. The reused module keeps every
+ * runtime declaration a session has made (see Reusable), and LLVM prints them all: a cell
+ * late in a session would carry dozens that the addon parses for nothing (parsing the six
+ * of an `eval`'s one-line function took a third of its parse).
+ */
+function withoutUnusedDeclarations(text: string): string {
+  return text.replace(DECLARATION, (declaration, name: string) => (namedTwice(text, name) ? declaration : ''));
+}
 
 /** How the printed IR names a runtime word that another thread writes: by its address, or its global. */
 function sharedWordOperand(name: 'kiln_interrupt' | 'kiln_call_limit'): string {
@@ -184,9 +216,23 @@ export class ModuleBuilder {
     }
   }
 
-  /** The LLVM type of a Kiln function: its frame depth first, then its parameters. */
+  /** The LLVM type of a Kiln function: its frame depth first, then its parameters. (Made
+   *  once per shape and context: a function type lives as long as its context, and making
+   *  one took a twentieth of lowering a one-line function.) */
   kilnFunctionType(sig: FnSig): llvm.FunctionType {
-    return llvm.FunctionType.get(this.regType(sig.ret), [this.i64, ...sig.params.map((p) => this.regType(p.type))], false);
+    const ret = this.regType(sig.ret);
+    const params = [this.i64, ...sig.params.map((p) => this.regType(p.type))];
+    let types = functionTypes.get(this.context);
+    if (!types) functionTypes.set(this.context, (types = new Map()));
+    const key = [ret, ...params].map((t) => this.regTypeKey(t)).join();
+    let type = types.get(key);
+    if (!type) types.set(key, (type = llvm.FunctionType.get(ret, params, false)));
+    return type;
+  }
+
+  /** A short name of a register type (as regType makes them), for keys. */
+  private regTypeKey(t: llvm.Type): string {
+    return t === this.i64 ? 'q' : t === this.f64 ? 'd' : t === this.i1 ? 'b' : t === this.void ? 'v' : 'p';
   }
 
   /** The body a named function's slot holds now (what a call through the slot runs). */
@@ -354,7 +400,14 @@ export class ModuleBuilder {
   runtimeGlobal(name: RuntimeData): llvm.Value {
     const type = name === 'kiln_depth' ? this.i64 : name === 'kiln_interrupt' || name === 'kiln_call_limit' ? this.i32 : name === 'kiln_cfunc' ? this.ptr : this.stackType;
     const low = lowRuntimeData[name];
-    if (low !== undefined) return this.address(low, type);
+    if (low !== undefined) {
+      let pointers = runtimeDataPointers.get(this.context);
+      if (!pointers) runtimeDataPointers.set(this.context, (pointers = new Map()));
+      const key = `${name}@${low}`;
+      let pointer = pointers.get(key);
+      if (!pointer) pointers.set(key, (pointer = this.address(low, type)));
+      return pointer;
+    }
     let global = this.globals.get(name);
     if (!global) {
       global = new llvm.GlobalVariable(this.module, type, false, llvm.Function.LinkageTypes.ExternalLinkage, null, name);
@@ -400,8 +453,7 @@ export class ModuleBuilder {
   print(): string {
     const word = sharedWordOperand('kiln_interrupt');
     const limit = sharedWordOperand('kiln_call_limit');
-    let text = this.module
-      .print()
+    let text = withoutUnusedDeclarations(this.module.print())
       .replaceAll(`load i32, i32* ${word}`, `load volatile i32, i32* ${word}`)
       .replaceAll(`load i32, i32* ${limit}`, `load volatile i32, i32* ${limit}`)
       .replace(/^define /gm, 'define dso_local ');

@@ -90,6 +90,7 @@ export interface NativeAddon {
     maxDepth: number;
     callLimitSlow: number;
     noSelfCallSite: number;
+    interruptRequested: number;
     typeIds: { int: number; float: number; bool: number; str: number; ptr: number; firstComposite: number };
   };
   /** Unmaps the resident pages of these loaded shared objects' (real paths; node's own image

@@ -17,7 +17,7 @@ export const RECURSION_LIMIT = 10000;
 export const INTERRUPT_REQUESTED = 1;
 export const REDEFINED_WHILE_RUNNING = 2;
 
-/** kiln_recursion_error's argument when the callee's self-calls record their location. */
+/** kiln_call_refused's argument when the callee's self-calls record their location. */
 export const NO_SELF_CALL_SITE = -1;
 
 /** `kiln_call_limit` while the interrupt word is set (kCallLimitSlow in kiln.h): below every
@@ -40,7 +40,7 @@ type RuntimeSig = [ret: string, params: string[]];
 
 /** Runtime functions by name: return type and parameter types, in the ABI's spelling. */
 export const RUNTIME: Record<string, RuntimeSig> = {
-  kiln_recursion_error: ['void', ['i32']],
+  kiln_call_refused: ['void', ['i64', 'i32', 'i32']],
   kiln_interrupted: ['void', []],
   kiln_interrupted_at: ['void', ['i64', 'i32']],
   kiln_zero_division: ['void', []],
@@ -123,7 +123,7 @@ export const RUNTIME: Record<string, RuntimeSig> = {
 
 /** Runtime functions that never return (lowering follows each call with `unreachable`). */
 export const NORETURN = new Set([
-  'kiln_recursion_error',
+  'kiln_call_refused',
   'kiln_interrupted',
   'kiln_interrupted_at',
   'kiln_zero_division',

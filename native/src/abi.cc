@@ -42,6 +42,7 @@ napi_value RuntimeAbi(napi_env env, napi_callback_info) {
   setNumber(env, o, "maxDepth", kMaxDepth);
   setNumber(env, o, "callLimitSlow", kCallLimitSlow);
   setNumber(env, o, "noSelfCallSite", kNoSelfCallSite);
+  setNumber(env, o, "interruptRequested", kInterruptRequested);
   napi_create_object(env, &typeIds);
   setNumber(env, typeIds, "int", T_INT);
   setNumber(env, typeIds, "float", T_FLOAT);

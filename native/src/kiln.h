@@ -17,8 +17,11 @@ constexpr int kStackWords = kMaxDepth + 2;
 // kiln_call_limit while the interrupt word is set: below every depth, so each call takes
 // its cold path (kernel/engine/interrupt-word.ts).
 constexpr int kCallLimitSlow = -1;
-// kiln_recursion_error's argument for a callee whose self-calls record their location.
+// kiln_call_refused's argument for a callee whose self-calls record their location.
 constexpr int kNoSelfCallSite = -1;
+// The interrupt word's value when the user has interrupted (INTERRUPT_REQUESTED in
+// kernel/engine/runtime-abi.ts).
+constexpr int kInterruptRequested = 1;
 
 struct KilnStr { int64_t len; char bytes[1]; };
 struct KilnArray { int64_t len; int64_t cap; int64_t* data; };

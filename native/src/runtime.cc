@@ -141,14 +141,15 @@ using namespace kiln;
 // ================================================================ the C ABI
 extern "C" {
 
-// A call too deep, raised at its callee's entry with the caller's depth published. `selfCallSite`
+// A call too deep, raised at its callee's entry (at `depth`) from the caller's frame. `selfCallSite`
 // is the callee's self-call location when its self-calls record none (kernel/engine/lower.ts
 // settleSelfCalls), else kNoSelfCallSite: a self-call (the callee's depth unmarked in fstack) recorded
 // nothing, so the caller's frame is put at that site.
-[[noreturn]] void kiln_recursion_error(int32_t selfCallSite) {
+[[noreturn]] static void recursionError(int64_t depth, int32_t selfCallSite) {
   Session* s = tlsSession;
-  int64_t caller = s->depth;
-  if (selfCallSite != kNoSelfCallSite && caller >= 0 && caller + 1 < kStackWords && s->fstack[caller + 1] == 0) s->lstack[caller] = selfCallSite;
+  int64_t caller = depth - 1;
+  s->depth = caller;
+  if (selfCallSite != kNoSelfCallSite && caller >= 0 && depth < kStackWords && s->fstack[depth] == 0) s->lstack[caller] = selfCallSite;
   raiseError("RecursionError", "maximum recursion depth exceeded");
 }
 
@@ -173,6 +174,14 @@ static void clearInterruptWord(int32_t* words) {
   s->lstack[depth] = location;
   s->depth = depth;
   kiln_interrupted();
+}
+
+// A call that its entry check refused (kernel/engine/lower.ts finishEntryCheck): interrupted, it
+// raises KeyboardInterrupt at `location`; else it was too deep, and raises RecursionError.
+[[noreturn]] void kiln_call_refused(int64_t depth, int32_t location, int32_t selfCallSite) {
+  Session* s = tlsSession;
+  if (__atomic_load_n(&s->interruptFlag[0], __ATOMIC_SEQ_CST) == kInterruptRequested) kiln_interrupted_at(depth, location);
+  recursionError(depth, selfCallSite);
 }
 
 [[noreturn]] void kiln_zero_division() { raiseError("ZeroDivisionError", "integer division or modulo by zero"); }
@@ -518,7 +527,7 @@ std::vector<RuntimeSymbol> runtimeSymbols(Session* s) {
       {"kiln_fstack", (void*)s->fstack, false},
       {"kiln_lstack", (void*)s->lstack, false},
       {"kiln_cfunc", (void*)&s->cFunction, false},
-      F(kiln_recursion_error), F(kiln_interrupted), F(kiln_interrupted_at), F(kiln_zero_division), F(kiln_index_error),
+      F(kiln_call_refused), F(kiln_interrupted), F(kiln_interrupted_at), F(kiln_zero_division), F(kiln_index_error),
       F(kiln_assert_fail), F(kiln_uninitialized), F(kiln_alloc), F(kiln_str_concat), F(kiln_str_cmp), F(kiln_substr),
       F(kiln_str_from_c), F(kiln_fmt), F(kiln_repr), F(kiln_parse_int), F(kiln_parse_float), F(kiln_array_new),
       F(kiln_array_push), F(kiln_array_pop), F(kiln_array_fill), F(kiln_print_value), F(kiln_random),
