@@ -31,14 +31,16 @@ async function main(): Promise<void> {
   log(`[2/8] data workloads (best of ${RUNS}; outputs of Kiln, CPython and node must agree; on CPU ${WORKLOAD_CPU})`);
   const dataWorkloads = pinRunsToOneCpu(() => runDataWorkloads(log));
 
-  log('[3/8] compile time');
-  const compile = [compileTime(0), compileTime(2)];
-  const compileMany = [compileTimeMany(0), compileTimeMany(2)];
+  log(`[3/8] compile time (on CPU ${WORKLOAD_CPU})`);
+  const [compile, compileMany] = pinRunsToOneCpu(() => [
+    [compileTime(0), compileTime(2)],
+    [compileTimeMany(0), compileTimeMany(2)],
+  ]);
   log('[4/8] callbacks');
   const callbacks = [rawCallbacks(), engineVoidCallbacks(), engineInputCallbacks()];
-  log('[5/8] print throughput, eval rate, maps');
+  log(`[5/8] print throughput, eval rate (on CPU ${WORKLOAD_CPU}), maps`);
   const printLocal = printInProcess();
-  const evals = evalRates();
+  const evals = pinRunsToOneCpu(() => evalRates());
   const maps = mapIntRate();
   const valueCalls = valueCallRate();
 
