@@ -418,7 +418,7 @@ describe('magics', () => {
     const c = await run('%opt 0');
     expectOk(c);
     expect(c.types).toEqual(['execute_input']);
-    const ir = await run('%ir\nfn cube(x: int) -> int { return x * x * x }\ncube(3)');
+    const ir = await run('%ir\nfn cube(x: int) -> int {\n  let square = x * x\n  return square * x\n}\ncube(3)');
     expectOk(ir);
     expect(ir.types).toEqual(['execute_input', 'display_data', 'execute_result']);
     expect(plain(ir.body[1])).toContain('alloca');

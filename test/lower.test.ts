@@ -43,6 +43,13 @@ test('a cell declares only the runtime functions its code calls, though its modu
   expect(next.match(/^declare .*$/gm)).toEqual(['declare i1 @llvm.expect.i1(i1, i1) #0', 'declare void @kiln_call_refused(i64, i32, i32)']);
 });
 
+test('a parameter that nothing assigns is read as its argument; an assigned one has a stack slot', () => {
+  const f = body(lower('fn f(a: int, b: int) -> int {\n  b += 1\n  return a * b\n}'), 'f.v0');
+  expect(f.match(/ = alloca /g)).toHaveLength(1);
+  expect(f).toMatch(/store i64 %2, i64\* %\d+/);
+  expect(f).toMatch(/mul i64 %1, %\d+/);
+});
+
 test('a function calls itself directly, and other functions through their slot', () => {
   const ir = lower('fn f(n: int) -> int { if n < 1 { return 0 } return f(n - 1) + g() }\nfn g() -> int { return 1 }');
   const f = body(ir, 'f.v0');

@@ -43,6 +43,38 @@ export function outsideEntrySymbol(symbol: string): string {
   return `${symbol}.outside`;
 }
 
+/** The locals that statements (nested ones included) assign or declare. (An anonymous
+ *  function's body is an expression: what it assigns of this function's is captured, boxed.) */
+function assignedLocals(stmts: Stmt[], found = new Set<number>()): Set<number> {
+  const declares = (ref?: VarRef) => ref?.kind === 'local' && found.add(ref.id);
+  for (const s of stmts) {
+    switch (s.kind) {
+      case 'let':
+        declares(s.target);
+        break;
+      case 'assign':
+        if (s.target.kind === 'name') declares(s.target.ref);
+        break;
+      case 'if':
+        assignedLocals(s.then.stmts, found);
+        if (s.else) assignedLocals(s.else.stmts, found);
+        break;
+      case 'while':
+        assignedLocals(s.body.stmts, found);
+        break;
+      case 'for':
+      case 'foreach':
+        declares(s.varRef);
+        assignedLocals(s.body.stmts, found);
+        break;
+      case 'block':
+        assignedLocals(s.block.stmts, found);
+        break;
+    }
+  }
+  return found;
+}
+
 /** Statements in one basic block at most (see FunctionLowerer.statements). */
 const STATEMENTS_PER_BLOCK = 64;
 
@@ -124,8 +156,13 @@ export interface LoopTargets {
 
 export class FunctionLowerer {
   readonly b: llvm.IRBuilder;
-  /** Each local's stack slot (for a boxed local: the address of its box). */
+  /** Each local's stack slot (for a boxed local: the address of its box), but a parameter's
+   *  that nothing assigns: that one is its argument itself (`parameters`). */
   readonly locals: llvm.AllocaInst[] = [];
+  /** Parameters that nothing assigns and no closure captures, by local id: their arguments.
+   *  (A slot would be promoted back to the argument at %opt 1 and up; at 0 each read was a
+   *  load, and the slot, its store and its loads were a tenth of a small function's IR.) */
+  private readonly parameters = new Map<number, llvm.Value>();
   /** In an anonymous function: its KilnFn (where its captures' boxes are). */
   closure?: llvm.Value;
   private readonly loops: LoopTargets[] = [];
@@ -177,7 +214,7 @@ export class FunctionLowerer {
    * The cell's entry function starts from the depth in `kiln_depth` (the runtime's, or
    * the caller's when run by eval) and puts it back when it returns.
    */
-  private prologue(fid: number, line: number, depth?: llvm.Value): void {
+  private prologue(fid: number, line: number, depth?: llvm.Value, parameters = new Map<number, llvm.Value>()): void {
     const { mb, b } = this;
     this.fid = fid;
     this.entryBlock = this.block('entry');
@@ -190,7 +227,10 @@ export class FunctionLowerer {
     }
     this.allocaPoint = this.entryDepth ?? this.checkEntry(line);
     if (this.entryDepth) this.checkEntry(line);
-    this.localTypes.forEach((t, id) => this.locals.push(this.alloca(this.boxed.has(id) ? mb.ptr : mb.regType(t))));
+    parameters.forEach((argument, id) => this.parameters.set(id, argument));
+    this.localTypes.forEach((t, id) => {
+      if (!this.parameters.has(id)) this.locals[id] = this.alloca(this.boxed.has(id) ? mb.ptr : mb.regType(t));
+    });
   }
 
   /**
@@ -307,8 +347,15 @@ export class FunctionLowerer {
   /** A function's body; its parameters are the LLVM arguments from `firstParam` on. */
   lowerBody(fid: number, stmts: Stmt[], ret: Type, firstParam = 1): void {
     const self = this.self!;
-    this.prologue(fid, self.line, this.fn.getArg(0));
-    self.params.forEach((p, id) => this.declareVar({ kind: 'local', id, type: p.type }, () => this.fn.getArg(id + firstParam), self.line));
+    const assigned = assignedLocals(stmts);
+    const direct = new Map<number, llvm.Value>();
+    self.params.forEach((_, id) => {
+      if (!assigned.has(id) && !this.boxed.has(id)) direct.set(id, this.fn.getArg(id + firstParam));
+    });
+    this.prologue(fid, self.line, this.fn.getArg(0), direct);
+    self.params.forEach((p, id) => {
+      if (!direct.has(id)) this.declareVar({ kind: 'local', id, type: p.type }, () => this.fn.getArg(id + firstParam), self.line);
+    });
     this.statements(stmts);
     const last = this.b.GetInsertBlock()!;
     if (last.use_empty() && last.getFirstNonPHI() === null) {
@@ -667,7 +714,7 @@ export class FunctionLowerer {
     if (ref.kind === 'function') return namedFunctionValue(this, ref.fn);
     const boxed = boxedVar(this, ref);
     if (boxed) return this.fromMem(this.b.CreateLoad(this.mb.memType(boxed.type), boxed.slot), boxed.type);
-    if (ref.kind === 'local') return this.b.CreateLoad(this.mb.regType(ref.type), this.locals[ref.id]);
+    if (ref.kind === 'local') return this.parameters.get(ref.id) ?? this.b.CreateLoad(this.mb.regType(ref.type), this.locals[ref.id]);
     if (ref.kind !== 'global') throw new Error(`internal error: cannot load ${ref.kind}`);
     const t = ref.global.type;
     const value = this.fromMem(this.b.CreateLoad(this.mb.memType(t), this.globalAddress(ref)), t);
