@@ -178,11 +178,11 @@ export class FunctionLowerer {
   private recorded?: { block: number; location: number };
   /** For the entry function: the depth in kiln_depth when it started. */
   private entryDepth?: llvm.LoadInst;
-  /** Set when the body calls its own function directly (see redefinedAtEntry). */
+  /** Set when the body calls its own function directly (see finishEntryCheck). */
   callsItself = false;
   /** Set when the body calls code that may run Kiln code other than its own function (another
    *  function, a function value, eval, map...): only then can an eval redefine the function
-   *  while its body runs (finishRedefinedPath). */
+   *  while its body runs (finishEntryCheck). */
   mayRunOtherKilnCode = false;
   /** The entry check's cold path (finishEntryCheck fills it), where an interrupt is
    *  reported, and the block the call goes on in. */
@@ -214,7 +214,7 @@ export class FunctionLowerer {
    * The cell's entry function starts from the depth in `kiln_depth` (the runtime's, or
    * the caller's when run by eval) and puts it back when it returns.
    */
-  private prologue(fid: number, line: number, depth?: llvm.Value, parameters = new Map<number, llvm.Value>()): void {
+  private prologue(fid: number, line: number, depth?: llvm.Value): void {
     const { mb, b } = this;
     this.fid = fid;
     this.entryBlock = this.block('entry');
@@ -225,9 +225,8 @@ export class FunctionLowerer {
       this.entryDepth = b.CreateLoad(mb.i64, mb.runtimeGlobal('kiln_depth'));
       this.frameDepth = b.CreateAdd(this.entryDepth, mb.int(1));
     }
-    this.allocaPoint = this.entryDepth ?? this.checkEntry(line);
-    if (this.entryDepth) this.checkEntry(line);
-    parameters.forEach((argument, id) => this.parameters.set(id, argument));
+    const limit = this.checkEntry(line);
+    this.allocaPoint = this.entryDepth ?? limit;
     this.localTypes.forEach((t, id) => {
       if (!this.parameters.has(id)) this.locals[id] = this.alloca(this.boxed.has(id) ? mb.ptr : mb.regType(t));
     });
@@ -275,7 +274,8 @@ export class FunctionLowerer {
     b.SetInsertPoint(block);
     const refused = this.block('refused');
     const notInterrupted = this.block('not_interrupted');
-    const passesOn = this.callsItself && this.mayRunOtherKilnCode && this.self;
+    // The function whose slot this call may be passed on through (see above).
+    const passesOn = this.callsItself && this.mayRunOtherKilnCode ? this.self : undefined;
     const goOn = passesOn ? this.block('other_word') : resume;
     b.CreateCondBr(b.CreateICmpEQ(b.CreateLoad(mb.i32, mb.runtimeGlobal('kiln_interrupt')), mb.i32c(INTERRUPT_REQUESTED)), refused, notInterrupted);
     b.SetInsertPoint(notInterrupted);
@@ -284,15 +284,15 @@ export class FunctionLowerer {
     // (The runtime publishes the depth itself: the caller's for a RecursionError.)
     b.CreateCall(mb.runtime('kiln_call_refused'), [this.frameDepth, mb.i32c(location), mb.i32c(this.selfCallSite ?? NO_SELF_CALL_SITE)]);
     b.CreateUnreachable();
-    if (passesOn && this.self) {
+    if (passesOn) {
       b.SetInsertPoint(goOn);
-      const slot = mb.loadSlot(this.self);
+      const slot = mb.loadSlot(passesOn);
       const passOn = this.block('redefined');
       b.CreateCondBr(b.CreateICmpEQ(slot, this.fn), resume, passOn);
       b.SetInsertPoint(passOn);
       const args = Array.from({ length: this.fn.arg_size() }, (_, i) => this.fn.getArg(i));
-      const result = b.CreateCall(mb.kilnFunctionType(this.self), slot, args);
-      if (this.self.ret.kind === 'void') b.CreateRetVoid();
+      const result = b.CreateCall(mb.kilnFunctionType(passesOn), slot, args);
+      if (passesOn.ret.kind === 'void') b.CreateRetVoid();
       else b.CreateRet(result);
     }
   }
@@ -308,7 +308,7 @@ export class FunctionLowerer {
    * per call, about as much.)
    */
   private settleSelfCalls(): void {
-    const { b, mb } = this;
+    const { b } = this;
     const lines = new Set(this.selfCalls.map(({ line }) => line));
     if (this.mayRunOtherKilnCode || lines.size !== 1) {
       for (const { call, line } of this.selfCalls) {
@@ -348,13 +348,12 @@ export class FunctionLowerer {
   lowerBody(fid: number, stmts: Stmt[], ret: Type, firstParam = 1): void {
     const self = this.self!;
     const assigned = assignedLocals(stmts);
-    const direct = new Map<number, llvm.Value>();
     self.params.forEach((_, id) => {
-      if (!assigned.has(id) && !this.boxed.has(id)) direct.set(id, this.fn.getArg(id + firstParam));
+      if (!assigned.has(id) && !this.boxed.has(id)) this.parameters.set(id, this.fn.getArg(id + firstParam));
     });
-    this.prologue(fid, self.line, this.fn.getArg(0), direct);
+    this.prologue(fid, self.line, this.fn.getArg(0));
     self.params.forEach((p, id) => {
-      if (!direct.has(id)) this.declareVar({ kind: 'local', id, type: p.type }, () => this.fn.getArg(id + firstParam), self.line);
+      if (!this.parameters.has(id)) this.declareVar({ kind: 'local', id, type: p.type }, () => this.fn.getArg(id + firstParam), self.line);
     });
     this.statements(stmts);
     const last = this.b.GetInsertBlock()!;
