@@ -1,11 +1,16 @@
-// Through the real kernels: print and display throughput to iopub (Kiln vs ipykernel, same
-// client), and bench/kernel-latency.js run as a child process (its JSON line kept in results.json).
-import { spawnSync } from 'child_process';
+// Through the real kernels: print and display throughput to iopub (Kiln vs ipykernel, the
+// same client for both), and bench/kernel-latency.js run as a child process (its JSON line
+// kept in results.json).
+import { execFile, spawnSync } from 'child_process';
 import * as path from 'path';
-import type { Msg } from '../test/support/client';
+import { promisify } from 'util';
+import { REPO } from '../test/support/client';
 import { startBenchKernel } from './kernels';
 import type { KernelLatency } from './kernel-latency';
 import { fail, median, now } from './util';
+import { PYTHON } from './workloads';
+
+const execFileAsync = promisify(execFile);
 
 export interface KernelPrintResult {
   kernel: string;
@@ -63,61 +68,32 @@ export interface KernelDisplayResult {
   medianPerSec: number;
 }
 
-const DISPLAY_CODE: Record<string, (n: number) => string> = {
-  kiln: (n) => `for i in 0..${n} { html("<b>" + str(i) + "</b>") }`,
-  ipykernel: (n) => `from IPython.display import display, HTML\nfor i in range(${n}): display(HTML("<b>" + str(i) + "</b>"))`,
+const DISPLAY_CODE: Record<string, string> = {
+  kiln: 'for i in 0..{n} { html("<b>" + str(i) + "</b>") }',
+  ipykernel: 'from IPython.display import display, HTML\nfor i in range({n}): display(HTML("<b>" + str(i) + "</b>"))',
 };
 
-/**
- * Checks the display_data of a run as they arrive (not kept: see ClientCore.observe): the i-th
- * must show <b>i</b>. done() fails unless exactly n came, all answering `msgId`, and nothing
- * else was shown.
- */
-function displayChecker(kernel: string) {
-  let count = 0;
-  let wrong = '';
-  const parents = new Set<string | undefined>();
-  const observe = (m: Msg): boolean => {
-    if (m.header.msg_type !== 'display_data') return false;
-    if (!wrong && m.content.data['text/html'] !== `<b>${count}</b>`) wrong = `message ${count} shows ${JSON.stringify(m.content.data)}`;
-    parents.add(m.parent_header.msg_id);
-    count++;
-    return true;
-  };
-  const done = (n: number, msgId: string, iopub: Msg[]): void => {
-    const other = iopub.find((m) => !['status', 'execute_input'].includes(m.header.msg_type));
-    if (other) fail(`${kernel} display: unexpected ${other.header.msg_type} ${JSON.stringify(other.content).slice(0, 200)}`);
-    if (wrong) fail(`${kernel} display: ${wrong}`);
-    if (count !== n) fail(`${kernel} display: ${count} of ${n} display_data reached iopub before idle`);
-    if (parents.size !== 1 || !parents.has(msgId)) fail(`${kernel} display: display_data answering ${[...parents].join(', ')}, not ${msgId}`);
-  };
-  return { observe, done };
-}
+const DISPLAY_CLIENT = path.join(REPO, 'bench', 'display-client.py');
 
-/** execute_request sent -> status idle for a cell showing `displays` HTML outputs; all must arrive, in order, exact. */
+/**
+ * execute_request sent -> status idle for a cell showing `displays` HTML outputs, read by
+ * bench/display-client.py (pyzmq): all must arrive, in order, exact. Our node client only
+ * starts the kernel; its iopub unsubscribes first so that the kernel publishes to one reader.
+ */
 export async function kernelDisplay(kernel: string, displays = 50_000, runs = 5): Promise<KernelDisplayResult> {
-  const spec = KERNELS[kernel];
   const k = await startBenchKernel(kernel);
   try {
-    await k.client.execute(spec.warm, {}, 60_000);
-    await k.client.execute(DISPLAY_CODE[kernel](10), {}, 60_000); // the display path warmed
-    const times: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      k.client.received.length = 0; // keep the client's log small between runs
-      const check = displayChecker(kernel);
-      k.client.observe = check.observe;
-      const t0 = now();
-      const { iopub, reply, msgId } = await k.client.execute(DISPLAY_CODE[kernel](displays), {}, 300_000);
-      times.push(now() - t0);
-      k.client.observe = undefined;
-      if (reply.content.status !== 'ok') fail(`${kernel} display: ${JSON.stringify(reply.content)}`);
-      check.done(displays, msgId, iopub);
-    }
+    await k.client.execute(KERNELS[kernel].warm, {}, 60_000);
+    k.client.iopub.unsubscribe();
+    const { stdout } = await execFileAsync(PYTHON, [DISPLAY_CLIENT, k.file, DISPLAY_CODE[kernel], String(displays), String(runs)], { timeout: 600_000 });
+    const times = (JSON.parse(stdout.trim().split('\n').pop()!) as { runs_ms: number[] }).runs_ms;
+    if (times.length !== runs) fail(`${kernel} display: ${times.length} of ${runs} runs reported`);
     const bestMs = Math.min(...times);
     const medianMs = median(times);
     return { kernel, displays, bestMs, medianMs, runs: times.map((x) => Math.round(x)), perSec: (displays / bestMs) * 1000, medianPerSec: (displays / medianMs) * 1000 };
   } catch (e) {
-    throw new Error(`${(e as Error).message}\n${k.stderr()}`);
+    const stderr = (e as { stderr?: string }).stderr ?? '';
+    throw new Error(`${(e as Error).message}\n${stderr}\n${k.stderr()}`);
   } finally {
     await k.stop();
   }

@@ -83,11 +83,11 @@ function versusIpykernel(r: BenchResults): string {
   if (kp && ip) rows.push([`\`print\` of ${kp.lines / 1000}k lines to iopub, lines/s (best of ${kp.runs.length})`, fmtRate(kp.perSec), fmtRate(ip.perSec), faster(kp.perSec / ip.perSec)]);
   const kd = r.kernelDisplay?.find((k) => k.kernel === 'kiln');
   const id = r.kernelDisplay?.find((k) => k.kernel === 'ipykernel');
-  if (kd && id) rows.push([`HTML \`display_data\` to the client, msgs/s (best of ${kd.runs.length} × ${kd.displays / 1000}k; ${id.runs.length} × ${id.displays / 1000}k)`, fmtRate(kd.perSec), fmtRate(id.perSec), faster(kd.perSec / id.perSec)]);
+  if (kd && id) rows.push([`HTML \`display_data\` to a pyzmq client, msgs/s (best of ${kd.runs.length} × ${kd.displays / 1000}k; ${id.runs.length} × ${id.displays / 1000}k)`, fmtRate(kd.perSec), fmtRate(id.perSec), faster(kd.perSec / id.perSec)]);
   return [
     '## Kiln and ipykernel: the same client, the same run',
     '',
-    'The kernels are started in turn by one Jupyter client over ZeroMQ on 127.0.0.1 (`bench/kernel-latency.ts`, `bench/kernel-io.ts`); times in ms from the request sent to the reply or idle status received.',
+    'The kernels are started in turn by one Jupyter client over ZeroMQ on 127.0.0.1 (`bench/kernel-latency.ts`, `bench/kernel-io.ts`; the displays are read by `bench/display-client.py`, pyzmq, for both kernels); times in ms from the request sent to the reply or idle status received.',
     '',
     rows.length ? table(['figure', 'Kiln', 'ipykernel', 'Kiln is'], rows) : 'not measured',
   ].join('\n');

@@ -78,7 +78,7 @@ export const SPEED_TARGETS: Target[] = [
     },
   },
   {
-    figure: '`display_data` messages reaching the client, none lost',
+    figure: '`display_data` messages reaching a pyzmq client, none lost',
     target: '≥ 25 k/s',
     measure(r) {
       const k = r.kernelDisplay?.find((d) => d.kernel === 'kiln');
