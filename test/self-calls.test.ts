@@ -1,5 +1,6 @@
 // A function calling itself: a direct call that %opt 2 turns into loops (tail calls) and
-// inlines into itself a few levels deep (native/src/self-inline.cc). Every guarantee of a
+// inlines into itself a few levels deep (native/src/self-inline.cc), or, if it calls nothing
+// but itself, unrolls as a tree under one check (recursion-unroll.cc). Every guarantee of a
 // call must hold at each level: the same answers, RecursionError at the same depth
 // (counted as the calls are written), the same tracebacks, interrupts, and an `eval`
 // redefinition reaching the next call (lower.ts finishRedefinedPath).
@@ -47,6 +48,19 @@ describe.each(LEVELS)('at %%opt %d', (level) => {
     expect(k.run('deep(9999)').error).toBe('RecursionError: maximum recursion depth exceeded');
   });
 
+  test('RecursionError at the same depth whatever depth an unrolled recursion starts at', () => {
+    // deep is unrolled at %opt 2 and 3 (five levels under one check): started at six
+    // depths in a row, the deepest frame falls on each level of the copies in turn.
+    const k = at(level);
+    k.ok('fn deep(n: int) -> int { if n == 0 { return 0 } return deep(n - 1) + deep(0) }');
+    k.ok('fn via(k: int, n: int) -> int { if k == 0 { return deep(n) } return via(k - 1, n) }');
+    for (let start = 0; start < 6; start++) {
+      // The cell is frame 1, via(start) .. via(0) are frames 2 .. start + 2, deep(n) .. deep(0) the next n + 1.
+      expect([start, k.run(`via(${start}, ${9997 - start})`).error]).toEqual([start, undefined]);
+      expect([start, k.run(`via(${start}, ${9998 - start})`).error]).toEqual([start, 'RecursionError: maximum recursion depth exceeded']);
+    }
+  });
+
   test('an error deep in the recursion has the full Kiln traceback', () => {
     const k = at(level);
     k.ok('fn f(n: int) -> int {\n    if n == 0 {\n        return 1 / n\n    }\n    return f(n - 1) + 1\n}');
@@ -60,6 +74,24 @@ describe.each(LEVELS)('at %%opt %d', (level) => {
       '  [Previous line repeated 2 more times]',
       '  cell N, line 3, in f',
     ]);
+  });
+
+  test('an error deep in a function calling itself twice has the full Kiln traceback', () => {
+    // g is unrolled at %opt 2 and 3: g(5)'s call runs g(4) .. g(0) as inlined copies.
+    const k = at(level);
+    k.ok('fn g(n: int) -> int {\n    if n == 0 {\n        return 1 / n\n    }\n    return g(n - 1) + g(n - 1)\n}');
+    for (const n of [5, 7]) {
+      const r = k.run(`g(${n})`);
+      expect(r.error).toBe('ZeroDivisionError: integer division or modulo by zero');
+      expect(frames(r)).toEqual([
+        '  cell N, line 1, in <cell>',
+        '  cell N, line 5, in g',
+        '  cell N, line 5, in g',
+        '  cell N, line 5, in g',
+        `  [Previous line repeated ${n - 3} more times]`,
+        '  cell N, line 3, in g',
+      ]);
+    }
   });
 
   test('a deep recursion without loops is interrupted and the session is kept', () => {
@@ -192,14 +224,34 @@ test('after a redefinition by eval, the cell still stops on an interrupt', () =>
   expect(k.ok('step()')).toBe('2');
 });
 
-test('at %opt 2 fib is inlined into itself and its tail call is a loop', () => {
+/** The optimized IR of a cell defining one function at %opt 2, and that function's body. */
+function irAtOpt2(source: string): { ir: string; body: string; name: string } {
   const k = at(2);
-  const shown = k.run('%ir\nfn fib(n: int) -> int {\n    if n < 2 { return n }\n    return fib(n - 1) + fib(n - 2)\n}').outputs[0];
+  const shown = k.run(`%ir\n${source}`).outputs[0];
   const ir = shown.type === 'display' ? String(shown.data['text/plain']) : '';
   const body = ir.slice(ir.indexOf('define'), ir.indexOf('\n}', ir.indexOf('define')));
-  const name = /@(fib\.v\d+)\(/.exec(body)![1];
+  return { ir, body, name: /@(\w+\.v\d+)\(/.exec(body)![1] };
+}
+
+const callsOf = (body: string, name: string): number => (body.match(new RegExp(`call (fastcc )?i64 @${name.replace('.', '\\.')}\\(`, 'g')) ?? []).length;
+
+test('at %opt 2 fib is unrolled five levels deep under one entry check (native/src/recursion-unroll.cc)', () => {
+  const { ir, body, name } = irAtOpt2('fn fib(n: int) -> int {\n    if n < 2 { return n }\n    return fib(n - 1) + fib(n - 2)\n}');
+  // 2 + 4 + 8 + 16 + 32 copies; the 32 at the last level call fib twice each.
+  expect(callsOf(body, name)).toBe(64);
+  // The one check: the limit is read once, and a call past it goes to the function as lowered.
+  expect(body.match(/load volatile/g)).toHaveLength(1);
+  expect(callsOf(body, `${name}.exact`)).toBe(1);
+  const exact = ir.slice(ir.indexOf(`@${name}.exact(`) - 40);
+  expect(exact).toMatch(new RegExp(`define internal fastcc i64 @${name.replace('.', '\\.')}\\.exact\\(`));
+  expect(exact).toMatch(/call void @kiln_call_refused\(/);
+});
+
+test('at %opt 2 a recursive function that calls anything else is inlined into itself, its tail call a loop', () => {
+  // print() makes fibp ineligible for unrolling: native/src/self-inline.cc inlines it instead.
+  const { body, name } = irAtOpt2('fn fibp(n: int) -> int {\n    if n < 2 {\n        print(n)\n        return n\n    }\n    return fibp(n - 1) + fibp(n - 2)\n}');
   // One call of itself is left, inside nested loops (one accumulator per level: without
   // the inlining there is one loop, and at %opt 0 two calls and no loop).
-  expect(body.match(new RegExp(`call i64 @${name.replace('.', '\\.')}\\(`, 'g'))).toHaveLength(1);
+  expect(callsOf(body, name)).toBe(1);
   expect((body.match(/%accumulator\.tr\S* = phi/g) ?? []).length).toBeGreaterThanOrEqual(2);
 });

@@ -2,6 +2,7 @@
 #include "kiln.h"
 #include "clib.h"
 #include "slab.h"
+#include "recursion-unroll.h"
 #include "self-inline.h"
 
 #include <dlfcn.h>
@@ -331,8 +332,10 @@ static void optimize(Module& M, TargetMachine* tm, int opt) {
   PB.registerLoopAnalyses(LAM);
   PB.crossRegisterProxies(LAM, FAM, CGAM, MAM);
   OptimizationLevel lvl = opt == 1 ? OptimizationLevel::O1 : opt == 3 ? OptimizationLevel::O3 : OptimizationLevel::O2;
-  if (opt >= 2)
+  if (opt >= 2) {
+    PB.registerPipelineStartEPCallback([](ModulePassManager& MPM, OptimizationLevel) { MPM.addPass(kiln::RecursionUnrollPass()); });
     PB.registerOptimizerLastEPCallback([](ModulePassManager& MPM, OptimizationLevel) { MPM.addPass(kiln::SelfInlinePass()); });
+  }
   ModulePassManager MPM = PB.buildPerModuleDefaultPipeline(lvl);
   MPM.run(M, MAM);
 }

@@ -7,6 +7,8 @@
 // and interrupt poll, so all of a call's guarantees hold in the inlined levels too.
 #include "self-inline.h"
 
+#include "recursion-unroll.h"
+
 #include <vector>
 
 #include "llvm/Analysis/AssumptionCache.h"
@@ -58,7 +60,7 @@ static bool inlineOneLevel(Function& F) {
 PreservedAnalyses SelfInlinePass::run(Module& M, ModuleAnalysisManager& MAM) {
   std::vector<Function*> recursive;
   for (Function& F : M)
-    if (!F.isDeclaration() && !selfCalls(F).empty()) recursive.push_back(&F);
+    if (!F.isDeclaration() && !F.hasFnAttribute(kUnrolledAttr) && !selfCalls(F).empty()) recursive.push_back(&F);
   if (recursive.empty()) return PreservedAnalyses::all();
   auto& FAM = MAM.getResult<FunctionAnalysisManagerModuleProxy>(M).getManager();
   FunctionPassManager cleanup;
