@@ -34,6 +34,14 @@ describe.each(LEVELS)('at %%opt %d', (level) => {
     expect(k.run('walk(4)').stdout).toBe('1\n2\n3\n4\n');
     k.ok('fn total(xs: [int], i: int) -> int { if i == len(xs) { return 0 } return xs[i] + total(xs, i + 1) }');
     expect(k.ok('total([5, 6, 7, 8], 0)')).toBe('26');
+    // Unrolled at %opt 2 and 3 (they call nothing but themselves): a float, an array, no value.
+    k.ok('fn ffib(x: float) -> float { if x < 2.0 { return x } return ffib(x - 1.0) + ffib(x - 2.0) }');
+    expect(k.ok('ffib(20.0)')).toBe('6765.0');
+    k.ok('fn halfsum(xs: [int], lo: int, hi: int) -> int { if hi - lo == 1 { return xs[lo] } let mid = (lo + hi) / 2\n return halfsum(xs, lo, mid) + halfsum(xs, mid, hi) }');
+    expect(k.ok('halfsum([1, 2, 3, 4, 5, 6, 7, 8, 9], 0, 9)')).toBe('45');
+    k.ok('let visits = 0\nfn visit(n: int) { visits += 1\n if n == 0 { return } visit(n - 1)\n visit(n - 1) }');
+    k.ok('visit(10)');
+    expect(k.ok('visits')).toBe('2047');
   });
 
   test.each([
@@ -92,6 +100,20 @@ describe.each(LEVELS)('at %%opt %d', (level) => {
         '  cell N, line 3, in g',
       ]);
     }
+  });
+
+  test('an error deep in a function calling itself from two lines has the full Kiln traceback', () => {
+    // h stores its calls' locations; at %opt 2 and 3 the copies do, at their own depths.
+    const k = at(level);
+    k.ok('fn h(n: int) -> int {\n    if n == 0 { return 1 / n }\n    let a = h(n - 1)\n    return a + h(n - 1)\n}');
+    expect(frames(k.run('h(6)'))).toEqual([
+      '  cell N, line 1, in <cell>',
+      '  cell N, line 3, in h',
+      '  cell N, line 3, in h',
+      '  cell N, line 3, in h',
+      '  [Previous line repeated 3 more times]',
+      '  cell N, line 2, in h',
+    ]);
   });
 
   test('a deep recursion without loops is interrupted and the session is kept', () => {
@@ -245,6 +267,20 @@ test('at %opt 2 fib is unrolled five levels deep under one entry check (native/s
   const exact = ir.slice(ir.indexOf(`@${name}.exact(`) - 40);
   expect(exact).toMatch(new RegExp(`define internal fastcc i64 @${name.replace('.', '\\.')}\\.exact\\(`));
   expect(exact).toMatch(/call void @kiln_call_refused\(/);
+});
+
+test.each([
+  ['fib', 'fn fib(n: int) -> int {\n    if n < 2 { return n }\n    return fib(n - 1) + fib(n - 2)\n}', true],
+  ['a float', 'fn ffib(x: float) -> float { if x < 2.0 { return x } return ffib(x - 1.0) + ffib(x - 2.0) }', true],
+  ['no value, a global', 'let visits = 0\nfn visit(n: int) { visits += 1\n if n == 0 { return } visit(n - 1)\n visit(n - 1) }', true],
+  ['two lines and a division', 'fn h(n: int) -> int {\n    if n == 0 { return 1 / n }\n    let a = h(n - 1)\n    return a + h(n - 1)\n}', true],
+  ['too large', 'fn halfsum(xs: [int], lo: int, hi: int) -> int { if hi - lo == 1 { return xs[lo] } let mid = (lo + hi) / 2\n return halfsum(xs, lo, mid) + halfsum(xs, mid, hi) }', false],
+  ['one self-call', 'fn deep(n: int) -> int { if n == 0 { return 0 } return 1 + deep(n - 1) }', false],
+  ['a print', 'fn walk(n: int) { if n == 0 { return } walk(n - 1)\n print(n)\n walk(n - 1) }', false],
+])('at %%opt 2, unrolled under one check or not: %s', (_, source, unrolled) => {
+  // The tests above that use these functions at %opt 2 and 3 run the unrolled code.
+  const { ir } = irAtOpt2(source);
+  expect(/\.exact\(/.test(ir)).toBe(unrolled);
 });
 
 test('at %opt 2 a recursive function that calls anything else is inlined into itself, its tail call a loop', () => {
