@@ -34,7 +34,7 @@ describe.each(LEVELS)('at %%opt %d', (level) => {
     expect(k.run('walk(4)').stdout).toBe('1\n2\n3\n4\n');
     k.ok('fn total(xs: [int], i: int) -> int { if i == len(xs) { return 0 } return xs[i] + total(xs, i + 1) }');
     expect(k.ok('total([5, 6, 7, 8], 0)')).toBe('26');
-    // Unrolled at %opt 2 and 3 (they call nothing but themselves): a float, an array, no value.
+    // ffib and visit are unrolled at %opt 2 and 3 (they call nothing but themselves); halfsum is too large.
     k.ok('fn ffib(x: float) -> float { if x < 2.0 { return x } return ffib(x - 1.0) + ffib(x - 2.0) }');
     expect(k.ok('ffib(20.0)')).toBe('6765.0');
     k.ok('fn halfsum(xs: [int], lo: int, hi: int) -> int { if hi - lo == 1 { return xs[lo] } let mid = (lo + hi) / 2\n return halfsum(xs, lo, mid) + halfsum(xs, mid, hi) }');
